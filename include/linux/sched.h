@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sched.h - the current task. Every host thread that calls into ukmem is a
+ * task with the kernel's execution-context state: preempt_count (preemption,
+ * softirq and hardirq nesting), irqs-disabled, the CPU it runs on, and the
+ * memalloc scope flags of <linux/sched/mm.h>.
+ */
+#ifndef _UKMEM_LINUX_SCHED_H
+#define _UKMEM_LINUX_SCHED_H
+
+#include_next <linux/sched.h>
+#include <linux/types.h>
+#include <linux/compiler.h>
+
+#define TASK_COMM_LEN 16
+#define KM_MAX_IDX 16
+
+/* task flags (the kernel's PF_ values) */
+#define PF_MEMALLOC		0x00000800
+#define PF_KSWAPD		0x00020000
+#define PF_MEMALLOC_NOFS	0x00040000
+#define PF_MEMALLOC_NOIO	0x00080000
+#define PF_KTHREAD		0x00200000
+#define PF_MEMALLOC_NORECLAIM	0x00800000
+
+struct kmap_ctrl {
+	int idx;
+	unsigned long pteval[KM_MAX_IDX];
+};
+
+struct task_struct {
+	int pid;
+	char comm[TASK_COMM_LEN];
+	unsigned int flags;
+	unsigned int preempt_count;
+	unsigned int irqs_off;		/* local_irq_disable() state */
+	int cpu;			/* the CPU this task runs on */
+	int pinned;			/* ukmem_set_cpu() fixed it there */
+	int cpu_held;			/* this task owns its CPU right now */
+	unsigned long boot_gen;		/* machine generation this state belongs to */
+	int rcu_read_lock_nesting;
+	struct kmap_ctrl kmap_ctrl;
+};
+
+#pragma GCC visibility push(default)
+struct task_struct *get_current(void);
+#define current get_current()
+int cond_resched(void);
+void schedule(void);
+void msleep(unsigned int msecs);
+void usleep_range(unsigned long min, unsigned long max);
+#pragma GCC visibility pop
+
+static inline pid_t task_pid_nr(struct task_struct *t)
+{
+	return t->pid;
+}
+
+#endif

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sched.c - tasks, virtual CPUs and execution context (preempt_count,
+ * irqs, bottom halves, interrupt entry), might_sleep() and the CPU
+ * accessors. The model is described in sched.h and docs/cpu-model.md.
+ */
+#include <linux/kernel.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
+#include <linux/irqflags.h>
+#include <linux/hardirq.h>
+#include <linux/sched/mm.h>
+#include <linux/bottom_half.h>
+#include <ukmem.h>
+#include <string.h>
+
+#include "machine/machine.h"
+#include "machine/sched.h"
+#include "machine/report.h"
+
+__thread struct task_struct ukmem_task __attribute__((tls_model("initial-exec")));
+struct cpu_state *cpu_states;
+static unsigned int next_cpu;
+__ukmem_export unsigned int nr_cpu_ids = 1;
+
+void task_init(struct task_struct *t)
+{
+	ukmem_ensure_booted();
+	memset(t, 0, sizeof(*t));
+	t->pid = plat_gettid();
+	plat_thread_name(t->comm, sizeof(t->comm));
+	t->cpu = (int)(__atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) %
+		       (unsigned int)machine.nr_cpus);
+	__atomic_store_n(&t->boot_gen, machine.generation, __ATOMIC_RELAXED);
+}
+
+static bool cpu_try_take(struct task_struct *t, int cpu)
+{
+	u32 idle = 0;
+
+	return __atomic_compare_exchange_n(&cpu_states[cpu].owner, &idle, (u32)t->pid,
+					   false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+/*
+ * cpu_acquire - make @t the only task running on its CPU. A preemptible task
+ * may be migrated, so if its CPU is busy it moves to an idle one; a pinned
+ * task (or one finding no idle CPU) waits for its own.
+ */
+void cpu_acquire(struct task_struct *t)
+{
+	int cpu = t->cpu, spins = 0, i, n = machine.nr_cpus;
+
+	if (likely(cpu_try_take(t, cpu)))
+		goto done;
+	for (;;) {
+		if (!t->pinned) {
+			for (i = 1; i < n; i++) {
+				int c = (cpu + i) % n;
+
+				if (__atomic_load_n(&cpu_states[c].owner, __ATOMIC_RELAXED) == 0 &&
+				    cpu_try_take(t, c)) {
+					t->cpu = c;
+					goto done;
+				}
+			}
+		}
+		if (cpu_try_take(t, cpu))
+			goto done;
+		if (++spins < 64) {
+			__builtin_ia32_pause();
+			continue;
+		}
+		{
+			u32 owner = __atomic_load_n(&cpu_states[cpu].owner, __ATOMIC_RELAXED);
+
+			if (!owner)
+				continue;
+			__atomic_fetch_add(&cpu_states[cpu].waiters, 1, __ATOMIC_SEQ_CST);
+			plat_futex_wait(&cpu_states[cpu].owner, owner, 1000000);
+			__atomic_fetch_sub(&cpu_states[cpu].waiters, 1, __ATOMIC_SEQ_CST);
+		}
+	}
+done:
+	cpu_states[t->cpu].switches++;
+	t->cpu_held = 1;
+}
+
+void cpu_release(struct task_struct *t)
+{
+	struct cpu_state *cs = &cpu_states[t->cpu];
+
+	t->cpu_held = 0;
+	__atomic_store_n(&cs->owner, 0, __ATOMIC_RELEASE);
+	if (unlikely(__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST)))
+		plat_futex_wake(&cs->owner, 1);
+}
+
+__ukmem_export struct task_struct *get_current(void)
+{
+	return current_task();
+}
+
+__ukmem_export unsigned int preempt_count(void)
+{
+	return current_task()->preempt_count;
+}
+
+__ukmem_export void __preempt_count_add(unsigned int val)
+{
+	preempt_count_inc(current_task(), val);
+}
+
+__ukmem_export void __preempt_count_sub(unsigned int val)
+{
+	struct task_struct *t = current_task();
+
+	if (unlikely((t->preempt_count & PREEMPT_MASK) < (val & PREEMPT_MASK) ||
+		     (t->preempt_count & SOFTIRQ_MASK) < (val & SOFTIRQ_MASK) ||
+		     (t->preempt_count & HARDIRQ_MASK) < (val & HARDIRQ_MASK))) {
+		/* the kernel's DEBUG_PREEMPT check in preempt_count_sub() */
+		report_start(UKMEM_REPORT_PREEMPT);
+		printk(KERN_ERR "BUG: scheduling while atomic: unbalanced preempt_count_sub(%u) with preempt_count %08x: %s/%d\n",
+		       val, t->preempt_count, t->comm, t->pid);
+		report_stack();
+		report_end(UKMEM_REPORT_PREEMPT);
+		return;
+	}
+	preempt_count_dec(t, val);
+}
+
+__ukmem_export int irqs_disabled(void)
+{
+	return current_task()->irqs_off != 0;
+}
+
+__ukmem_export void local_irq_disable(void)
+{
+	struct task_struct *t = current_task();
+
+	if (t->irqs_off)
+		return;
+	if (t->preempt_count == 0)
+		cpu_acquire(t);
+	t->irqs_off = 1;
+	barrier();
+}
+
+__ukmem_export void local_irq_enable(void)
+{
+	struct task_struct *t = current_task();
+
+	if (!t->irqs_off)
+		return;
+	barrier();
+	t->irqs_off = 0;
+	if (t->preempt_count == 0)
+		cpu_release(t);
+}
+
+__ukmem_export unsigned long __local_irq_save(void)
+{
+	unsigned long was = current_task()->irqs_off;
+
+	local_irq_disable();
+	return was;
+}
+
+__ukmem_export void local_irq_restore(unsigned long flags)
+{
+	if (flags)
+		local_irq_disable();
+	else
+		local_irq_enable();
+}
+
+__ukmem_export void local_bh_disable(void)
+{
+	__preempt_count_add(SOFTIRQ_DISABLE_OFFSET);
+}
+
+__ukmem_export void local_bh_enable(void)
+{
+	__preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
+}
+
+__ukmem_export void irq_enter(void)
+{
+	struct task_struct *t = current_task();
+
+	preempt_count_inc(t, HARDIRQ_OFFSET);
+	t->irqs_off++;
+}
+
+__ukmem_export void irq_exit(void)
+{
+	struct task_struct *t = current_task();
+
+	if (t->irqs_off)
+		t->irqs_off--;
+	__preempt_count_sub(HARDIRQ_OFFSET);
+}
+
+__ukmem_export void ukmem_softirq_enter(void)
+{
+	__preempt_count_add(SOFTIRQ_OFFSET);
+}
+
+__ukmem_export void ukmem_softirq_exit(void)
+{
+	__preempt_count_sub(SOFTIRQ_OFFSET);
+}
+
+static const char *short_file(const char *file)
+{
+	const char *p = strstr(file, "/src/");
+
+	if (p)
+		return p + 5;
+	p = strstr(file, "/include/");
+	if (p)
+		return p + 1;
+	return file;
+}
+
+bool might_sleep_check(const char *file, int line)
+{
+	struct task_struct *t = current_task();
+
+	if (task_preemptible(t) && !t->rcu_read_lock_nesting)
+		return false;
+	report_start(UKMEM_REPORT_SLEEP_IN_ATOMIC);
+	printk(KERN_ERR "BUG: sleeping function called from invalid context at %s:%d\n",
+	       short_file(file), line);
+	printk(KERN_ERR "in_atomic(): %d, irqs_disabled(): %d, non_block: %d, pid: %d, name: %s\n",
+	       t->preempt_count != 0, t->irqs_off != 0, 0, t->pid, t->comm);
+	printk(KERN_ERR "preempt_count: %x, expected: %x\n", t->preempt_count, 0);
+	printk(KERN_ERR "RCU nest depth: %d, expected: %d\n", t->rcu_read_lock_nesting, 0);
+	report_stack();
+	report_end(UKMEM_REPORT_SLEEP_IN_ATOMIC);
+	return true;
+}
+
+__ukmem_export void __might_sleep(const char *file, int line)
+{
+	might_sleep_check(file, line);
+}
+
+__ukmem_export void __might_alloc(gfp_t gfp, const char *file, int line)
+{
+	if (gfp & __GFP_DIRECT_RECLAIM)
+		might_sleep_check(file, line);
+}
+
+__ukmem_export int cond_resched(void)
+{
+	struct task_struct *t = current_task();
+
+	might_sleep_check(__FILE__, __LINE__);
+	if (task_preemptible(t))
+		plat_yield();
+	return 0;
+}
+
+__ukmem_export void schedule(void)
+{
+	might_sleep_check(__FILE__, __LINE__);
+	plat_yield();
+}
+
+__ukmem_export void msleep(unsigned int msecs)
+{
+	might_sleep_check(__FILE__, __LINE__);
+	plat_sleep_ns((u64)msecs * 1000000ull);
+}
+
+__ukmem_export void usleep_range(unsigned long min, unsigned long max)
+{
+	might_sleep_check(__FILE__, __LINE__);
+	plat_sleep_ns((u64)min * 1000ull);
+}
+
+int check_preemption_disabled(const char *what1, const char *what2)
+{
+	struct task_struct *t = current_task();
+
+	if (likely(!task_preemptible(t)))
+		return t->cpu;
+	report_start(UKMEM_REPORT_PREEMPT);
+	printk(KERN_ERR "BUG: using %s%s() in preemptible [%08x] code: %s/%d\n",
+	       what1, what2, t->preempt_count, t->comm, t->pid);
+	printk(KERN_ERR "caller is %pS\n", __builtin_return_address(0));
+	report_stack();
+	report_end(UKMEM_REPORT_PREEMPT);
+	return t->cpu;
+}
+
+__ukmem_export int debug_smp_processor_id(void)
+{
+	return check_preemption_disabled("smp_processor_id", "");
+}
+
+__ukmem_export int raw_smp_processor_id(void)
+{
+	return current_task()->cpu;
+}
+
+__ukmem_export int get_cpu(void)
+{
+	struct task_struct *t = current_task();
+
+	preempt_count_inc(t, 1);
+	return t->cpu;
+}
+
+__ukmem_export void put_cpu(void)
+{
+	__preempt_count_sub(1);
+}
+
+__ukmem_export unsigned int num_possible_cpus(void)
+{
+	ukmem_ensure_booted();
+	return (unsigned int)machine.nr_cpus;
+}
+
+__ukmem_export unsigned int num_online_cpus(void)
+{
+	return num_possible_cpus();
+}
+
+__ukmem_export unsigned int num_present_cpus(void)
+{
+	return num_possible_cpus();
+}
+
+__ukmem_export int ukmem_nr_cpus(void)
+{
+	return (int)num_possible_cpus();
+}
+
+__ukmem_export int ukmem_set_cpu(int cpu)
+{
+	struct task_struct *t = current_task();
+
+	if (cpu < 0 || cpu >= machine.nr_cpus)
+		return -EINVAL;
+	if (!task_preemptible(t))
+		return -EBUSY;
+	t->cpu = cpu;
+	t->pinned = 1;
+	return 0;
+}
+
+int sched_init(void)
+{
+	cpu_states = plat_meta_alloc(sizeof(*cpu_states) * (size_t)machine.nr_cpus);
+	if (!cpu_states)
+		return -ENOMEM;
+	nr_cpu_ids = (unsigned int)machine.nr_cpus;
+	next_cpu = 0;
+	return 0;
+}
+
+void sched_exit(void)
+{
+	plat_meta_free(cpu_states, sizeof(*cpu_states) * (size_t)machine.nr_cpus);
+	cpu_states = NULL;
+}

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+/*
+ * spinlock.c - spinlocks and rwlocks. Taking one first enters the matching
+ * atomic context (preemption, bottom halves or interrupts off), so the
+ * owner holds its CPU for the whole critical section, as in the kernel.
+ * Waiters spin with pause, then yield: tasks may outnumber host cores, and
+ * a holder that the host has descheduled must be let run.
+ */
+#include <linux/kernel.h>
+#include <linux/spinlock.h>
+
+#include "machine/machine.h"
+#include "machine/report.h"
+#include "machine/sched.h"
+
+static void spin_check(spinlock_t *lock, const char *op)
+{
+	if (unlikely(lock->magic != SPINLOCK_MAGIC)) {
+		report_start(UKMEM_REPORT_BUG);
+		printk(KERN_EMERG "BUG: spinlock bad magic on CPU#%d, %s/%d\n",
+		       current_task()->cpu, current_task()->comm, current_task()->pid);
+		printk(KERN_EMERG " lock: %px, .magic: %08x, .owner: %d, .owner_cpu: %d (%s)\n",
+		       (void *)lock, lock->magic, lock->owner_pid, lock->owner_cpu, op);
+		report_stack();
+		report_end(UKMEM_REPORT_BUG);
+		lock->magic = SPINLOCK_MAGIC;
+	}
+}
+
+static void arch_spin_lock(spinlock_t *lock)
+{
+	unsigned int spins = 0;
+
+	for (;;) {
+		if (!__atomic_load_n(&lock->locked, __ATOMIC_RELAXED) &&
+		    !__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
+			return;
+		if (++spins < 128)
+			__builtin_ia32_pause();
+		else
+			plat_yield();
+	}
+}
+
+static void do_lock(spinlock_t *lock)
+{
+	struct task_struct *t = &ukmem_task;
+
+	spin_check(lock, "lock");
+	if (unlikely(lock->owner_pid == t->pid &&
+		     __atomic_load_n(&lock->locked, __ATOMIC_RELAXED))) {
+		report_start(UKMEM_REPORT_BUG);
+		printk(KERN_EMERG "BUG: spinlock recursion on CPU#%d, %s/%d\n", t->cpu,
+		       t->comm, t->pid);
+		report_stack();
+		report_end(UKMEM_REPORT_BUG);
+	}
+	arch_spin_lock(lock);
+	lock->owner_pid = t->pid;
+	lock->owner_cpu = t->cpu;
+}
+
+static void do_unlock(spinlock_t *lock)
+{
+	spin_check(lock, "unlock");
+	if (unlikely(!__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))) {
+		report_start(UKMEM_REPORT_BUG);
+		printk(KERN_EMERG "BUG: spinlock already unlocked on CPU#%d, %s/%d\n",
+		       current_task()->cpu, current_task()->comm, current_task()->pid);
+		report_stack();
+		report_end(UKMEM_REPORT_BUG);
+		return;
+	}
+	lock->owner_pid = -1;
+	lock->owner_cpu = -1;
+	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+}
+
+__ukmem_export void spin_lock_init(spinlock_t *lock)
+{
+	lock->locked = 0;
+	lock->magic = SPINLOCK_MAGIC;
+	lock->owner_cpu = -1;
+	lock->owner_pid = -1;
+}
+
+__ukmem_export void spin_lock(spinlock_t *lock)
+{
+	preempt_count_inc(current_task(), 1);
+	do_lock(lock);
+}
+
+__ukmem_export int spin_trylock(spinlock_t *lock)
+{
+	struct task_struct *t = current_task();
+
+	preempt_count_inc(t, 1);
+	if (!__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE)) {
+		lock->owner_pid = t->pid;
+		lock->owner_cpu = t->cpu;
+		return 1;
+	}
+	preempt_count_dec(t, 1);
+	return 0;
+}
+
+__ukmem_export void spin_unlock(spinlock_t *lock)
+{
+	do_unlock(lock);
+	__preempt_count_sub(1);
+}
+
+__ukmem_export void spin_lock_bh(spinlock_t *lock)
+{
+	local_bh_disable();
+	do_lock(lock);
+}
+
+__ukmem_export void spin_unlock_bh(spinlock_t *lock)
+{
+	do_unlock(lock);
+	local_bh_enable();
+}
+
+__ukmem_export void spin_lock_irq(spinlock_t *lock)
+{
+	local_irq_disable();
+	preempt_count_inc(current_task(), 1);
+	do_lock(lock);
+}
+
+__ukmem_export void spin_unlock_irq(spinlock_t *lock)
+{
+	do_unlock(lock);
+	__preempt_count_sub(1);
+	local_irq_enable();
+}
+
+__ukmem_export unsigned long _spin_lock_irqsave(spinlock_t *lock)
+{
+	unsigned long flags = __local_irq_save();
+
+	preempt_count_inc(current_task(), 1);
+	do_lock(lock);
+	return flags;
+}
+
+__ukmem_export void spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
+{
+	do_unlock(lock);
+	__preempt_count_sub(1);
+	local_irq_restore(flags);
+}
+
+__ukmem_export int spin_is_locked(spinlock_t *lock)
+{
+	return __atomic_load_n(&lock->locked, __ATOMIC_RELAXED) != 0;
+}
+
+__ukmem_export void assert_spin_locked(spinlock_t *lock)
+{
+	WARN_ON(!spin_is_locked(lock));
+}
+
+/* rwlocks: cnt = readers * 2 + writer bit */
+__ukmem_export void rwlock_init(rwlock_t *lock)
+{
+	lock->cnt = 0;
+	lock->magic = SPINLOCK_MAGIC;
+}
+
+static void arch_read_lock(rwlock_t *lock)
+{
+	unsigned int spins = 0, v;
+
+	for (;;) {
+		v = __atomic_load_n(&lock->cnt, __ATOMIC_RELAXED);
+		if (!(v & 1) && __atomic_compare_exchange_n(&lock->cnt, &v, v + 2, false,
+							    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return;
+		if (++spins < 128)
+			__builtin_ia32_pause();
+		else
+			plat_yield();
+	}
+}
+
+static void arch_write_lock(rwlock_t *lock)
+{
+	unsigned int spins = 0, v;
+
+	for (;;) {
+		v = 0;
+		if (__atomic_compare_exchange_n(&lock->cnt, &v, 1, false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return;
+		if (++spins < 128)
+			__builtin_ia32_pause();
+		else
+			plat_yield();
+	}
+}
+
+__ukmem_export void read_lock(rwlock_t *lock)
+{
+	__preempt_count_add(1);
+	arch_read_lock(lock);
+}
+
+__ukmem_export void read_unlock(rwlock_t *lock)
+{
+	__atomic_fetch_sub(&lock->cnt, 2, __ATOMIC_RELEASE);
+	__preempt_count_sub(1);
+}
+
+__ukmem_export void write_lock(rwlock_t *lock)
+{
+	__preempt_count_add(1);
+	arch_write_lock(lock);
+}
+
+__ukmem_export void write_unlock(rwlock_t *lock)
+{
+	__atomic_store_n(&lock->cnt, 0, __ATOMIC_RELEASE);
+	__preempt_count_sub(1);
+}
+
+__ukmem_export unsigned long _read_lock_irqsave(rwlock_t *lock)
+{
+	unsigned long flags = __local_irq_save();
+
+	read_lock(lock);
+	return flags;
+}
+
+__ukmem_export void read_unlock_irqrestore(rwlock_t *lock, unsigned long flags)
+{
+	read_unlock(lock);
+	local_irq_restore(flags);
+}
+
+__ukmem_export unsigned long _write_lock_irqsave(rwlock_t *lock)
+{
+	unsigned long flags = __local_irq_save();
+
+	write_lock(lock);
+	return flags;
+}
+
+__ukmem_export void write_unlock_irqrestore(rwlock_t *lock, unsigned long flags)
+{
+	write_unlock(lock);
+	local_irq_restore(flags);
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * internal.h - what the mm files share and no user sees (the kernel's
+ * mm/internal.h): node counters for /proc/meminfo, the subsystem hooks the
+ * machine calls at boot and shutdown, and the /proc show functions.
+ */
+#ifndef UKMEM_MM_INTERNAL_H
+#define UKMEM_MM_INTERNAL_H
+
+#include <linux/mm.h>
+#include <linux/gfp.h>
+#include <stdio.h>
+
+#include "machine/machine.h"
+
+/*
+ * Node-wide counters, in pages, that /proc/meminfo prints. Each subsystem
+ * adjusts its own with mod_node_page_state().
+ */
+enum node_stat_item {
+	NR_SLAB_RECLAIMABLE,	/* SReclaimable */
+	NR_SLAB_UNRECLAIMABLE,	/* SUnreclaim */
+	NR_PAGETABLE,		/* PageTables */
+	NR_KERNEL_STACK,	/* KernelStack (pages) */
+	NR_VMALLOC,		/* pages backing vmalloc areas (VmallocUsed) */
+	NR_PERCPU,		/* Percpu */
+	NR_KERNEL_MISC_RECLAIMABLE,
+	NR_VM_NODE_STAT_ITEMS
+};
+
+extern atomic_long_t vm_node_stat[NR_VM_NODE_STAT_ITEMS];
+
+static inline void mod_node_page_state(enum node_stat_item item, long delta)
+{
+	__atomic_fetch_add(&vm_node_stat[item].counter, delta, __ATOMIC_RELAXED);
+}
+static inline unsigned long node_page_state(enum node_stat_item item)
+{
+	long v = __atomic_load_n(&vm_node_stat[item].counter, __ATOMIC_RELAXED);
+
+	return v < 0 ? 0 : (unsigned long)v;
+}
+static inline unsigned long zone_page_state(const struct zone *zone, enum zone_stat_item item)
+{
+	long v = __atomic_load_n(&zone->vm_stat[item].counter, __ATOMIC_RELAXED);
+
+	return v < 0 ? 0 : (unsigned long)v;
+}
+static inline void set_page_zone(struct page *page, enum zone_type zone)
+{
+	page->flags &= ~(ZONES_MASK << ZONES_PGSHIFT);
+	page->flags |= ((unsigned long)zone & ZONES_MASK) << ZONES_PGSHIFT;
+}
+
+
+/* page_alloc.c */
+void bad_page(struct page *page, const char *reason);
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int highest_zoneidx, unsigned int alloc_flags);
+struct page *rmqueue(struct zone *zone, unsigned int order, gfp_t gfp);
+void free_one_block(struct page *page, unsigned int order);
+void warn_alloc(gfp_t gfp, const char *fmt, ...) __printf(2, 3);
+int page_alloc_param(const char *key, const char *val);
+int page_alloc_init(void);
+void page_alloc_exit(void);
+unsigned long nr_free_pages(void);
+unsigned long nr_free_highpages(void);
+unsigned long totalhigh_pages(void);
+
+/* reclaim (vmscan.c) */
+int reclaim_param(const char *key, const char *val);
+int reclaim_init(void);
+void reclaim_exit(void);
+
+/* slab */
+int slab_param(const char *key, const char *val);
+int slab_init(void);
+void slab_exit(void);
+
+/* vmalloc, highmem */
+int vmalloc_param(const char *key, const char *val);
+int vmalloc_init(void);
+void vmalloc_exit(void);
+
+/* percpu */
+int percpu_param(const char *key, const char *val);
+int percpu_init(void);
+void percpu_exit(void);
+
+/* /proc */
+int meminfo_show(FILE *out);
+int buddyinfo_show(FILE *out);
+int zoneinfo_show(FILE *out);
+int slabinfo_show(FILE *out);
+int vmallocinfo_show(FILE *out);
+
+#endif

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+/*
+ * platform.c - Linux host primitives: memfd RAM, address-space reservations,
+ * MAP_FIXED mappings, futexes, clocks, randomness and stack traces.
+ * Nothing else in ukmem calls the host kernel directly.
+ */
+#include "platform/platform.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <errno.h>
+#include <execinfo.h>
+#include <linux/futex.h>
+#include <linux/membarrier.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static int prot_of(int prot)
+{
+	int p = PROT_NONE;
+
+	if (prot & PLAT_PROT_READ)
+		p |= PROT_READ;
+	if (prot & PLAT_PROT_WRITE)
+		p |= PROT_WRITE;
+	return p;
+}
+
+int plat_ram_create(const char *name, uint64_t size)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)size) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+void plat_ram_destroy(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+void *plat_reserve(size_t size, size_t align)
+{
+	size_t total = size + align;
+	char *p = mmap(NULL, total, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uintptr_t start, aligned;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (align <= 4096)
+		return p;
+	start = (uintptr_t)p;
+	aligned = (start + align - 1) & ~(uintptr_t)(align - 1);
+	if (aligned > start)
+		munmap(p, aligned - start);
+	if (aligned + size < start + total)
+		munmap((void *)(aligned + size), start + total - aligned - size);
+	return (void *)aligned;
+}
+
+void plat_release(void *addr, size_t size)
+{
+	if (addr && size)
+		munmap(addr, size);
+}
+
+int plat_map_ram(void *addr, size_t size, int fd, uint64_t offset, int prot)
+{
+	void *p = mmap(addr, size, prot_of(prot), MAP_SHARED | MAP_FIXED, fd,
+		       (off_t)offset);
+
+	return p == MAP_FAILED ? -errno : 0;
+}
+
+int plat_unmap_to_reserved(void *addr, size_t size)
+{
+	void *p = mmap(addr, size, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+		       -1, 0);
+
+	return p == MAP_FAILED ? -errno : 0;
+}
+
+int plat_protect(void *addr, size_t size, int prot)
+{
+	return mprotect(addr, size, prot_of(prot)) ? -errno : 0;
+}
+
+void plat_ram_discard(int fd, uint64_t offset, uint64_t size)
+{
+	fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)offset,
+		  (off_t)size);
+}
+
+void *plat_meta_alloc(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void plat_meta_free(void *addr, size_t size)
+{
+	if (addr)
+		munmap(addr, size);
+}
+
+int plat_gettid(void)
+{
+	return (int)syscall(SYS_gettid);
+}
+
+int plat_getpid(void)
+{
+	return (int)getpid();
+}
+
+void plat_thread_name(char *buf, size_t len)
+{
+	if (pthread_getname_np(pthread_self(), buf, len) != 0 && len)
+		snprintf(buf, len, "ukmem");
+}
+
+int plat_online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (int)n : 1;
+}
+
+uint64_t plat_total_ram(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+
+	return pages > 0 && psz > 0 ? (uint64_t)pages * (uint64_t)psz : 0;
+}
+
+struct plat_thread_start {
+	void *(*fn)(void *);
+	void *arg;
+	char name[16];
+};
+
+static void *plat_thread_trampoline(void *p)
+{
+	struct plat_thread_start s = *(struct plat_thread_start *)p;
+
+	free(p);
+	pthread_setname_np(pthread_self(), s.name);
+	return s.fn(s.arg);
+}
+
+int plat_thread_create(plat_thread_t *t, const char *name, void *(*fn)(void *), void *arg)
+{
+	struct plat_thread_start *s = malloc(sizeof(*s));
+	pthread_t th;
+	int err;
+
+	if (!s)
+		return -ENOMEM;
+	s->fn = fn;
+	s->arg = arg;
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	err = pthread_create(&th, NULL, plat_thread_trampoline, s);
+	if (err) {
+		free(s);
+		return -err;
+	}
+	*t = (plat_thread_t)th;
+	return 0;
+}
+
+void plat_thread_join(plat_thread_t t)
+{
+	pthread_join((pthread_t)t, NULL);
+}
+
+int plat_futex_wait(uint32_t *addr, uint32_t val, int64_t timeout_ns)
+{
+	struct timespec ts, *tsp = NULL;
+	long r;
+
+	if (timeout_ns >= 0) {
+		ts.tv_sec = timeout_ns / 1000000000;
+		ts.tv_nsec = timeout_ns % 1000000000;
+		tsp = &ts;
+	}
+	r = syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, tsp, NULL, 0);
+	return r < 0 ? -errno : 0;
+}
+
+void plat_futex_wake(uint32_t *addr, int n)
+{
+	syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, n, NULL, NULL, 0);
+}
+
+void plat_yield(void)
+{
+	sched_yield();
+}
+
+void plat_sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { (time_t)(ns / 1000000000), (long)(ns % 1000000000) };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+int plat_membarrier(void)
+{
+	static int registered;
+
+	if (!__atomic_load_n(&registered, __ATOMIC_ACQUIRE)) {
+		if (syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0))
+			return -errno;
+		__atomic_store_n(&registered, 1, __ATOMIC_RELEASE);
+	}
+	return syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) ? -errno : 0;
+}
+
+uint64_t plat_clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t plat_random(void)
+{
+	uint64_t v;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
+		v = plat_clock_ns() * 0x9e3779b97f4a7c15ull;
+	return v;
+}
+
+int plat_backtrace(void **frames, int max, int skip)
+{
+	void *buf[64];
+	int n = backtrace(buf, 64), i, out = 0;
+
+	for (i = skip + 1; i < n && out < max; i++)
+		frames[out++] = buf[i];
+	return out;
+}
+
+void plat_symbolize(void *addr, char *buf, size_t len)
+{
+	Dl_info info;
+
+	if (dladdr(addr, &info) && info.dli_sname) {
+		snprintf(buf, len, "%s+0x%lx", info.dli_sname,
+			 (unsigned long)((char *)addr - (char *)info.dli_saddr));
+	} else if (dladdr(addr, &info) && info.dli_fname) {
+		const char *base = strrchr(info.dli_fname, '/');
+
+		snprintf(buf, len, "%s+0x%lx", base ? base + 1 : info.dli_fname,
+			 (unsigned long)((char *)addr - (char *)info.dli_fbase));
+	} else {
+		snprintf(buf, len, "0x%lx", (unsigned long)addr);
+	}
+}
+
+void plat_write_stderr(const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(2, buf, len);
+
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			return;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+void plat_abort(void)
+{
+	abort();
+}
+
+const char *plat_getenv(const char *name)
+{
+	return getenv(name);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * platform.h - the only door to the host. Every system call ukmem makes goes
+ * through one of these primitives (mimalloc's prim.h idea), so porting or
+ * auditing ukmem means reading platform.c alone.
+ */
+#ifndef UKMEM_PLATFORM_H
+#define UKMEM_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PLAT_PROT_NONE	0
+#define PLAT_PROT_READ	1
+#define PLAT_PROT_WRITE	2
+#define PLAT_PROT_RW	(PLAT_PROT_READ | PLAT_PROT_WRITE)
+
+/* Physical RAM: a sparse memfd. Return: fd, or -errno. */
+int plat_ram_create(const char *name, uint64_t size);
+void plat_ram_destroy(int fd);
+
+/* Reserve @size bytes of address space, inaccessible, aligned to @align. NULL on failure. */
+void *plat_reserve(size_t size, size_t align);
+/* Give a reservation (or any part of it) back to the host. */
+void plat_release(void *addr, size_t size);
+/* Map @size bytes of RAM at @offset over @addr (inside a reservation). Return: 0 or -errno. */
+int plat_map_ram(void *addr, size_t size, int fd, uint64_t offset, int prot);
+/* Turn [addr, addr+size) back into an inaccessible hole of the reservation. */
+int plat_unmap_to_reserved(void *addr, size_t size);
+int plat_protect(void *addr, size_t size, int prot);
+/* Release the host pages behind a RAM range (they read back as zero). */
+void plat_ram_discard(int fd, uint64_t offset, uint64_t size);
+
+/* Host memory for metadata that is not part of simulated RAM (mem_map, ...). Zeroed. */
+void *plat_meta_alloc(size_t size);
+void plat_meta_free(void *addr, size_t size);
+
+int plat_gettid(void);
+int plat_getpid(void);
+void plat_thread_name(char *buf, size_t len);
+int plat_online_cpus(void);
+uint64_t plat_total_ram(void);
+
+/* Threads for the kernel's own threads (kswapd ...). */
+typedef unsigned long plat_thread_t;
+int plat_thread_create(plat_thread_t *t, const char *name, void *(*fn)(void *), void *arg);
+void plat_thread_join(plat_thread_t t);
+
+/* Futex waits: sleep while *addr == val (timeout_ns < 0: forever); wake up to n waiters. */
+int plat_futex_wait(uint32_t *addr, uint32_t val, int64_t timeout_ns);
+void plat_futex_wake(uint32_t *addr, int n);
+void plat_yield(void);
+void plat_sleep_ns(uint64_t ns);
+/* Asymmetric full barrier across all threads of the process. Return: 0 or -errno. */
+int plat_membarrier(void);
+
+uint64_t plat_clock_ns(void);
+uint64_t plat_random(void);
+
+/* Host stack of the caller (skipping @skip frames) and its symbol names. */
+int plat_backtrace(void **frames, int max, int skip);
+void plat_symbolize(void *addr, char *buf, size_t len);
+
+void plat_write_stderr(const char *buf, size_t len);
+__attribute__((noreturn)) void plat_abort(void);
+const char *plat_getenv(const char *name);
+
+#endif

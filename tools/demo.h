@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: MIT */
+/* demo.h - the sections of "ukmem demo", one file each. */
+#ifndef UKMEM_TOOLS_DEMO_H
+#define UKMEM_TOOLS_DEMO_H
+#include <stdio.h>
+void demo_heading(const char *title);
+void demo_pages(void);
+#endif
