@@ -150,3 +150,33 @@ Test(cpu, pinned_tasks_never_migrate, .timeout = 60)
 	cr_assert_eq(pinned_cpu_seen[1], 0);
 	ukmem_shutdown();
 }
+
+static void *short_lived(void *arg)
+{
+	int i;
+
+	for (i = 0; i < 3000; i++) { /* long enough to be granted a lease */
+		preempt_disable();
+		preempt_enable();
+	}
+	return NULL;
+}
+
+/* A task that exits while holding a standing lease must not strand its CPU. */
+Test(cpu, lease_of_an_exited_task_is_revoked, .timeout = 30)
+{
+	pthread_t th;
+
+	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=1"), 0);
+	pthread_create(&th, NULL, short_lived, NULL);
+	pthread_join(th, NULL);
+	preempt_disable();
+	cr_assert_eq(smp_processor_id(), 0);
+	preempt_enable();
+	pthread_create(&th, NULL, short_lived, NULL);
+	pthread_join(th, NULL);
+	cr_assert_eq(ukmem_set_cpu(0), 0);
+	preempt_disable();
+	preempt_enable();
+	ukmem_shutdown();
+}
