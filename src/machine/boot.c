@@ -381,6 +381,55 @@ static int do_boot(const char *cmdline)
 	return 0;
 }
 
+/*
+ * fork(): the child gets a machine of its own. Other threads of the parent
+ * may be inside the allocators at the moment of fork (holding zone locks,
+ * owning CPUs), so the child cannot safely go on with the inherited state.
+ * It forgets it instead: its copies of the mappings are released and its
+ * next kernel API call boots a fresh machine (or it calls ukmem_boot()).
+ * Memory the parent allocated is not the child's to use. The locks of the
+ * machine layer are held across fork() so that none is inherited locked.
+ */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&boot_lock);
+	report_fork_prepare();
+	printk_fork_prepare();
+}
+
+static void fork_parent(void)
+{
+	printk_fork_done();
+	report_fork_done();
+	pthread_mutex_unlock(&boot_lock);
+}
+
+static void fork_child(void)
+{
+	printk_fork_done();
+	report_fork_done();
+	if (machine.booted || booting_tid) {
+		if (machine.reservation)
+			plat_release(machine.reservation, machine.reservation_size);
+		machine.reservation = NULL;
+		machine.direct_map = __ukmem_direct_map = NULL;
+		plat_meta_free(machine.mem_map, machine.mem_map_bytes);
+		machine.mem_map = mem_map = NULL;
+		plat_ram_destroy(machine.ram_fd);
+		machine.ram_fd = -1;
+		cpu_states = NULL; /* the parent's CPUs; the child's boot makes new ones */
+		__atomic_store_n(&machine.booted, false, __ATOMIC_RELEASE);
+		__atomic_store_n(&machine.generation, machine.generation + 1, __ATOMIC_RELEASE);
+		booting_tid = 0;
+	}
+	pthread_mutex_unlock(&boot_lock);
+}
+
+__attribute__((constructor)) static void boot_register_fork_handlers(void)
+{
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
 __ukmem_export int ukmem_boot(const char *cmdline)
 {
 	int err;

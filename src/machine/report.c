@@ -20,6 +20,16 @@ static __thread int report_depth;
 
 static const char taint_chars[] = "PFSRMBUDAWCIOELKXTNJ";
 
+void report_fork_prepare(void)
+{
+	pthread_mutex_lock(&report_lock);
+}
+
+void report_fork_done(void)
+{
+	pthread_mutex_unlock(&report_lock);
+}
+
 void add_taint(unsigned int flag)
 {
 	__atomic_fetch_or(&taint_mask, 1UL << flag, __ATOMIC_RELAXED);
