@@ -827,7 +827,9 @@ __ukmem_export void __free_pages(struct page *page, unsigned int order)
 		bad_page(page, "freed with an order above MAX_PAGE_ORDER");
 		return;
 	}
-	if (unlikely(PageBuddy(page) || PagePcp(page) || !page->page_type)) {
+	/* check before the reference goes: a refused free must change nothing */
+	if (unlikely(PageBuddy(page) || PagePcp(page) ||
+		     page->page_type != (PAGE_TYPE_ALLOC_HEAD | order))) {
 		__free_pages_ok(page, order); /* reports */
 		return;
 	}
