@@ -138,6 +138,16 @@ static struct shrinker *cache_shrinker(void)
 	return s;
 }
 
+static unsigned long locked_read(unsigned long *v)
+{
+	unsigned long x;
+
+	pthread_mutex_lock(&cache.lock);
+	x = *v;
+	pthread_mutex_unlock(&cache.lock);
+	return x;
+}
+
 static bool any_zone_above_high(void)
 {
 	int z;
@@ -161,18 +171,34 @@ Test(reclaim, kswapd_reclaims_to_the_high_watermark)
 	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=2"), 0);
 	s = cache_shrinker();
 	cache_fill(1500);
-	cache.allow_kswapd = 1;
-	/* below low: GFP_NOWAIT cannot reclaim, but wakes kswapd */
+	/* below low: GFP_NOWAIT cannot reclaim, but wakes kswapd (refused for now,
+	 * so that it does not race the filling) */
 	fill(GFP_NOWAIT);
-	cr_assert_eq(cache.direct_calls, 0);
-	for (i = 0; i < 500 && !(cache.kswapd_calls && any_zone_above_high()); i++)
+	pthread_mutex_lock(&cache.lock);
+	cache.allow_kswapd = 1;
+	cache.kswapd_calls = 0;
+	pthread_mutex_unlock(&cache.lock);
+	for (i = 0; i < 500 && !locked_read(&cache.kswapd_calls); i++) {
+		struct page *p = alloc_page(GFP_NOWAIT | __GFP_NOWARN);	/* wakes kswapd */
+
+		if (p) {
+			p->mapping = held;
+			held = p;
+			nheld++;
+		}
 		usleep(10000);
-	cr_assert_gt(cache.kswapd_calls, 0, "kswapd0 ran the shrinker");
+	}
+	for (i = 0; i < 500 && !any_zone_above_high(); i++)
+		usleep(10000);
+	cr_assert_gt(locked_read(&cache.kswapd_calls), 0, "kswapd0 ran the shrinker");
 	cr_assert(any_zone_above_high(), "kswapd stopped above the high watermark");
 	cr_assert_gt(vm_event_count(PAGEOUTRUN), 0);
 	cr_assert_gt(vm_event_count(PGSTEAL_KSWAPD), 0);
+	pthread_mutex_lock(&cache.lock);
 	cr_assert(cache.seen_gfp == GFP_KERNEL);
 	cr_assert_gt(cache.n, 0, "only as much as needed went");
+	cr_assert_eq(cache.direct_calls, 0);
+	pthread_mutex_unlock(&cache.lock);
 	/* and GFP_NOWAIT works again */
 	struct page *p = alloc_page(GFP_NOWAIT);
 

@@ -183,7 +183,8 @@ static inline void add_to_free_list(struct page *page, struct zone *zone, unsign
 		list_add_tail(&page->lru, &area->free_list);
 	else
 		list_add(&page->lru, &area->free_list);
-	area->nr_free++;
+	/* read without the lock by zone_watermark_ok() */
+	__atomic_store_n(&area->nr_free, area->nr_free + 1, __ATOMIC_RELAXED);
 }
 
 static inline void del_page_from_free_list(struct page *page, struct zone *zone,
@@ -192,7 +193,8 @@ static inline void del_page_from_free_list(struct page *page, struct zone *zone,
 	list_del(&page->lru);
 	page_flags_store(page, page->flags & ~(1UL << PG_buddy));
 	page->private = 0;
-	zone->free_area[order].nr_free--;
+	__atomic_store_n(&zone->free_area[order].nr_free, zone->free_area[order].nr_free - 1,
+			 __ATOMIC_RELAXED);
 }
 
 /* __free_one_page - give a block back to the buddy lists, merging. zone->lock held. */

@@ -305,6 +305,9 @@ static void balance_pgdat(int highest_zoneidx)
 		objects += shrink_slab(GFP_KERNEL, priority);
 		if (priority == DEF_PRIORITY / 2 || priority == 0)
 			slab_shrink_all(GFP_KERNEL);
+		/* what shrinkers freed here sits on per-CPU lists, not yet free */
+		if (objects)
+			drain_all_pages(NULL);
 	}
 	pages = (unsigned long)free_delta(before);
 	count_vm_events(PGSTEAL_KSWAPD, pages);
