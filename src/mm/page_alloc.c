@@ -1031,7 +1031,7 @@ static void drain_pages(int cpu, struct zone *zone)
  * task that was using that CPU's lists has left them and no other can
  * enter. Must be called preemptible (it would otherwise hold two CPUs).
  */
-static void on_cpu(int cpu, void (*fn)(int cpu, void *arg), void *arg)
+static noinline void on_cpu(int cpu, void (*fn)(int cpu, void *arg), void *arg)
 {
 	struct task_struct *t = current_task();
 	int saved_cpu = t->cpu, saved_pinned = t->pinned;
@@ -1040,6 +1040,7 @@ static void on_cpu(int cpu, void (*fn)(int cpu, void *arg), void *arg)
 	t->pinned = 1;
 	preempt_count_inc(t, 1);
 	fn(cpu, arg);
+	t = current_task();
 	preempt_count_dec(t, 1);
 	t->cpu = saved_cpu;
 	t->pinned = saved_pinned;
