@@ -16,7 +16,7 @@
 #include "mm/internal.h"
 
 #define NTHREADS	6
-#define OPS		2500
+#define OPS		6000
 #define LIVE		48
 
 static unsigned char *owner;	/* per pfn: 0 free, else thread id + 1 */

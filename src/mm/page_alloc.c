@@ -984,14 +984,12 @@ __ukmem_export unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_
 			page = __rmqueue_pcplist(zone, 0, false, pcp);
 			if (!page)
 				break;
+			prep_new_page(page, 0, gfp);	/* as the kernel, inside the section */
 			page_array[i] = page;
 			nr_populated++;
 		}
 		pcpu_exit(t);
 	}
-	for (i = 0; i < nr_pages; i++)
-		if (page_array[i] && !page_array[i]->page_type && !PageBuddy(page_array[i]))
-			prep_new_page(page_array[i], 0, gfp);
 failed:
 	for (i = 0; i < nr_pages; i++) {
 		if (page_array[i])
