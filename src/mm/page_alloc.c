@@ -1361,10 +1361,12 @@ int page_alloc_init(void)
 		return -ENOMEM;
 	}
 	pr_info("Built 1 zonelists, mobility grouping off.  Total pages: %lu\n", total);
-	pr_info("percpu: per-CPU page lists %s (batch %d)\n",
-		pcp_lists_enabled ? "on" : "off (percpu_pagelists=0)",
-		zones[ZONE_DMA32].pageset_batch ? zones[ZONE_DMA32].pageset_batch
-						: zones[ZONE_NORMAL].pageset_batch);
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		if (zone_managed_pages(&zones[z]))
+			pr_info("  %s zone: %lu pages, LIFO batch:%d\n", zones[z].name,
+				zone_managed_pages(&zones[z]), zones[z].pageset_batch);
+	if (!pcp_lists_enabled)
+		pr_info("ukmem: per-CPU page lists off (percpu_pagelists=0)\n");
 	pr_info("Memory: %luK/%luK available\n", nr_free_pages() << (PAGE_SHIFT - 10),
 		(unsigned long)(machine.mem_bytes >> 10));
 	return 0;

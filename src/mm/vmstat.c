@@ -20,13 +20,25 @@ int meminfo_show(FILE *out)
 	unsigned long total = totalram_pages(), free = nr_free_pages();
 	unsigned long sreclaim = node_page_state(NR_SLAB_RECLAIMABLE);
 	unsigned long sunreclaim = node_page_state(NR_SLAB_UNRECLAIMABLE);
-	unsigned long available, wmark_low = 0;
+	unsigned long available, wmark_low = 0, reclaimable, totalreserve = 0;
 	struct zone *zone;
+	long avail;
+	int j;
 
-	for_each_zone(zone)
+	/* si_mem_available(): free less the reserves, plus half the reclaimable slab */
+	for_each_zone(zone) {
+		unsigned long reserve = 0;
+
 		wmark_low += low_wmark_pages(zone);
-	available = free > wmark_low ? free - wmark_low : 0;
-	available += sreclaim - min(sreclaim / 2, wmark_low);
+		for (j = zone_idx(zone); j < MAX_NR_ZONES; j++)
+			reserve = max(reserve, (unsigned long)zone->lowmem_reserve[j]);
+		reserve += high_wmark_pages(zone);
+		totalreserve += min(reserve, zone_managed_pages(zone));
+	}
+	avail = (long)free - (long)totalreserve;
+	reclaimable = sreclaim + node_page_state(NR_KERNEL_MISC_RECLAIMABLE);
+	avail += (long)(reclaimable - min(reclaimable / 2, wmark_low));
+	available = avail < 0 ? 0 : (unsigned long)avail;
 
 	show_val_kb(out, "MemTotal:       ", total);
 	show_val_kb(out, "MemFree:        ", free);
@@ -72,7 +84,7 @@ int meminfo_show(FILE *out)
 	show_val_kb(out, "VmallocUsed:    ", node_page_state(NR_VMALLOC));
 	show_val_kb(out, "VmallocChunk:   ", 0);
 	show_val_kb(out, "Percpu:         ", node_page_state(NR_PERCPU));
-	show_val_kb(out, "HardwareCorrupted: ", 0);
+	fprintf(out, "HardwareCorrupted: %5lu kB\n", 0UL);
 	show_val_kb(out, "AnonHugePages:  ", 0);
 	show_val_kb(out, "ShmemHugePages: ", 0);
 	show_val_kb(out, "ShmemPmdMapped: ", 0);
@@ -257,16 +269,16 @@ void show_mem(void)
 						      zone->lowmem_reserve[i]);
 		printk(KERN_WARNING "%s\n", line);
 		n = (size_t)snprintf(line, sizeof(line), "Node 0 %s: ", zone->name);
-		spin_lock(&zone->lock);
+		/* no zone->lock: a report may come from anywhere; nr_free is stored atomically */
 		for (o = 0; o < NR_PAGE_ORDERS; o++) {
-			unsigned long nr = zone->free_area[o].nr_free;
+			unsigned long nr = __atomic_load_n(&zone->free_area[o].nr_free,
+							   __ATOMIC_RELAXED);
 
 			total += nr << o;
 			if (n < sizeof(line))
 				n += (size_t)snprintf(line + n, sizeof(line) - n, "%lu*%lukB ", nr,
 						      4UL << o);
 		}
-		spin_unlock(&zone->lock);
 		printk(KERN_WARNING "%s= %lukB\n", line, total << 2);
 	}
 	printk(KERN_WARNING "0 total pagecache pages\n");
