@@ -32,6 +32,8 @@ static pthread_mutex_t box_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct blk box[64];
 static int box_n;
 
+static unsigned long nr_allocs, nr_failures;	/* atomics */
+
 static unsigned long rnd(unsigned long *s)
 {
 	*s ^= *s << 13;
@@ -142,8 +144,11 @@ static void *worker(void *arg)
 
 			b.order = (unsigned int)(rnd(&seed) % 5);
 			b.page = alloc_pages(gfp | __GFP_NOWARN, b.order);
-			if (!b.page)
+			if (!b.page) {
+				__atomic_fetch_add(&nr_failures, 1, __ATOMIC_RELAXED);
 				continue;
+			}
+			__atomic_fetch_add(&nr_allocs, 1, __ATOMIC_RELAXED);
 			claim(&b, id);
 			if (gfp & __GFP_ZERO) {
 				unsigned long *w = page_address(b.page);
@@ -160,7 +165,7 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static void stress(const char *cmdline)
+static void stress(const char *cmdline, bool pressure)
 {
 	pthread_t th[NTHREADS];
 	unsigned long free0;
@@ -179,6 +184,9 @@ static void stress(const char *cmdline)
 		put(&box[box_n]);
 	}
 	drain_all_pages(NULL);
+	cr_assert_gt(nr_allocs, NTHREADS * OPS / 3, "%lu allocations", nr_allocs);
+	if (pressure)
+		cr_assert_gt(nr_failures, 0, "the machine ran out of memory");
 	cr_assert_eq(nr_free_pcp_pages(NULL), 0);
 	cr_assert_eq(nr_free_pages(), free0, "every page came back");
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_BAD_PAGE), 0);
@@ -191,16 +199,16 @@ static void stress(const char *cmdline)
 
 Test(page_stress, six_threads_two_cpus)
 {
-	stress("mem=64M nr_cpus=2 loglevel=3");
+	stress("mem=64M nr_cpus=2 loglevel=3", false);
 }
 
 Test(page_stress, six_threads_two_cpus_no_pcp)
 {
-	stress("mem=64M nr_cpus=2 percpu_pagelists=0 loglevel=3");
+	stress("mem=64M nr_cpus=2 percpu_pagelists=0 loglevel=3", false);
 }
 
 Test(page_stress, six_threads_under_pressure)
 {
 	/* 8M: the threads run the machine out of memory over and over */
-	stress("mem=8M nr_cpus=2 loglevel=3");
+	stress("mem=8M nr_cpus=2 loglevel=3", true);
 }
