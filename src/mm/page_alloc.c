@@ -127,16 +127,23 @@ static inline bool gfp_zone_bad(gfp_t flags)
  * Return: ZONE_DMA, ZONE_DMA32 (ZONE_NORMAL on i386), ZONE_HIGHMEM on i386
  * for __GFP_HIGHMEM, else ZONE_NORMAL.
  */
-__ukmem_export enum zone_type gfp_zone(gfp_t flags)
+static __always_inline enum zone_type __gfp_zone(gfp_t flags)
 {
-	ukmem_ensure_booted();
+	if (likely(!(flags & GFP_ZONE_MODS)))
+		return ZONE_NORMAL;
 	if (flags & __GFP_DMA)
 		return ZONE_DMA;
 	if (flags & __GFP_DMA32)
 		return machine.arch == MACHINE_X86_64 ? ZONE_DMA32 : ZONE_NORMAL;
-	if ((flags & __GFP_HIGHMEM) && machine.arch == MACHINE_I386)
+	if (machine.arch == MACHINE_I386)
 		return ZONE_HIGHMEM;
 	return ZONE_NORMAL;
+}
+
+__ukmem_export enum zone_type gfp_zone(gfp_t flags)
+{
+	ukmem_ensure_booted();
+	return __gfp_zone(flags);
 }
 
 /* ---------------------------------------------------------------- reports */
@@ -666,7 +673,7 @@ __ukmem_export struct page *__alloc_pages(gfp_t gfp, unsigned int order, int pre
 	if ((gfp & __GFP_DIRECT_RECLAIM) &&
 	    unlikely(!task_preemptible(t) || t->rcu_read_lock_nesting))
 		might_sleep_check(__FILE__, __LINE__);
-	highest = (int)gfp_zone(gfp);
+	highest = (int)__gfp_zone(gfp);
 	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW, highest);
 	if (likely(page))
 		return page;
