@@ -168,6 +168,7 @@ static void *worker(void *arg)
 static void stress(const char *cmdline, bool pressure)
 {
 	pthread_t th[NTHREADS];
+	struct page *hog = NULL;
 	unsigned long free0;
 	long i;
 
@@ -175,6 +176,14 @@ static void stress(const char *cmdline, bool pressure)
 	owner = calloc(max_pfn, 1);
 	drain_all_pages(NULL);
 	free0 = nr_free_pages();
+	/* under pressure: leave the threads only ~300 pages between them */
+	while (pressure && nr_free_pages() > 300) {
+		struct page *p = alloc_page(GFP_KERNEL);
+
+		cr_assert(p);
+		p->mapping = hog;
+		hog = p;
+	}
 	for (i = 0; i < NTHREADS; i++)
 		pthread_create(&th[i], NULL, worker, (void *)i);
 	for (i = 0; i < NTHREADS; i++)
@@ -183,8 +192,15 @@ static void stress(const char *cmdline, bool pressure)
 		box_n--;
 		put(&box[box_n]);
 	}
+	while (hog) {
+		struct page *p = hog;
+
+		hog = p->mapping;
+		p->mapping = NULL;
+		__free_page(p);
+	}
 	drain_all_pages(NULL);
-	cr_assert_gt(nr_allocs, NTHREADS * OPS / 3, "%lu allocations", nr_allocs);
+	cr_assert_gt(nr_allocs, NTHREADS * OPS / (pressure ? 6 : 3), "%lu allocations", nr_allocs);
 	if (pressure)
 		cr_assert_gt(nr_failures, 0, "the machine ran out of memory");
 	cr_assert_eq(nr_free_pcp_pages(NULL), 0);
@@ -209,6 +225,6 @@ Test(page_stress, six_threads_two_cpus_no_pcp)
 
 Test(page_stress, six_threads_under_pressure)
 {
-	/* 8M: the threads run the machine out of memory over and over */
-	stress("mem=8M nr_cpus=2 loglevel=3", true);
+	/* the threads run the machine out of memory over and over */
+	stress("mem=16M nr_cpus=2 loglevel=3", true);
 }
