@@ -71,10 +71,9 @@ struct per_cpu_pages {
 	int high;		/* free down by batch when count reaches this */
 	int high_min;		/* high with percpu_pagelist_high_fraction = 0 */
 	int high_max;		/* high with the minimum fraction (8) */
-	int batch;		/* refill/drain chunk, in blocks */
-	int free_factor;
+	int batch;		/* refill/drain chunk, in pages */
 	struct list_head lists[NR_PCP_LISTS];
-	unsigned long alloc_hits, refills, drains;
+	unsigned long alloc_hits, refills, drains;	/* statistics, owner-only */
 } __attribute__((aligned(64)));
 
 struct zone {
