@@ -606,6 +606,27 @@ Test(page_alloc, proc_formats)
 	cr_assert(strstr(zi, "\n  vm stats threshold: "));
 	cr_assert(strstr(zi, "\n  node_unreclaimable:  0\n  start_pfn:           0\n"));
 	cr_assert(strstr(zi, "Node 0, zone   Normal\n  pages free     0\n"));
+	free(zi);
+	/* the pagesets show this CPU's pcp count */
+	{
+		struct page *pg[5];
+		char want[96], *dma32;
+		int k;
+
+		cr_assert_eq(ukmem_set_cpu(0), 0);
+		drain_all_pages(NULL);
+		for (k = 0; k < 5; k++)
+			pg[k] = alloc_page(GFP_KERNEL);
+		for (k = 0; k < 5; k++)
+			__free_page(pg[k]);
+		zi = proc_text("zoneinfo");
+		dma32 = strstr(zi, "zone    DMA32");
+		cr_assert(dma32);
+		snprintf(want, sizeof(want), "\n    cpu: 0\n              count: %d\n",
+			 pcp_count(ZONE_DMA32, 0));
+		cr_assert_geq(pcp_count(ZONE_DMA32, 0), 5);
+		cr_assert(strstr(dma32, want), "%s", want);
+	}
 	mi = proc_text("meminfo");
 	cr_assert(strncmp(mi, "MemTotal:          64512 kB\nMemFree:        ", 44) == 0, "%s", mi);
 	cr_assert(strstr(mi, " kB\nMemAvailable:   "));

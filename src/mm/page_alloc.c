@@ -680,11 +680,28 @@ __ukmem_export struct page *__alloc_pages(gfp_t gfp, unsigned int order, int pre
 	return __alloc_pages_slowpath(gfp, order, highest, t);
 }
 
+/**
+ * alloc_pages - allocate 2^@order contiguous frames on this (the only) node
+ * @gfp: GFP flags
+ * @order: log2 of the number of frames
+ *
+ * Context: as __alloc_pages().
+ * Return: the first struct page, or NULL.
+ */
 __ukmem_export struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	return __alloc_pages(gfp, order, 0, NULL);
 }
 
+/**
+ * alloc_pages_node - alloc_pages() on node @nid
+ * @nid: 0 or NUMA_NO_NODE (another node is warned about, node 0 used)
+ * @gfp: GFP flags
+ * @order: log2 of the number of frames
+ *
+ * Context: as __alloc_pages().
+ * Return: the first struct page, or NULL.
+ */
 __ukmem_export struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
 	if (nid != 0 && nid != NUMA_NO_NODE)
@@ -707,6 +724,13 @@ __ukmem_export unsigned long __get_free_pages(gfp_t gfp, unsigned int order)
 	return page ? (unsigned long)page_to_virt(page) : 0;
 }
 
+/**
+ * get_zeroed_page - one zeroed page by its address
+ * @gfp: GFP flags (__GFP_ZERO is added, __GFP_HIGHMEM dropped)
+ *
+ * Context: as __alloc_pages().
+ * Return: its kernel logical address, or 0.
+ */
 __ukmem_export unsigned long get_zeroed_page(gfp_t gfp)
 {
 	return __get_free_pages(gfp | __GFP_ZERO, 0);
@@ -867,11 +891,13 @@ __ukmem_export void free_pages(unsigned long addr, unsigned int order)
 	__free_pages(virt_to_page((void *)addr), order);
 }
 
+/* get_page - take a reference on a (compound) page. Context: any. */
 __ukmem_export void get_page(struct page *page)
 {
 	atomic_inc(&compound_head(page)->_refcount);
 }
 
+/* put_page - drop a reference; the last one frees the (compound) page. Context: any. */
 __ukmem_export void put_page(struct page *page)
 {
 	struct page *head = compound_head(page);
@@ -919,6 +945,13 @@ __ukmem_export void *alloc_pages_exact(size_t size, gfp_t gfp)
 	return (void *)addr;
 }
 
+/**
+ * free_pages_exact - free what alloc_pages_exact() returned
+ * @virt: its address (NULL is a no-op)
+ * @size: the size it was allocated with
+ *
+ * Context: any.
+ */
 __ukmem_export void free_pages_exact(void *virt, size_t size)
 {
 	unsigned long addr = (unsigned long)virt, end = addr + PAGE_ALIGN(size);
