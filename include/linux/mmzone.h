@@ -55,15 +55,26 @@ struct free_area {
 	unsigned long nr_free;
 };
 
-/* Per-CPU lists of free pages, touched only by the task that holds the CPU. */
+/*
+ * Per-CPU lists of free pages (the kernel's pcp lists), one list per order
+ * up to PAGE_ALLOC_COSTLY_ORDER. Only the task that holds the CPU touches
+ * them (pcpu_enter() .. pcpu_exit()); drain_all_pages() reaches another CPU's
+ * lists by taking that CPU the same way. Pages on a list carry PG_pcp and
+ * page->private = order, and count as allocated in NR_FREE_PAGES (so MemFree
+ * excludes them, as in Linux).
+ *
+ * Invariant: count == sum over lists of (pages on lists[o]) << o.
+ */
 #define NR_PCP_LISTS (PAGE_ALLOC_COSTLY_ORDER + 1)
 struct per_cpu_pages {
 	int count;		/* pages on all lists */
-	int high;		/* drain to batch above this */
-	int batch;		/* refill/drain chunk */
+	int high;		/* free down by batch when count reaches this */
+	int high_min;		/* high with percpu_pagelist_high_fraction = 0 */
+	int high_max;		/* high with the minimum fraction (8) */
+	int batch;		/* refill/drain chunk, in pages */
 	struct list_head lists[NR_PCP_LISTS];
-	unsigned long alloc_hits, refills, drains;
-};
+	unsigned long alloc_hits, refills, drains;	/* statistics, owner-only */
+} __attribute__((aligned(64)));
 
 struct zone {
 	unsigned long _watermark[NR_WMARK];
@@ -88,6 +99,9 @@ struct zone {
 #define low_wmark_pages(z)  ((z)->_watermark[WMARK_LOW])
 #define high_wmark_pages(z) ((z)->_watermark[WMARK_HIGH])
 #define wmark_pages(z, i)   ((z)->_watermark[i])
+
+#define DEF_PRIORITY		12	/* reclaim scans 1/2^priority of a cache per pass */
+#define MAX_RECLAIM_RETRIES	16	/* rounds without progress before OOM */
 
 #pragma GCC visibility push(default)
 extern struct zone *ukmem_zones;	/* [MAX_NR_ZONES] of node 0 */

@@ -36,6 +36,7 @@ static const struct ukmem_subsys subsystems[] = {
 	{ "slab", slab_param, slab_init, slab_exit },
 	{ "vmalloc", vmalloc_param, vmalloc_init, vmalloc_exit },
 	{ "percpu", percpu_param, percpu_init, percpu_exit },
+	{ "kswapd", NULL, kswapd_run, kswapd_stop },	/* last up, first down */
 };
 #define NR_SUBSYS (int)(sizeof(subsystems) / sizeof(subsystems[0]))
 

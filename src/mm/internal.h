@@ -97,4 +97,51 @@ int zoneinfo_show(FILE *out);
 int slabinfo_show(FILE *out);
 int vmallocinfo_show(FILE *out);
 
+/* page allocator internals shared with reclaim and /proc (page_alloc.c) */
+enum vm_event_item {
+	ALLOCSTALL,		/* direct reclaim rounds */
+	PAGEOUTRUN,		/* kswapd balance runs */
+	KSWAPD_WAKEUP,		/* wakeups sent to kswapd (ukmem) */
+	SLABS_SCANNED,		/* objects shrinkers were asked to scan */
+	PGSTEAL_KSWAPD,		/* pages kswapd got back */
+	PGSTEAL_DIRECT,		/* pages direct reclaim got back */
+	OOM_KILL,		/* out_of_memory() reports */
+	NOFAIL_WAIT,		/* __GFP_NOFAIL sleeps for memory (ukmem) */
+	PCP_REFILL,		/* per-CPU list refills from the buddy lists (ukmem) */
+	PCP_DRAIN,		/* per-CPU list batches given back (ukmem) */
+	NR_VM_EVENT_ITEMS
+};
+extern unsigned long vm_events[NR_VM_EVENT_ITEMS];
+static inline void count_vm_events(enum vm_event_item item, unsigned long delta)
+{
+	__atomic_fetch_add(&vm_events[item], delta, __ATOMIC_RELAXED);
+}
+static inline void count_vm_event(enum vm_event_item item)
+{
+	count_vm_events(item, 1);
+}
+static inline unsigned long vm_event_count(enum vm_event_item item)
+{
+	return __atomic_load_n(&vm_events[item], __ATOMIC_RELAXED);
+}
+extern bool pcp_lists_enabled;		/* percpu_pagelists= */
+/* pcp_snapshot - a CPU's pcp list state for one zone (takes that CPU). */
+void pcp_snapshot(struct zone *zone, int cpu, struct per_cpu_pages *out);
+/* nr_free_pcp_pages - pages sitting on per-CPU lists of @zone (NULL: all). */
+unsigned long nr_free_pcp_pages(struct zone *zone);
+/* wake_alloc_waiters - wake __GFP_NOFAIL sleepers: memory came back. */
+void wake_alloc_waiters(void);
+
+/* reclaim internals (vmscan.c) */
+void wakeup_kswapd(unsigned int order, int highest_zoneidx);
+/* try_to_free_pages - one direct reclaim round. Return: progress (pages + objects). */
+unsigned long try_to_free_pages(gfp_t gfp, unsigned int order, int highest_zoneidx);
+/* out_of_memory - the OOM report; nothing can be killed here. */
+void out_of_memory(gfp_t gfp, unsigned int order);
+bool kswapd_hopeless(void);
+int kswapd_run(void);
+void kswapd_stop(void);
+/* show_mem - the Mem-Info block of allocation-failure and OOM reports (vmstat.c). */
+void show_mem(void);
+
 #endif
