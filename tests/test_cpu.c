@@ -8,6 +8,7 @@
 #include <linux/preempt.h>
 #include <pthread.h>
 #include <sched.h>
+#include <unistd.h>
 
 Test(cpu, nr_cpus_independent_of_host)
 {
@@ -178,5 +179,77 @@ Test(cpu, lease_of_an_exited_task_is_revoked, .timeout = 30)
 	cr_assert_eq(ukmem_set_cpu(0), 0);
 	preempt_disable();
 	preempt_enable();
+	ukmem_shutdown();
+}
+
+/*
+ * Stale lessee: task A holds a lease on CPU 0 and loses it to B, which then
+ * earns a lease of its own and stays inside a section. A enters again (not
+ * yet knowing its lease is gone), then C needs CPU 0. C must wait for B:
+ * A's late entry must not make B look outside.
+ */
+static volatile int b_inside, b_ready, a_entering, overlap;
+
+static void *stale_a(void *arg)
+{
+	int i;
+
+	ukmem_set_cpu(0);
+	for (i = 0; i < 3000; i++) {
+		preempt_disable();
+		preempt_enable();
+	}
+	while (!b_ready)
+		usleep(1000);
+	a_entering = 1;
+	preempt_disable();
+	preempt_enable();
+	return NULL;
+}
+
+static void *lessee_b(void *arg)
+{
+	int i;
+
+	usleep(100000);
+	ukmem_set_cpu(0);
+	for (i = 0; i < 3000; i++) { /* revokes A, then outlasts the cooldown */
+		preempt_disable();
+		preempt_enable();
+	}
+	preempt_disable();
+	b_inside = 1;
+	b_ready = 1;
+	usleep(200000);
+	b_inside = 0;
+	preempt_enable();
+	return NULL;
+}
+
+static void *newcomer_c(void *arg)
+{
+	while (!a_entering)
+		usleep(1000);
+	usleep(30000);
+	ukmem_set_cpu(0);
+	preempt_disable();
+	if (b_inside)
+		overlap = 1;
+	preempt_enable();
+	return NULL;
+}
+
+Test(cpu, stale_lessee_cannot_hide_the_current_one, .timeout = 30)
+{
+	pthread_t a, b, c;
+
+	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=2"), 0);
+	pthread_create(&a, NULL, stale_a, NULL);
+	pthread_create(&b, NULL, lessee_b, NULL);
+	pthread_create(&c, NULL, newcomer_c, NULL);
+	pthread_join(b, NULL);
+	pthread_join(c, NULL);
+	pthread_join(a, NULL);
+	cr_assert_eq(overlap, 0, "two tasks were inside CPU 0 at once");
 	ukmem_shutdown();
 }

@@ -21,6 +21,9 @@
 
 __thread struct task_struct ukmem_task __attribute__((tls_model("initial-exec")));
 struct cpu_state *cpu_states;
+u32 *lease_slots;
+static u32 next_lease_id;
+#define NR_LEASE_SLOTS (1u << 20)
 static unsigned int next_cpu;
 __ukmem_export unsigned int nr_cpu_ids = 1;
 
@@ -32,6 +35,9 @@ void task_init(struct task_struct *t)
 	plat_thread_name(t->comm, sizeof(t->comm));
 	t->cpu = (int)(__atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) %
 		       (unsigned int)machine.nr_cpus);
+	t->lease_id = __atomic_add_fetch(&next_lease_id, 1, __ATOMIC_RELAXED);
+	if (t->lease_id >= NR_LEASE_SLOTS)
+		t->lease_id = 0; /* out of slots: this task never gets a lease */
 	__atomic_store_n(&t->boot_gen, machine.generation, __ATOMIC_RELAXED);
 }
 
@@ -61,7 +67,7 @@ static void cpu_revoke(int cpu)
 					 __ATOMIC_RELAXED))
 		return; /* no lease, or another task is revoking it */
 	plat_membarrier();
-	while (__atomic_load_n(&cs->in_cs, __ATOMIC_ACQUIRE)) {
+	while (__atomic_load_n(&lease_slots[lessee], __ATOMIC_ACQUIRE)) {
 		if (++spins < 64)
 			__builtin_ia32_pause();
 		else
@@ -78,7 +84,7 @@ static void cpu_revoke(int cpu)
 /* cpu_lease_lost - the lease of @t was revoked under it: step back to the ordinary path. */
 void cpu_lease_lost(struct task_struct *t)
 {
-	__atomic_store_n(&cpu_states[t->cpu].in_cs, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&lease_slots[t->lease_id], 0, __ATOMIC_RELEASE);
 	t->leased = 0;
 }
 
@@ -86,7 +92,7 @@ void cpu_lease_lost(struct task_struct *t)
 static void cpu_drop_lease(struct task_struct *t)
 {
 	struct cpu_state *cs = &cpu_states[t->cpu];
-	u32 me = (u32)t->pid;
+	u32 me = t->lease_id;
 
 	if (!t->leased)
 		return;
@@ -154,10 +160,10 @@ done:
 		__atomic_store_n(&cs->cooldown, LEASE_COOLDOWN, __ATOMIC_RELAXED);
 	} else if (__atomic_load_n(&cs->cooldown, __ATOMIC_RELAXED)) {
 		__atomic_fetch_sub(&cs->cooldown, 1, __ATOMIC_RELAXED);
-	} else if (!__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST)) {
+	} else if (t->lease_id && !__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST)) {
 		/* uncontended for a while: keep the CPU between sections */
-		__atomic_store_n(&cs->in_cs, 1, __ATOMIC_RELAXED);
-		__atomic_store_n(&cs->lessee, (u32)t->pid, __ATOMIC_RELEASE);
+		__atomic_store_n(&lease_slots[t->lease_id], 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&cs->lessee, t->lease_id, __ATOMIC_RELEASE);
 		t->leased = 1;
 	}
 }
@@ -434,6 +440,12 @@ int sched_init(void)
 	cpu_states = plat_meta_alloc(sizeof(*cpu_states) * (size_t)machine.nr_cpus);
 	if (!cpu_states)
 		return -ENOMEM;
+	lease_slots = plat_meta_alloc(sizeof(u32) * NR_LEASE_SLOTS);
+	if (!lease_slots) {
+		plat_meta_free(cpu_states, sizeof(*cpu_states) * (size_t)machine.nr_cpus);
+		return -ENOMEM;
+	}
+	next_lease_id = 0;
 	nr_cpu_ids = (unsigned int)machine.nr_cpus;
 	next_cpu = 0;
 	return 0;
@@ -443,4 +455,6 @@ void sched_exit(void)
 {
 	plat_meta_free(cpu_states, sizeof(*cpu_states) * (size_t)machine.nr_cpus);
 	cpu_states = NULL;
+	plat_meta_free(lease_slots, sizeof(u32) * NR_LEASE_SLOTS);
+	lease_slots = NULL;
 }

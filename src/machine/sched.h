@@ -13,17 +13,23 @@
  *
  * Leases make the uncontended case cheap. A task that keeps finding its CPU
  * free is granted a lease: it stays the owner between sections, and entering
- * a section is a plain store (in_cs = 1) and a load (is the lease still
- * mine?), leaving it a plain store — no atomic read-modify-write. A task that
- * needs a leased CPU revokes the lease: it clears cs->lessee, runs
- * membarrier() (an asymmetric full fence: afterwards the lessee either sees
- * the revocation or its in_cs = 1 is visible), waits for in_cs == 0, then
- * frees the owner word. A CPU that saw a revocation grants no new lease
- * until LEASE_COOLDOWN uncontended acquisitions have passed.
+ * a section is a plain store (its in-section slot = 1) and a load (is the
+ * lease still mine?), leaving it a plain store — no atomic read-modify-write.
+ * A task that needs a leased CPU revokes the lease: it clears cs->lessee,
+ * runs membarrier() (an asymmetric full fence: afterwards the lessee either
+ * sees the revocation or its slot = 1 is visible), waits for the lessee's
+ * slot to read 0, then frees the owner word. A CPU that saw a revocation
+ * grants no new lease until LEASE_COOLDOWN uncontended acquisitions passed.
+ *
+ * The in-section flag is the *task's* (lease_slots[t->lease_id]), not the
+ * CPU's: a former lessee that has not yet noticed its revocation writes only
+ * its own slot, so it can never wipe the flag of the task holding the lease
+ * now. Slots outlive their threads (one per task per boot; when they run
+ * out, tasks simply get no lease).
  *
  * Invariants:  cpu_state[c].owner == pid  <=>  task pid has cpu_held or leased, cpu == c
  *              cpu_held  <=>  preempt_count != 0 || irqs_off
- *              cpu_state[c].lessee == pid  =>  cpu_state[c].owner == pid
+ *              cpu_state[c].lessee == t->lease_id  =>  cpu_state[c].owner == t->pid
  */
 #ifndef UKMEM_MACHINE_SCHED_H
 #define UKMEM_MACHINE_SCHED_H
@@ -36,13 +42,13 @@
 struct cpu_state {
 	u32 owner;		/* pid of the task holding this CPU, 0 if idle */
 	u32 waiters;		/* tasks sleeping on owner */
-	u32 lessee;		/* pid holding a standing lease, 0 if none */
-	u32 in_cs;		/* the lessee is inside a section */
+	u32 lessee;		/* lease_id of the task holding a standing lease, 0 if none */
 	u32 cooldown;		/* acquisitions to go before a lease may be granted */
 	unsigned long revocations;
 } __attribute__((aligned(64)));
 
 extern struct cpu_state *cpu_states;
+extern u32 *lease_slots;	/* [lease_id]: that task is inside a section */
 extern __thread struct task_struct ukmem_task __attribute__((tls_model("initial-exec")));
 
 void task_init(struct task_struct *t);
@@ -65,9 +71,9 @@ static __always_inline void cpu_enter(struct task_struct *t)
 	if (likely(t->leased)) {
 		struct cpu_state *cs = &cpu_states[t->cpu];
 
-		__atomic_store_n(&cs->in_cs, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&lease_slots[t->lease_id], 1, __ATOMIC_RELAXED);
 		barrier(); /* the revoker's membarrier() supplies the full fence */
-		if (likely(__atomic_load_n(&cs->lessee, __ATOMIC_ACQUIRE) == (u32)t->pid)) {
+		if (likely(__atomic_load_n(&cs->lessee, __ATOMIC_ACQUIRE) == t->lease_id)) {
 			t->cpu_held = 1;
 			return;
 		}
@@ -80,7 +86,7 @@ static __always_inline void cpu_exit(struct task_struct *t)
 {
 	t->cpu_held = 0;
 	if (likely(t->leased))
-		__atomic_store_n(&cpu_states[t->cpu].in_cs, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&lease_slots[t->lease_id], 0, __ATOMIC_RELEASE);
 	else
 		cpu_release(t);
 }
