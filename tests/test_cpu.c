@@ -188,7 +188,7 @@ Test(cpu, lease_of_an_exited_task_is_revoked, .timeout = 30)
  * yet knowing its lease is gone), then C needs CPU 0. C must wait for B:
  * A's late entry must not make B look outside.
  */
-static volatile int b_inside, b_ready, a_entering, overlap;
+static int b_inside, b_ready, a_entering, overlap; /* accessed with __atomic builtins */
 
 static void *stale_a(void *arg)
 {
@@ -199,9 +199,9 @@ static void *stale_a(void *arg)
 		preempt_disable();
 		preempt_enable();
 	}
-	while (!b_ready)
+	while (!__atomic_load_n(&b_ready, __ATOMIC_SEQ_CST))
 		usleep(1000);
-	a_entering = 1;
+	__atomic_store_n(&a_entering, 1, __ATOMIC_SEQ_CST);
 	preempt_disable();
 	preempt_enable();
 	return NULL;
@@ -218,23 +218,23 @@ static void *lessee_b(void *arg)
 		preempt_enable();
 	}
 	preempt_disable();
-	b_inside = 1;
-	b_ready = 1;
+	__atomic_store_n(&b_inside, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&b_ready, 1, __ATOMIC_SEQ_CST);
 	usleep(200000);
-	b_inside = 0;
+	__atomic_store_n(&b_inside, 0, __ATOMIC_SEQ_CST);
 	preempt_enable();
 	return NULL;
 }
 
 static void *newcomer_c(void *arg)
 {
-	while (!a_entering)
+	while (!__atomic_load_n(&a_entering, __ATOMIC_SEQ_CST))
 		usleep(1000);
 	usleep(30000);
 	ukmem_set_cpu(0);
 	preempt_disable();
-	if (b_inside)
-		overlap = 1;
+	if (__atomic_load_n(&b_inside, __ATOMIC_SEQ_CST))
+		__atomic_store_n(&overlap, 1, __ATOMIC_SEQ_CST);
 	preempt_enable();
 	return NULL;
 }
@@ -250,6 +250,6 @@ Test(cpu, stale_lessee_cannot_hide_the_current_one, .timeout = 30)
 	pthread_join(b, NULL);
 	pthread_join(c, NULL);
 	pthread_join(a, NULL);
-	cr_assert_eq(overlap, 0, "two tasks were inside CPU 0 at once");
+	cr_assert_eq(__atomic_load_n(&overlap, __ATOMIC_SEQ_CST), 0, "two tasks were inside CPU 0 at once");
 	ukmem_shutdown();
 }

@@ -75,6 +75,9 @@ Test(fork, child_allocates_while_parent_threads_allocate, .timeout = 60)
 	unsigned char *mine;
 	unsigned long addr;
 
+#ifdef __SANITIZE_THREAD__
+	cr_skip_test("ThreadSanitizer cannot start threads in the child of a multi-threaded fork");
+#endif
 	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=2"), 0);
 	addr = __get_free_pages(GFP_KERNEL, 0);
 	mine = (unsigned char *)addr;

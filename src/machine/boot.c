@@ -388,27 +388,25 @@ static int do_boot(const char *cmdline)
  * owning CPUs), so the child cannot safely go on with the inherited state.
  * It forgets it instead: its copies of the mappings are released and its
  * next kernel API call boots a fresh machine (or it calls ukmem_boot()).
- * Memory the parent allocated is not the child's to use. The locks of the
- * machine layer are held across fork() so that none is inherited locked.
+ * Memory the parent allocated is not the child's to use. boot_lock is held
+ * across fork(); the log and report locks, which another thread may hold
+ * at that moment, are made anew in the child (at worst the child's copy of
+ * the log ends in a half-written line).
  */
 static void fork_prepare(void)
 {
 	pthread_mutex_lock(&boot_lock);
-	report_fork_prepare();
-	printk_fork_prepare();
 }
 
 static void fork_parent(void)
 {
-	printk_fork_done();
-	report_fork_done();
 	pthread_mutex_unlock(&boot_lock);
 }
 
 static void fork_child(void)
 {
-	printk_fork_done();
-	report_fork_done();
+	printk_fork_child();
+	report_fork_child();
 	if (machine.booted || booting_tid) {
 		if (machine.reservation)
 			plat_release(machine.reservation, machine.reservation_size);
@@ -423,7 +421,7 @@ static void fork_child(void)
 		__atomic_store_n(&machine.generation, machine.generation + 1, __ATOMIC_RELEASE);
 		booting_tid = 0;
 	}
-	pthread_mutex_unlock(&boot_lock);
+	pthread_mutex_init(&boot_lock, NULL);
 }
 
 __attribute__((constructor)) static void boot_register_fork_handlers(void)

@@ -109,10 +109,8 @@ struct ukmem_proc_entry {
 /* printk internals */
 int vprintk_level(int level, const char *fmt, va_list args);
 void printk_reset_clock(void);
-void printk_fork_prepare(void);
-void printk_fork_done(void);
-void report_fork_prepare(void);
-void report_fork_done(void);
+void report_fork_child(void);
+void printk_fork_child(void);
 size_t format_gfp_flags(char *buf, size_t size, unsigned int gfp);
 int ukmem_vsnprintf(char *buf, size_t size, const char *fmt, va_list args);
 

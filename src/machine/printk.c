@@ -26,15 +26,10 @@ static size_t log_len, log_cap;
 static bool log_line_open; /* last line awaits KERN_CONT text */
 static u64 log_clock_base;
 
-/* fork: no other thread may hold the log lock across fork(), or the child deadlocks */
-void printk_fork_prepare(void)
+/* fork: another thread may have held the log lock; the child makes it anew */
+void printk_fork_child(void)
 {
-	pthread_mutex_lock(&log_lock);
-}
-
-void printk_fork_done(void)
-{
-	pthread_mutex_unlock(&log_lock);
+	pthread_mutex_init(&log_lock, NULL);
 }
 
 void printk_reset_clock(void)

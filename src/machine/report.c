@@ -20,14 +20,17 @@ static __thread int report_depth;
 
 static const char taint_chars[] = "PFSRMBUDAWCIOELKXTNJ";
 
-void report_fork_prepare(void)
+/* fork: another thread may have held the report lock at fork() time; the
+ * child makes it anew. */
+void report_fork_child(void)
 {
-	pthread_mutex_lock(&report_lock);
-}
+	pthread_mutexattr_t attr;
 
-void report_fork_done(void)
-{
-	pthread_mutex_unlock(&report_lock);
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&report_lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	report_depth = 0;
 }
 
 void add_taint(unsigned int flag)
