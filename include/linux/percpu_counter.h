@@ -15,6 +15,7 @@
 #include <linux/list.h>
 #include <linux/gfp.h>
 #include <linux/percpu.h>
+#include <limits.h>
 
 struct percpu_counter {
 	raw_spinlock_t lock;
