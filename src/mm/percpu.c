@@ -66,6 +66,7 @@
 #include "machine/sched.h"
 
 #define PCPU_NR_SLOTS		32
+#define PCPU_SLOT_FAIL_THRESHOLD 9	/* slots of runs below 256 bits (1 KiB) */
 #define PCPU_VA_MAX		(64ull << 30)	/* chunk slots, same again for handles */
 #define PCPU_MAX_CHUNKS		65536
 #define PCPU_BLOCK_MAX		(PAGE_SIZE << MAX_PAGE_ORDER)
@@ -87,6 +88,8 @@ struct pcpu_chunk {
 	int nr_bits;
 	int free_bits;
 	int first_free;			/* no free bit below */
+	int scan_pos;			/* every free run starting below ... */
+	int scan_max;			/* ... is at most this long */
 	int contig_bits;		/* >= largest free run (== when exact) */
 	int contig_start;
 	bool contig_exact;
@@ -171,14 +174,26 @@ static int find_prev_set(const unsigned long *map, int before)
 
 static void bitmap_assign(unsigned long *map, int start, int n, bool set)
 {
-	int i = start, end = start + n;
+	int i = start / BITS_PER_LONG_, last = (start + n - 1) / BITS_PER_LONG_;
+	unsigned long first_mask = ~0ul << (start % BITS_PER_LONG_);
+	unsigned long last_mask = ~0ul >> (BITS_PER_LONG_ - 1 - (start + n - 1) % BITS_PER_LONG_);
 
-	for (; i < end && (i % BITS_PER_LONG_); i++)
-		set ? set_bit_(map, i) : clear_bit_(map, i);
-	for (; i + BITS_PER_LONG_ <= end; i += BITS_PER_LONG_)
-		map[i / BITS_PER_LONG_] = set ? ~0ul : 0;
-	for (; i < end; i++)
-		set ? set_bit_(map, i) : clear_bit_(map, i);
+	if (n <= 0)
+		return;
+	if (i == last)
+		first_mask &= last_mask;
+	if (set)
+		map[i] |= first_mask;
+	else
+		map[i] &= ~first_mask;
+	if (i == last)
+		return;
+	for (i++; i < last; i++)
+		map[i] = set ? ~0ul : 0;
+	if (set)
+		map[last] |= last_mask;
+	else
+		map[last] &= ~last_mask;
 }
 
 /* ---- chunk lists ---- */
@@ -290,7 +305,8 @@ static struct pcpu_chunk *pcpu_create_chunk(gfp_t gfp)
 			chunk->blocks = nb;
 			cap *= 2;
 		}
-		if (plat_map_ram(chunk->base + off, PAGE_SIZE << order, machine.ram_fd,
+		/* populated: every byte is zeroed by alloc_percpu anyway */
+		if (plat_map_ram_populate(chunk->base + off, PAGE_SIZE << order, machine.ram_fd,
 				 page_to_phys(page), PLAT_PROT_RW)) {
 			__free_pages(page, order);
 			goto fail;
@@ -329,7 +345,8 @@ fail:
  */
 static int pcpu_find_fit(struct pcpu_chunk *chunk, int bits, int align)
 {
-	int i = chunk->first_free, n = chunk->nr_bits, max_run = 0, max_start = 0;
+	int n = chunk->nr_bits, i, max_run, max_start = 0;
+	bool from_hint;
 
 	if (chunk->contig_bits < bits)
 		return -1;
@@ -337,6 +354,10 @@ static int pcpu_find_fit(struct pcpu_chunk *chunk, int bits, int align)
 	if (chunk->contig_exact &&
 	    ALIGN(chunk->contig_start, align) + bits > chunk->contig_start + chunk->contig_bits)
 		return -1;
+	/* runs below scan_pos are all too short: start there */
+	from_hint = bits > chunk->scan_max && chunk->scan_pos > chunk->first_free;
+	i = from_hint ? chunk->scan_pos : chunk->first_free;
+	max_run = from_hint ? chunk->scan_max : 0;
 	while (i < n) {
 		int e, s;
 
@@ -344,18 +365,24 @@ static int pcpu_find_fit(struct pcpu_chunk *chunk, int bits, int align)
 		if (i >= n)
 			break;
 		e = find_next(chunk->alloc_map, n, i, true);
+		s = ALIGN(i, align);
+		if (s + bits <= e) {
+			if (i >= chunk->scan_pos) {
+				chunk->scan_pos = i;
+				chunk->scan_max = max_run;
+			}
+			return s;
+		}
 		if (e - i > max_run) {
 			max_run = e - i;
 			max_start = i;
 		}
-		s = ALIGN(i, align);
-		if (s + bits <= e)
-			return s;
 		i = e;
 	}
+	/* max_run is exact unless it came from the scan_max bound */
+	chunk->contig_exact = !from_hint || max_start >= chunk->scan_pos;
 	chunk->contig_bits = max_run;
 	chunk->contig_start = max_start;
-	chunk->contig_exact = true;
 	pcpu_chunk_relocate(chunk);
 	return -1;
 }
@@ -401,13 +428,15 @@ static void pcpu_free_area(struct pcpu_chunk *chunk, int off)
 	re = find_next(chunk->alloc_map, chunk->nr_bits, off + bits, true);
 	if (rs < chunk->first_free)
 		chunk->first_free = rs;
+	if (rs < chunk->scan_pos && re - rs > chunk->scan_max)
+		chunk->scan_max = re - rs;
 	if (re - rs > chunk->contig_bits) {
 		/* larger than an upper bound of every other run: the largest */
 		chunk->contig_bits = re - rs;
 		chunk->contig_start = rs;
 		chunk->contig_exact = true;
-		pcpu_chunk_relocate(chunk);
 	}
+	pcpu_chunk_relocate(chunk);	/* also brings a set-aside chunk back */
 }
 
 /*
@@ -434,6 +463,17 @@ static void *pcpu_alloc_locked(size_t size, size_t align, gfp_t gfp, const char 
 			off = pcpu_find_fit(chunk, bits, abits);
 			if (off >= 0)
 				goto found;
+			/*
+			 * As the kernel's PCPU_SLOT_FAIL_THRESHOLD: a chunk
+			 * with only small holes that failed a request is set
+			 * aside (slot 0) until something in it is freed, so
+			 * long lists of nearly full chunks are not walked by
+			 * every allocation.
+			 */
+			if (chunk->slot && chunk->slot < PCPU_SLOT_FAIL_THRESHOLD) {
+				chunk->slot = 0;
+				list_move(&chunk->list, &pcpu_slot[0]);
+			}
 		}
 	}
 	chunk = pcpu_create_chunk(gfp);
