@@ -9,6 +9,7 @@
 #include <ukmem.h>
 #include <linux/percpu.h>
 #include <linux/mm.h>
+#include <linux/preempt.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -325,5 +326,70 @@ Test(percpu_alloc, the_benchmark_shape_35000_live)
 	cr_assert_eq(pcpu_nr_pages(), start);
 	cr_assert_eq(ukmem_report_total(), 0);
 	free(p);
+	ukmem_shutdown();
+}
+
+Test(percpu_alloc, exhaustion_fails_cleanly_and_recovers)
+{
+	static void *p[4096];
+	unsigned long start;
+	int n = 0;
+
+	cr_assert_eq(ukmem_boot("mem=16M nr_cpus=4"), 0);
+	start = pcpu_nr_pages();
+	while (n < 4096 && (p[n] = __alloc_percpu_gfp(PCPU_MIN_UNIT_SIZE, 8,
+						       GFP_KERNEL | __GFP_NOWARN)))
+		n++;
+	cr_assert_gt(n, 10);
+	cr_assert_lt(n, 4096);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_ALLOC_FAIL), 0, "__GFP_NOWARN is quiet");
+	ukmem_dmesg_clear();
+	cr_assert_null(__alloc_percpu(PCPU_MIN_UNIT_SIZE, 8));
+	cr_assert(ukmem_dmesg_contains("percpu: allocation failed, size=32768 align=8 atomic=0, failed to allocate new chunk"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_ALLOC_FAIL), 1);
+	/* everything held is intact and freeable; memory comes back */
+	while (n--)
+		free_percpu(p[n]);
+	cr_assert_eq(pcpu_nr_pages(), start);
+	p[0] = __alloc_percpu(PCPU_MIN_UNIT_SIZE, 8);
+	cr_assert(p[0]);
+	free_percpu(p[0]);
+	ukmem_shutdown();
+}
+
+Test(percpu_alloc, context_checks)
+{
+	void *p;
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=2"), 0);
+	/* GFP_ATOMIC with preemption off: fine */
+	preempt_disable();
+	p = alloc_percpu_gfp(long, GFP_ATOMIC);
+	preempt_enable();
+	cr_assert(p);
+	free_percpu(p);
+	cr_assert_eq(ukmem_report_total(), 0);
+	/* GFP_KERNEL may sleep: reported in atomic context */
+	ukmem_dmesg_clear();
+	preempt_disable();
+	p = alloc_percpu(long);
+	free_percpu(p);
+	preempt_enable();
+	cr_assert(ukmem_dmesg_contains("BUG: sleeping function called from invalid context"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1);
+	ukmem_shutdown();
+}
+
+Test(percpu_alloc, per_cpu_ptr_of_a_non_percpu_pointer_is_reported)
+{
+	long x = 5, *c;
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=2"), 0);
+	ukmem_dmesg_clear();
+	c = per_cpu_ptr(&x, 1);
+	cr_assert_eq(c, &x, "left alone");
+	cr_assert(ukmem_dmesg_contains("): not a per-CPU pointer"));
+	cr_assert(ukmem_dmesg_contains("BUG: per_cpu_ptr("));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_PERCPU), 1);
 	ukmem_shutdown();
 }
