@@ -37,7 +37,18 @@
  * pcpu_slot[fls(contig_bits)]. An allocation walks the slots that can hold
  * it and does a first-fit scan of the chunks there; a scan that fails makes
  * the hint exact and moves the chunk down, so a chunk is not scanned again
- * for sizes it cannot hold.
+ * for sizes it cannot hold. Within a chunk, scan_pos/scan_max say "every
+ * free run starting below scan_pos is at most scan_max long", so a request
+ * larger than scan_max starts its scan there (alignment holes left behind
+ * by earlier allocations are not walked again). A chunk with only small
+ * holes that fails a request is set aside on slot 0 until a free in it.
+ *
+ * Invariants (pcpu_lock held):
+ *   alloc bit b set   <=>  4-byte granule b of every unit is allocated
+ *   area starts at b  <=>  bound bit b set && alloc bit b set
+ *   no free bit below first_free;  largest free run <= contig_bits
+ *   every free run starting below scan_pos is <= scan_max long
+ *   chunk->nr_alloc == 0 && !chunk->first  =>  chunk released
  *
  * Static areas: <linux/percpu-defs.h> registers each DSO's ukmem_percpu
  * section; at boot (or at registration, for a DSO dlopen'ed later) its area
@@ -48,6 +59,12 @@
  * Locking: pcpu_lock (a host mutex: allocation may sleep in the page
  * allocator) protects the chunks, their maps and lists, and the DSO list.
  * Per-CPU copies themselves are the callers' business (this_cpu_* etc.).
+ *
+ * Boot order: percpu_init() runs right after the page allocator, so every
+ * later subsystem may use per-CPU variables from its init on. Before it (and
+ * after percpu_exit) the accessors reach the prototypes; the page allocator
+ * must not write per-CPU variables during its own init, or the writes would
+ * be copied to every CPU.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
