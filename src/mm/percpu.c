@@ -688,6 +688,12 @@ __ukmem_export phys_addr_t per_cpu_ptr_to_phys(void *addr)
 	return phys;
 }
 
+/**
+ * pcpu_nr_pages - pages backing all per-CPU chunks (meminfo "Percpu:")
+ *
+ * Context: any context.
+ * Return: the number of pages.
+ */
 __ukmem_export unsigned long pcpu_nr_pages(void)
 {
 	return __atomic_load_n(&pcpu_pages, __ATOMIC_RELAXED);
@@ -733,10 +739,16 @@ static void pcpu_teardown_dso(struct ukmem_pcpu_dso *dso)
 	dso->handle = NULL;
 }
 
-/*
- * __ukmem_percpu_register - called by the constructor of every translation
- * unit that includes <linux/percpu-defs.h>: record the DSO's per-CPU section
- * (once), and give it copies now if a machine is up.
+/**
+ * __ukmem_percpu_register - record a DSO's per-CPU section
+ * @dso: the DSO's own (weak hidden) descriptor
+ * @start: __start_ukmem_percpu of the DSO
+ * @stop: __stop_ukmem_percpu of the DSO
+ *
+ * Called by the constructor of every translation unit that includes
+ * <linux/percpu-defs.h>; the first call per DSO records it, and gives it its
+ * copies at once if a machine is up (a module loaded after boot).
+ * Context: process context (constructors, dlopen).
  */
 __ukmem_export void __ukmem_percpu_register(struct ukmem_pcpu_dso *dso, char *start, char *stop)
 {
@@ -758,7 +770,13 @@ __ukmem_export void __ukmem_percpu_register(struct ukmem_pcpu_dso *dso, char *st
 	pthread_mutex_unlock(&pcpu_lock);
 }
 
-/* __ukmem_percpu_unregister - the DSO is being unloaded (dlclose). */
+/**
+ * __ukmem_percpu_unregister - forget a DSO being unloaded (dlclose)
+ * @dso: the DSO's descriptor
+ *
+ * Its copies are freed; later calls for the same DSO do nothing.
+ * Context: process context (destructors).
+ */
 __ukmem_export void __ukmem_percpu_unregister(struct ukmem_pcpu_dso *dso)
 {
 	struct ukmem_pcpu_dso **pp;
@@ -774,9 +792,14 @@ __ukmem_export void __ukmem_percpu_unregister(struct ukmem_pcpu_dso *dso)
 	pthread_mutex_unlock(&pcpu_lock);
 }
 
-/*
- * __per_cpu_ptr_slow - per_cpu_ptr() of a pointer that is neither dynamic nor
- * a static of the calling DSO: a static of another DSO, or a bug.
+/**
+ * __per_cpu_ptr_slow - per_cpu_ptr() of a pointer that is neither dynamic
+ * nor a static of the calling DSO
+ * @ptr: a static of another DSO, or not a per-CPU pointer at all (a bug)
+ * @cpu: the CPU
+ *
+ * Context: any context (takes pcpu_lock).
+ * Return: CPU @cpu's copy; for a bad pointer, a report and @ptr itself.
  */
 __ukmem_export void *__per_cpu_ptr_slow(const void *ptr, int cpu)
 {
@@ -803,9 +826,13 @@ __ukmem_export void *__per_cpu_ptr_slow(const void *ptr, int cpu)
 
 /* ---- the CPU side of the accessors ---- */
 
-/*
- * __this_cpu_preempt_check - CONFIG_DEBUG_PREEMPT's check for __this_cpu_*:
- * "BUG: using __this_cpu_<op>() in preemptible [%08x] code".
+/**
+ * __this_cpu_preempt_check - CONFIG_DEBUG_PREEMPT's check for __this_cpu_*
+ * @op: the operation's name ("inc", "read" ...)
+ *
+ * Reports "BUG: using __this_cpu_<op>() in preemptible [%08x] code:
+ * comm/pid" with the caller and a stack when the task may be preempted.
+ * Context: any context.
  * Return: the current CPU.
  */
 __ukmem_export int __this_cpu_preempt_check(const char *op)
@@ -823,13 +850,23 @@ __ukmem_export int __this_cpu_preempt_check(const char *op)
 	return t->cpu;
 }
 
-/* this_cpu_* prologue: own this CPU (preempt_disable). Return: the CPU. */
+/**
+ * __pcpu_this_enter - this_cpu_* prologue: preempt_disable(), which makes
+ * the task the owner of its CPU
+ *
+ * Context: any context.
+ * Return: the CPU.
+ */
 __ukmem_export int __pcpu_this_enter(void)
 {
 	return pcpu_enter()->cpu;
 }
 
-/* this_cpu_* epilogue */
+/**
+ * __pcpu_this_exit - this_cpu_* epilogue: preempt_enable()
+ *
+ * Context: after __pcpu_this_enter().
+ */
 __ukmem_export void __pcpu_this_exit(void)
 {
 	pcpu_exit(current_task());
