@@ -28,8 +28,6 @@ void plat_release(void *addr, size_t size);
 int plat_map_ram(void *addr, size_t size, int fd, uint64_t offset, int prot);
 /* Turn [addr, addr+size) back into an inaccessible hole of the reservation. */
 int plat_unmap_to_reserved(void *addr, size_t size);
-/* plat_map_ram with the page tables filled at once (no first-touch faults). */
-int plat_map_ram_populate(void *addr, size_t size, int fd, uint64_t offset, int prot);
 int plat_protect(void *addr, size_t size, int prot);
 /* Release the host pages behind a RAM range (they read back as zero). */
 void plat_ram_discard(int fd, uint64_t offset, uint64_t size);
@@ -67,5 +65,9 @@ void plat_symbolize(void *addr, char *buf, size_t len);
 void plat_write_stderr(const char *buf, size_t len);
 __attribute__((noreturn)) void plat_abort(void);
 const char *plat_getenv(const char *name);
+
+
+/* plat_map_ram with the page tables filled at once (no first-touch faults). */
+int plat_map_ram_populate(void *addr, size_t size, int fd, uint64_t offset, int prot);
 
 #endif
