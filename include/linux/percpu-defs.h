@@ -145,123 +145,151 @@ static __always_inline void *__pcpu_ptr(const void *ptr, int cpu)
 #define get_cpu_ptr(var)	({ preempt_disable(); this_cpu_ptr(var); })
 #define put_cpu_ptr(var)	do { (void)(var); preempt_enable(); } while (0)
 
-/* ---- generic operations on one copy (p: pointer to it) ---- */
+/*
+ * ---- generic operations on one copy (p: pointer to it) ----
+ * Every macro takes a unique token @u (from __COUNTER__) to name its locals,
+ * so operations nest (this_cpu_add(a, this_cpu_read(b))) without -Wshadow
+ * warnings, and evaluates @p once (it may carry a preemption check).
+ */
+#define __PCPU_CAT_(a, b)	a##b
+#define __PCPU_CAT(a, b)	__PCPU_CAT_(a, b)
+#define __PCPU_L(name, u)	__PCPU_CAT(__PCPU_CAT(__pcpu_, name), u)
+
 #define __pcpu_ld(p)		__atomic_load_n((p), __ATOMIC_RELAXED)
 #define __pcpu_st(p, v)		__atomic_store_n((p), (v), __ATOMIC_RELAXED)
 
-/* Each evaluates @p once: it may carry a preemption check. */
-#define __pcpu_gen_read(p)	__pcpu_ld(p)
-#define __pcpu_gen_write(p, v)                                              \
-	({ __typeof__(p) __pw = (p); __pcpu_st(__pw, (__typeof__(*__pw))(v)); (void)0; })
-#define __pcpu_gen_add_return(p, v)                                         \
+#define __pcpu_gen_read(u, p)	__pcpu_ld(p)
+#define __pcpu_gen_write(u, p, v)                                           \
 	({                                                                  \
-		__typeof__(p) __pa_ = (p);                                  \
-		__typeof__(*__pa_) __n = (__typeof__(*__pa_))(__pcpu_ld(__pa_) + (v)); \
-		__pcpu_st(__pa_, __n);                                      \
-		__n;                                                        \
+		__typeof__(p) __PCPU_L(w, u) = (p);                         \
+		__pcpu_st(__PCPU_L(w, u), (__typeof__(*__PCPU_L(w, u)))(v)); \
+		(void)0;                                                    \
 	})
-#define __pcpu_gen_add(p, v)	({ (void)__pcpu_gen_add_return(p, v); (void)0; })
-#define __pcpu_gen_and(p, v)                                                \
-	({ __typeof__(p) __pn = (p);                                        \
-	   __pcpu_st(__pn, (__typeof__(*__pn))(__pcpu_ld(__pn) & (v))); (void)0; })
-#define __pcpu_gen_or(p, v)                                                 \
-	({ __typeof__(p) __po = (p);                                        \
-	   __pcpu_st(__po, (__typeof__(*__po))(__pcpu_ld(__po) | (v))); (void)0; })
-#define __pcpu_gen_xchg(p, nv)                                              \
+#define __pcpu_gen_add_return(u, p, v)                                      \
 	({                                                                  \
-		__typeof__(p) __px = (p);                                   \
-		__typeof__(*__px) __o = __pcpu_ld(__px);                    \
-		__pcpu_st(__px, (__typeof__(*__px))(nv));                   \
-		__o;                                                        \
+		__typeof__(p) __PCPU_L(a, u) = (p);                         \
+		__typeof__(*__PCPU_L(a, u)) __PCPU_L(n, u) =                \
+			(__typeof__(*__PCPU_L(a, u)))(__pcpu_ld(__PCPU_L(a, u)) + (v)); \
+		__pcpu_st(__PCPU_L(a, u), __PCPU_L(n, u));                  \
+		__PCPU_L(n, u);                                             \
 	})
-#define __pcpu_gen_cmpxchg(p, ov, nv)                                      \
+#define __pcpu_gen_add(u, p, v)	({ (void)__pcpu_gen_add_return(u, p, v); (void)0; })
+#define __pcpu_gen_and(u, p, v)                                             \
 	({                                                                  \
-		__typeof__(p) __pc = (p);                                   \
-		__typeof__(*__pc) __r = __pcpu_ld(__pc);                    \
-		if (__r == (ov))                                            \
-			__pcpu_st(__pc, (__typeof__(*__pc))(nv));           \
-		__r;                                                        \
+		__typeof__(p) __PCPU_L(a, u) = (p);                         \
+		__pcpu_st(__PCPU_L(a, u),                                   \
+			  (__typeof__(*__PCPU_L(a, u)))(__pcpu_ld(__PCPU_L(a, u)) & (v))); \
+		(void)0;                                                    \
 	})
-#define __pcpu_gen_try_cmpxchg(p, ovp, nv)                                 \
+#define __pcpu_gen_or(u, p, v)                                              \
 	({                                                                  \
-		__typeof__(p) __pt = (p);                                   \
-		__typeof__(*__pt) __r = __pcpu_ld(__pt), *__ovp = (ovp);    \
-		bool __ok = __r == *__ovp;                                  \
-		if (__ok)                                                   \
-			__pcpu_st(__pt, (__typeof__(*__pt))(nv));           \
+		__typeof__(p) __PCPU_L(a, u) = (p);                         \
+		__pcpu_st(__PCPU_L(a, u),                                   \
+			  (__typeof__(*__PCPU_L(a, u)))(__pcpu_ld(__PCPU_L(a, u)) | (v))); \
+		(void)0;                                                    \
+	})
+#define __pcpu_gen_xchg(u, p, nv)                                           \
+	({                                                                  \
+		__typeof__(p) __PCPU_L(a, u) = (p);                         \
+		__typeof__(*__PCPU_L(a, u)) __PCPU_L(o, u) = __pcpu_ld(__PCPU_L(a, u)); \
+		__pcpu_st(__PCPU_L(a, u), (__typeof__(*__PCPU_L(a, u)))(nv)); \
+		__PCPU_L(o, u);                                             \
+	})
+#define __pcpu_gen_cmpxchg(u, p, ov, nv)                                    \
+	({                                                                  \
+		__typeof__(p) __PCPU_L(a, u) = (p);                         \
+		__typeof__(*__PCPU_L(a, u)) __PCPU_L(o, u) = __pcpu_ld(__PCPU_L(a, u)); \
+		if (__PCPU_L(o, u) == (ov))                                 \
+			__pcpu_st(__PCPU_L(a, u), (__typeof__(*__PCPU_L(a, u)))(nv)); \
+		__PCPU_L(o, u);                                             \
+	})
+#define __pcpu_gen_try_cmpxchg(u, p, ovp, nv)                               \
+	({                                                                  \
+		__typeof__(p) __PCPU_L(a, u) = (p);                         \
+		__typeof__(*__PCPU_L(a, u)) __PCPU_L(o, u) = __pcpu_ld(__PCPU_L(a, u)); \
+		__typeof__(*__PCPU_L(a, u)) *__PCPU_L(e, u) = (ovp);        \
+		bool __PCPU_L(ok, u) = __PCPU_L(o, u) == *__PCPU_L(e, u);   \
+		if (__PCPU_L(ok, u))                                        \
+			__pcpu_st(__PCPU_L(a, u), (__typeof__(*__PCPU_L(a, u)))(nv)); \
 		else                                                        \
-			*__ovp = __r;                                       \
-		__ok;                                                       \
+			*__PCPU_L(e, u) = __PCPU_L(o, u);                   \
+		__PCPU_L(ok, u);                                            \
 	})
 
 /* The three ways of finding "this CPU's copy". */
 #define __pcpu_raw(pcp)		((__typeof__(&(pcp)))__pcpu_ptr(&(pcp), raw_smp_processor_id()))
 #define __pcpu_chk(pcp, op)	((__typeof__(&(pcp)))__pcpu_ptr(&(pcp), __this_cpu_preempt_check(op)))
 /* this_cpu_*: the whole operation runs with the CPU owned. */
-#define __pcpu_safe(gen, pcp, ...)                                          \
+#define __pcpu_safe(u, gen, pcp, ...)                                       \
 	({                                                                  \
-		__typeof__(&(pcp)) __pp =                                   \
+		__typeof__(&(pcp)) __PCPU_L(p, u) =                         \
 			(__typeof__(&(pcp)))__pcpu_ptr(&(pcp), __pcpu_this_enter()); \
-		__typeof__(gen(__pp, ##__VA_ARGS__)) __ret = gen(__pp, ##__VA_ARGS__); \
+		__typeof__(gen(u, __PCPU_L(p, u), ##__VA_ARGS__)) __PCPU_L(r, u) = \
+			gen(u, __PCPU_L(p, u), ##__VA_ARGS__);              \
 		__pcpu_this_exit();                                         \
-		__ret;                                                      \
+		__PCPU_L(r, u);                                             \
 	})
-#define __pcpu_safe_void(gen, pcp, ...)                                     \
+#define __pcpu_safe_void(u, gen, pcp, ...)                                  \
 	do {                                                                \
-		__typeof__(&(pcp)) __pp =                                   \
+		__typeof__(&(pcp)) __PCPU_L(p, u) =                         \
 			(__typeof__(&(pcp)))__pcpu_ptr(&(pcp), __pcpu_this_enter()); \
-		gen(__pp, ##__VA_ARGS__);                                   \
+		gen(u, __PCPU_L(p, u), ##__VA_ARGS__);                      \
 		__pcpu_this_exit();                                         \
 	} while (0)
 
+#define __pcpu_raw_op(gen, pcp, ...)	gen(__COUNTER__, __pcpu_raw(pcp), ##__VA_ARGS__)
+#define __pcpu_chk_op(gen, op, pcp, ...) gen(__COUNTER__, __pcpu_chk(pcp, op), ##__VA_ARGS__)
+
 /* raw_cpu_* */
-#define raw_cpu_read(pcp)		__pcpu_gen_read(__pcpu_raw(pcp))
-#define raw_cpu_write(pcp, v)		__pcpu_gen_write(__pcpu_raw(pcp), v)
-#define raw_cpu_add(pcp, v)		__pcpu_gen_add(__pcpu_raw(pcp), v)
-#define raw_cpu_sub(pcp, v)		__pcpu_gen_add(__pcpu_raw(pcp), -(v))
+#define raw_cpu_read(pcp)		__pcpu_raw_op(__pcpu_gen_read, pcp)
+#define raw_cpu_write(pcp, v)		__pcpu_raw_op(__pcpu_gen_write, pcp, v)
+#define raw_cpu_add(pcp, v)		__pcpu_raw_op(__pcpu_gen_add, pcp, v)
+#define raw_cpu_sub(pcp, v)		__pcpu_raw_op(__pcpu_gen_add, pcp, -(v))
 #define raw_cpu_inc(pcp)		raw_cpu_add(pcp, 1)
 #define raw_cpu_dec(pcp)		raw_cpu_sub(pcp, 1)
-#define raw_cpu_and(pcp, v)		__pcpu_gen_and(__pcpu_raw(pcp), v)
-#define raw_cpu_or(pcp, v)		__pcpu_gen_or(__pcpu_raw(pcp), v)
-#define raw_cpu_xchg(pcp, nv)		__pcpu_gen_xchg(__pcpu_raw(pcp), nv)
-#define raw_cpu_cmpxchg(pcp, o, n)	__pcpu_gen_cmpxchg(__pcpu_raw(pcp), o, n)
-#define raw_cpu_try_cmpxchg(pcp, op, n)	__pcpu_gen_try_cmpxchg(__pcpu_raw(pcp), op, n)
-#define raw_cpu_add_return(pcp, v)	__pcpu_gen_add_return(__pcpu_raw(pcp), v)
+#define raw_cpu_and(pcp, v)		__pcpu_raw_op(__pcpu_gen_and, pcp, v)
+#define raw_cpu_or(pcp, v)		__pcpu_raw_op(__pcpu_gen_or, pcp, v)
+#define raw_cpu_xchg(pcp, nv)		__pcpu_raw_op(__pcpu_gen_xchg, pcp, nv)
+#define raw_cpu_cmpxchg(pcp, o, n)	__pcpu_raw_op(__pcpu_gen_cmpxchg, pcp, o, n)
+#define raw_cpu_try_cmpxchg(pcp, op, n)	__pcpu_raw_op(__pcpu_gen_try_cmpxchg, pcp, op, n)
+#define raw_cpu_add_return(pcp, v)	__pcpu_raw_op(__pcpu_gen_add_return, pcp, v)
 #define raw_cpu_sub_return(pcp, v)	raw_cpu_add_return(pcp, -(v))
 #define raw_cpu_inc_return(pcp)		raw_cpu_add_return(pcp, 1)
 #define raw_cpu_dec_return(pcp)		raw_cpu_add_return(pcp, -1)
 
 /* __this_cpu_*: preemption must be off (CONFIG_DEBUG_PREEMPT check) */
-#define __this_cpu_read(pcp)		__pcpu_gen_read(__pcpu_chk(pcp, "read"))
-#define __this_cpu_write(pcp, v)	__pcpu_gen_write(__pcpu_chk(pcp, "write"), v)
-#define __this_cpu_add(pcp, v)		__pcpu_gen_add(__pcpu_chk(pcp, "add"), v)
-#define __this_cpu_sub(pcp, v)		__pcpu_gen_add(__pcpu_chk(pcp, "sub"), -(v))
-#define __this_cpu_inc(pcp)		__pcpu_gen_add(__pcpu_chk(pcp, "inc"), 1)
-#define __this_cpu_dec(pcp)		__pcpu_gen_add(__pcpu_chk(pcp, "dec"), -1)
-#define __this_cpu_and(pcp, v)		__pcpu_gen_and(__pcpu_chk(pcp, "and"), v)
-#define __this_cpu_or(pcp, v)		__pcpu_gen_or(__pcpu_chk(pcp, "or"), v)
-#define __this_cpu_xchg(pcp, nv)	__pcpu_gen_xchg(__pcpu_chk(pcp, "xchg"), nv)
-#define __this_cpu_cmpxchg(pcp, o, n)	__pcpu_gen_cmpxchg(__pcpu_chk(pcp, "cmpxchg"), o, n)
+#define __this_cpu_read(pcp)		__pcpu_chk_op(__pcpu_gen_read, "read", pcp)
+#define __this_cpu_write(pcp, v)	__pcpu_chk_op(__pcpu_gen_write, "write", pcp, v)
+#define __this_cpu_add(pcp, v)		__pcpu_chk_op(__pcpu_gen_add, "add", pcp, v)
+#define __this_cpu_sub(pcp, v)		__pcpu_chk_op(__pcpu_gen_add, "sub", pcp, -(v))
+#define __this_cpu_inc(pcp)		__pcpu_chk_op(__pcpu_gen_add, "inc", pcp, 1)
+#define __this_cpu_dec(pcp)		__pcpu_chk_op(__pcpu_gen_add, "dec", pcp, -1)
+#define __this_cpu_and(pcp, v)		__pcpu_chk_op(__pcpu_gen_and, "and", pcp, v)
+#define __this_cpu_or(pcp, v)		__pcpu_chk_op(__pcpu_gen_or, "or", pcp, v)
+#define __this_cpu_xchg(pcp, nv)	__pcpu_chk_op(__pcpu_gen_xchg, "xchg", pcp, nv)
+#define __this_cpu_cmpxchg(pcp, o, n)	__pcpu_chk_op(__pcpu_gen_cmpxchg, "cmpxchg", pcp, o, n)
 #define __this_cpu_try_cmpxchg(pcp, op, n) \
-	__pcpu_gen_try_cmpxchg(__pcpu_chk(pcp, "try_cmpxchg"), op, n)
-#define __this_cpu_add_return(pcp, v)	__pcpu_gen_add_return(__pcpu_chk(pcp, "add_return"), v)
-#define __this_cpu_sub_return(pcp, v)	__pcpu_gen_add_return(__pcpu_chk(pcp, "sub_return"), -(v))
-#define __this_cpu_inc_return(pcp)	__pcpu_gen_add_return(__pcpu_chk(pcp, "inc_return"), 1)
-#define __this_cpu_dec_return(pcp)	__pcpu_gen_add_return(__pcpu_chk(pcp, "dec_return"), -1)
+	__pcpu_chk_op(__pcpu_gen_try_cmpxchg, "try_cmpxchg", pcp, op, n)
+#define __this_cpu_add_return(pcp, v)	__pcpu_chk_op(__pcpu_gen_add_return, "add_return", pcp, v)
+#define __this_cpu_sub_return(pcp, v) \
+	__pcpu_chk_op(__pcpu_gen_add_return, "sub_return", pcp, -(v))
+#define __this_cpu_inc_return(pcp)	__pcpu_chk_op(__pcpu_gen_add_return, "inc_return", pcp, 1)
+#define __this_cpu_dec_return(pcp)	__pcpu_chk_op(__pcpu_gen_add_return, "dec_return", pcp, -1)
 
 /* this_cpu_*: safe anywhere */
-#define this_cpu_read(pcp)		__pcpu_safe(__pcpu_gen_read, pcp)
-#define this_cpu_write(pcp, v)		__pcpu_safe_void(__pcpu_gen_write, pcp, v)
-#define this_cpu_add(pcp, v)		__pcpu_safe_void(__pcpu_gen_add, pcp, v)
-#define this_cpu_sub(pcp, v)		__pcpu_safe_void(__pcpu_gen_add, pcp, -(v))
+#define this_cpu_read(pcp)		__pcpu_safe(__COUNTER__, __pcpu_gen_read, pcp)
+#define this_cpu_write(pcp, v)		__pcpu_safe_void(__COUNTER__, __pcpu_gen_write, pcp, v)
+#define this_cpu_add(pcp, v)		__pcpu_safe_void(__COUNTER__, __pcpu_gen_add, pcp, v)
+#define this_cpu_sub(pcp, v)		__pcpu_safe_void(__COUNTER__, __pcpu_gen_add, pcp, -(v))
 #define this_cpu_inc(pcp)		this_cpu_add(pcp, 1)
 #define this_cpu_dec(pcp)		this_cpu_sub(pcp, 1)
-#define this_cpu_and(pcp, v)		__pcpu_safe_void(__pcpu_gen_and, pcp, v)
-#define this_cpu_or(pcp, v)		__pcpu_safe_void(__pcpu_gen_or, pcp, v)
-#define this_cpu_xchg(pcp, nv)		__pcpu_safe(__pcpu_gen_xchg, pcp, nv)
-#define this_cpu_cmpxchg(pcp, o, n)	__pcpu_safe(__pcpu_gen_cmpxchg, pcp, o, n)
-#define this_cpu_try_cmpxchg(pcp, op, n) __pcpu_safe(__pcpu_gen_try_cmpxchg, pcp, op, n)
-#define this_cpu_add_return(pcp, v)	__pcpu_safe(__pcpu_gen_add_return, pcp, v)
+#define this_cpu_and(pcp, v)		__pcpu_safe_void(__COUNTER__, __pcpu_gen_and, pcp, v)
+#define this_cpu_or(pcp, v)		__pcpu_safe_void(__COUNTER__, __pcpu_gen_or, pcp, v)
+#define this_cpu_xchg(pcp, nv)		__pcpu_safe(__COUNTER__, __pcpu_gen_xchg, pcp, nv)
+#define this_cpu_cmpxchg(pcp, o, n)	__pcpu_safe(__COUNTER__, __pcpu_gen_cmpxchg, pcp, o, n)
+#define this_cpu_try_cmpxchg(pcp, op, n) \
+	__pcpu_safe(__COUNTER__, __pcpu_gen_try_cmpxchg, pcp, op, n)
+#define this_cpu_add_return(pcp, v)	__pcpu_safe(__COUNTER__, __pcpu_gen_add_return, pcp, v)
 #define this_cpu_sub_return(pcp, v)	this_cpu_add_return(pcp, -(v))
 #define this_cpu_inc_return(pcp)	this_cpu_add_return(pcp, 1)
 #define this_cpu_dec_return(pcp)	this_cpu_add_return(pcp, -1)
