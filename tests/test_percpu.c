@@ -491,3 +491,23 @@ Test(percpu_sum, cpus_4096)
 	cr_assert_eq(per_cpu(pct_answer, 4094), 42);
 	ukmem_shutdown();
 }
+
+/* operations nest (each names its locals uniquely) and evaluate once */
+Test(percpu_ops, operations_nest)
+{
+	u64 e;
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=2"), 0);
+	ukmem_set_cpu(1);
+	this_cpu_write(pct_ops, 0);
+	this_cpu_write(pct_counter, 0);
+	this_cpu_add(pct_ops, this_cpu_add_return(pct_counter, this_cpu_inc_return(pct_counter)));
+	cr_assert_eq(this_cpu_read(pct_counter), 2);
+	cr_assert_eq(this_cpu_read(pct_ops), 2);
+	e = 2;
+	cr_assert(this_cpu_try_cmpxchg(pct_ops, &e, this_cpu_read(pct_counter) + 5));
+	cr_assert_eq(per_cpu(pct_ops, 1), 7);
+	cr_assert_eq(per_cpu(pct_ops, 0), 0);
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+}
