@@ -158,18 +158,21 @@ static __always_inline void *__pcpu_ptr(const void *ptr, int cpu)
 #define __pcpu_ld(p)		__atomic_load_n((p), __ATOMIC_RELAXED)
 #define __pcpu_st(p, v)		__atomic_store_n((p), (v), __ATOMIC_RELAXED)
 
+/* the value operands are evaluated before the copy is read */
 #define __pcpu_gen_read(u, p)	__pcpu_ld(p)
 #define __pcpu_gen_write(u, p, v)                                           \
 	({                                                                  \
-		__typeof__(p) __PCPU_L(w, u) = (p);                         \
-		__pcpu_st(__PCPU_L(w, u), (__typeof__(*__PCPU_L(w, u)))(v)); \
+		__typeof__(p) __PCPU_L(a, u) = (p);                         \
+		__typeof__(*__PCPU_L(a, u)) __PCPU_L(val, u) = (__typeof__(*__PCPU_L(a, u)))(v); \
+		__pcpu_st(__PCPU_L(a, u), __PCPU_L(val, u));                  \
 		(void)0;                                                    \
 	})
 #define __pcpu_gen_add_return(u, p, v)                                      \
 	({                                                                  \
 		__typeof__(p) __PCPU_L(a, u) = (p);                         \
+		__typeof__(*__PCPU_L(a, u)) __PCPU_L(val, u) = (__typeof__(*__PCPU_L(a, u)))(v); \
 		__typeof__(*__PCPU_L(a, u)) __PCPU_L(n, u) =                \
-			(__typeof__(*__PCPU_L(a, u)))(__pcpu_ld(__PCPU_L(a, u)) + (v)); \
+			(__typeof__(*__PCPU_L(a, u)))(__pcpu_ld(__PCPU_L(a, u)) + __PCPU_L(val, u)); \
 		__pcpu_st(__PCPU_L(a, u), __PCPU_L(n, u));                  \
 		__PCPU_L(n, u);                                             \
 	})
@@ -177,40 +180,46 @@ static __always_inline void *__pcpu_ptr(const void *ptr, int cpu)
 #define __pcpu_gen_and(u, p, v)                                             \
 	({                                                                  \
 		__typeof__(p) __PCPU_L(a, u) = (p);                         \
+		__typeof__(*__PCPU_L(a, u)) __PCPU_L(val, u) = (__typeof__(*__PCPU_L(a, u)))(v); \
 		__pcpu_st(__PCPU_L(a, u),                                   \
-			  (__typeof__(*__PCPU_L(a, u)))(__pcpu_ld(__PCPU_L(a, u)) & (v))); \
+			  (__typeof__(*__PCPU_L(a, u)))(__pcpu_ld(__PCPU_L(a, u)) & __PCPU_L(val, u))); \
 		(void)0;                                                    \
 	})
 #define __pcpu_gen_or(u, p, v)                                              \
 	({                                                                  \
 		__typeof__(p) __PCPU_L(a, u) = (p);                         \
+		__typeof__(*__PCPU_L(a, u)) __PCPU_L(val, u) = (__typeof__(*__PCPU_L(a, u)))(v); \
 		__pcpu_st(__PCPU_L(a, u),                                   \
-			  (__typeof__(*__PCPU_L(a, u)))(__pcpu_ld(__PCPU_L(a, u)) | (v))); \
+			  (__typeof__(*__PCPU_L(a, u)))(__pcpu_ld(__PCPU_L(a, u)) | __PCPU_L(val, u))); \
 		(void)0;                                                    \
 	})
 #define __pcpu_gen_xchg(u, p, nv)                                           \
 	({                                                                  \
 		__typeof__(p) __PCPU_L(a, u) = (p);                         \
+		__typeof__(*__PCPU_L(a, u)) __PCPU_L(val, u) = (__typeof__(*__PCPU_L(a, u)))(nv); \
 		__typeof__(*__PCPU_L(a, u)) __PCPU_L(o, u) = __pcpu_ld(__PCPU_L(a, u)); \
-		__pcpu_st(__PCPU_L(a, u), (__typeof__(*__PCPU_L(a, u)))(nv)); \
+		__pcpu_st(__PCPU_L(a, u), __PCPU_L(val, u));                  \
 		__PCPU_L(o, u);                                             \
 	})
 #define __pcpu_gen_cmpxchg(u, p, ov, nv)                                    \
 	({                                                                  \
 		__typeof__(p) __PCPU_L(a, u) = (p);                         \
+		__typeof__(*__PCPU_L(a, u)) __PCPU_L(e, u) = (__typeof__(*__PCPU_L(a, u)))(ov); \
+		__typeof__(*__PCPU_L(a, u)) __PCPU_L(val, u) = (__typeof__(*__PCPU_L(a, u)))(nv); \
 		__typeof__(*__PCPU_L(a, u)) __PCPU_L(o, u) = __pcpu_ld(__PCPU_L(a, u)); \
-		if (__PCPU_L(o, u) == (ov))                                 \
-			__pcpu_st(__PCPU_L(a, u), (__typeof__(*__PCPU_L(a, u)))(nv)); \
+		if (__PCPU_L(o, u) == __PCPU_L(e, u))                       \
+			__pcpu_st(__PCPU_L(a, u), __PCPU_L(val, u));          \
 		__PCPU_L(o, u);                                             \
 	})
 #define __pcpu_gen_try_cmpxchg(u, p, ovp, nv)                               \
 	({                                                                  \
 		__typeof__(p) __PCPU_L(a, u) = (p);                         \
-		__typeof__(*__PCPU_L(a, u)) __PCPU_L(o, u) = __pcpu_ld(__PCPU_L(a, u)); \
 		__typeof__(*__PCPU_L(a, u)) *__PCPU_L(e, u) = (ovp);        \
+		__typeof__(*__PCPU_L(a, u)) __PCPU_L(val, u) = (__typeof__(*__PCPU_L(a, u)))(nv); \
+		__typeof__(*__PCPU_L(a, u)) __PCPU_L(o, u) = __pcpu_ld(__PCPU_L(a, u)); \
 		bool __PCPU_L(ok, u) = __PCPU_L(o, u) == *__PCPU_L(e, u);   \
 		if (__PCPU_L(ok, u))                                        \
-			__pcpu_st(__PCPU_L(a, u), (__typeof__(*__PCPU_L(a, u)))(nv)); \
+			__pcpu_st(__PCPU_L(a, u), __PCPU_L(val, u));          \
 		else                                                        \
 			*__PCPU_L(e, u) = __PCPU_L(o, u);                   \
 		__PCPU_L(ok, u);                                            \
