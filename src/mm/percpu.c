@@ -299,8 +299,8 @@ static struct pcpu_chunk *pcpu_create_chunk(gfp_t gfp)
 	if (!chunk->alloc_map || !chunk->bound_map || !chunk->blocks)
 		goto fail;
 
-	gfp = (gfp & (__GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_HIGH | __GFP_NOWARN |
-		      __GFP_NORETRY | __GFP_RETRY_MAYFAIL | __GFP_NOFAIL)) | __GFP_HIGHMEM;
+	/* as the kernel's pcpu_alloc(): only these bits matter; any zone will do */
+	gfp = (gfp & (GFP_KERNEL | __GFP_HIGH | __GFP_NORETRY | __GFP_NOWARN)) | __GFP_HIGHMEM;
 	while (off < bytes) {
 		size_t want = min((size_t)rounddown_pow_of_two(bytes - off), (size_t)PCPU_BLOCK_MAX);
 		unsigned int order = (unsigned int)get_order(want);
@@ -308,7 +308,8 @@ static struct pcpu_chunk *pcpu_create_chunk(gfp_t gfp)
 		unsigned long j;
 
 		/* big blocks are a convenience: fall back to smaller ones */
-		while (!(page = alloc_pages(gfp | __GFP_NOWARN, order)) && order > 0)
+		while (!(page = alloc_pages(gfp | __GFP_NOWARN | (order ? __GFP_NORETRY : 0),
+					    order)) && order > 0)
 			order--;
 		if (!page)
 			goto fail;
