@@ -32,10 +32,11 @@ __ukmem_export unsigned long max_low_pfn;
 
 static const struct ukmem_subsys subsystems[] = {
 	{ "page_alloc", page_alloc_param, page_alloc_init, page_alloc_exit },
+	/* right after the page allocator, as setup_per_cpu_areas(): others may use per-CPU data */
+	{ "percpu", percpu_param, percpu_init, percpu_exit },
 	{ "reclaim", reclaim_param, reclaim_init, reclaim_exit },
 	{ "slab", slab_param, slab_init, slab_exit },
 	{ "vmalloc", vmalloc_param, vmalloc_init, vmalloc_exit },
-	{ "percpu", percpu_param, percpu_init, percpu_exit },
 	{ "kswapd", NULL, kswapd_run, kswapd_stop },	/* last up, first down */
 };
 #define NR_SUBSYS (int)(sizeof(subsystems) / sizeof(subsystems[0]))

@@ -1,17 +1,1027 @@
 // SPDX-License-Identifier: MIT
-/* percpu.c - placeholder until its issue lands: joins boot with nothing to do. */
+/*
+ * percpu.c - the per-CPU memory allocator: static per-CPU areas of every
+ * DSO and alloc_percpu()/free_percpu(), in the spirit of the kernel's
+ * mm/percpu.c.
+ *
+ * Address space (one host reservation, made at boot, PROT_NONE until a
+ * chunk is mapped):
+ *
+ *   pcpu_base                     pcpu_base + H
+ *   | handle window: H bytes      | chunk slots: H bytes                 |
+ *   | h0 . . | h1 . . | ...       | chunk 0 | chunk 1 | ...               |
+ *
+ *   chunk k = [ unit 0 | unit 1 | ... | unit nr_cpus-1 ], each unit
+ *             pcpu_unit_size bytes, at pcpu_base + H + k * pcpu_chunk_span
+ *   per-CPU pointer of offset off in chunk k = pcpu_base + k * span + off
+ *   __per_cpu_offset[c] = H + c * pcpu_unit_size
+ *
+ * so per_cpu_ptr(p, c) = p + __per_cpu_offset[c] for every chunk, like the
+ * kernel's __per_cpu_offset over chunks whose units share offsets. The
+ * handle window is never mapped: using a per-CPU pointer directly faults.
+ *
+ * Chunks are backed by pages of the page allocator (so per_cpu_ptr_to_phys
+ * works and meminfo "Percpu:" counts them), mapped into the slots with
+ * MAP_FIXED views of RAM, as vmalloc maps its pages. Chunk 0 (the first
+ * chunk) holds the static areas of the DSOs registered at boot and is
+ * never released; further chunks are created when no chunk has room and
+ * released as soon as they become empty. Unlike the kernel, chunks are
+ * populated whole when created (no page-by-page population).
+ *
+ * Allocation map: one bit per PCPU_MIN_ALLOC_SIZE (4 bytes) of a unit
+ * (alloc_map), and bound_map with a bit at the start of each allocation
+ * and one past its end, so free_percpu() finds the size and can tell a
+ * valid start from a double or interior free. Each chunk keeps hints:
+ * first_free (no free bit below it), contig_bits (an upper bound on its
+ * largest free run, exact when contig_exact) and is kept on the list
+ * pcpu_slot[fls(contig_bits)]. An allocation walks the slots that can hold
+ * it and does a first-fit scan of the chunks there; a scan that fails makes
+ * the hint exact and moves the chunk down, so a chunk is not scanned again
+ * for sizes it cannot hold. Within a chunk, scan_pos/scan_max say "every
+ * free run starting below scan_pos is at most scan_max long", so a request
+ * larger than scan_max starts its scan there (alignment holes left behind
+ * by earlier allocations are not walked again). A chunk with only small
+ * holes that fails a request is set aside on slot 0 until a free in it.
+ *
+ * Invariants (pcpu_lock held):
+ *   alloc bit b set   <=>  4-byte granule b of every unit is allocated
+ *   area starts at b  <=>  bound bit b set && alloc bit b set
+ *   no free bit below first_free;  largest free run <= contig_bits
+ *   every free run starting below scan_pos is <= scan_max long
+ *   chunk->nr_alloc == 0 && !chunk->first  =>  chunk released
+ *
+ * Static areas: <linux/percpu-defs.h> registers each DSO's ukmem_percpu
+ * section; at boot (or at registration, for a DSO dlopen'ed later) its area
+ * is allocated like a dynamic one (never freeable by free_percpu), the
+ * prototype is copied to every CPU, and the DSO's delta is set so that
+ * proto + delta + __per_cpu_offset[c] is CPU c's copy.
+ *
+ * Locking: pcpu_lock (a host mutex: allocation may sleep in the page
+ * allocator) protects the chunks, their maps and lists, and the DSO list.
+ * Per-CPU copies themselves are the callers' business (this_cpu_* etc.).
+ *
+ * Boot order: percpu_init() runs right after the page allocator, so every
+ * later subsystem may use per-CPU variables from its init on. Before it (and
+ * after percpu_exit) the accessors reach the prototypes; the page allocator
+ * must not write per-CPU variables during its own init, or the writes would
+ * be copied to every CPU.
+ */
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/log2.h>
+#include <linux/percpu.h>
+#include <linux/percpu_counter.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "mm/internal.h"
+#include "machine/machine.h"
+#include "machine/report.h"
+#include "machine/sched.h"
+
+#define PCPU_NR_SLOTS		32
+#define PCPU_SLOT_FAIL_THRESHOLD 9	/* slots of runs below 256 bits (1 KiB) */
+#define PCPU_VA_MAX		(64ull << 30)	/* chunk slots, same again for handles */
+#define PCPU_MAX_CHUNKS		65536
+#define PCPU_BLOCK_MAX		(PAGE_SIZE << MAX_PAGE_ORDER)
+#define BITS_PER_LONG_		(8 * (int)sizeof(unsigned long))
+
+struct pcpu_block {		/* a run of pages backing part of a chunk */
+	struct page *page;
+	unsigned int order;
+	size_t offset;		/* from the chunk base */
+};
+
+struct pcpu_chunk {
+	struct list_head list;		/* on pcpu_slot[slot] */
+	int idx;			/* slot in the address space */
+	int slot;
+	bool first;			/* the first chunk: never released */
+	char *base;			/* unit 0 */
+	uintptr_t handle;		/* per-CPU pointer of offset 0 */
+	int nr_bits;
+	int free_bits;
+	int first_free;			/* no free bit below */
+	int scan_pos;			/* every free run starting below ... */
+	int scan_max;			/* ... is at most this long */
+	int contig_bits;		/* >= largest free run (== when exact) */
+	int contig_start;
+	bool contig_exact;
+	int nr_alloc;			/* live allocations, static areas included */
+	unsigned long *alloc_map;	/* nr_bits */
+	unsigned long *bound_map;	/* nr_bits + 1 */
+	struct pcpu_block *blocks;
+	int nr_blocks;
+};
+
+unsigned long __per_cpu_offset[NR_CPUS] __ukmem_export;
+uintptr_t __pcpu_handle_start __ukmem_export;
+uintptr_t __pcpu_handle_size __ukmem_export;
+
+static pthread_mutex_t pcpu_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ukmem_pcpu_dso *pcpu_dsos;	/* registered DSOs */
+static bool pcpu_ready;
+static char *pcpu_base;
+static size_t pcpu_reserve_size;
+static size_t pcpu_half;			/* H above */
+static size_t pcpu_unit_size, pcpu_chunk_span;
+static int pcpu_nr_units;
+static int pcpu_max_chunks, pcpu_chunk_hint;
+static struct pcpu_chunk **pcpu_chunks;
+static struct list_head pcpu_slot[PCPU_NR_SLOTS];
+static unsigned long pcpu_pages;		/* pages of all chunks */
+
+/* ---- bitmaps ---- */
+
+static inline bool test_bit_(const unsigned long *map, int i)
+{
+	return (map[i / BITS_PER_LONG_] >> (i % BITS_PER_LONG_)) & 1;
+}
+
+static inline void set_bit_(unsigned long *map, int i)
+{
+	map[i / BITS_PER_LONG_] |= 1ul << (i % BITS_PER_LONG_);
+}
+
+static inline void clear_bit_(unsigned long *map, int i)
+{
+	map[i / BITS_PER_LONG_] &= ~(1ul << (i % BITS_PER_LONG_));
+}
+
+/* first bit equal to @set in [start, size), or size */
+static int find_next(const unsigned long *map, int size, int start, bool set)
+{
+	unsigned long w, flip = set ? 0 : ~0ul;
+	int i;
+
+	if (start >= size)
+		return size;
+	i = start / BITS_PER_LONG_;
+	w = (map[i] ^ flip) & (~0ul << (start % BITS_PER_LONG_));
+	while (!w) {
+		if (++i * BITS_PER_LONG_ >= size)
+			return size;
+		w = map[i] ^ flip;
+	}
+	return min(size, i * BITS_PER_LONG_ + __builtin_ctzl(w));
+}
+
+/* last set bit below @before, or -1 */
+static int find_prev_set(const unsigned long *map, int before)
+{
+	int i;
+	unsigned long w;
+
+	if (before <= 0)
+		return -1;
+	i = (before - 1) / BITS_PER_LONG_;
+	w = map[i];
+	if ((before % BITS_PER_LONG_) != 0)
+		w &= (1ul << (before % BITS_PER_LONG_)) - 1;
+	while (!w) {
+		if (--i < 0)
+			return -1;
+		w = map[i];
+	}
+	return i * BITS_PER_LONG_ + BITS_PER_LONG_ - 1 - __builtin_clzl(w);
+}
+
+static void bitmap_assign(unsigned long *map, int start, int n, bool set)
+{
+	int i = start / BITS_PER_LONG_, last = (start + n - 1) / BITS_PER_LONG_;
+	unsigned long first_mask = ~0ul << (start % BITS_PER_LONG_);
+	unsigned long last_mask = ~0ul >> (BITS_PER_LONG_ - 1 - (start + n - 1) % BITS_PER_LONG_);
+
+	if (n <= 0)
+		return;
+	if (i == last)
+		first_mask &= last_mask;
+	if (set)
+		map[i] |= first_mask;
+	else
+		map[i] &= ~first_mask;
+	if (i == last)
+		return;
+	for (i++; i < last; i++)
+		map[i] = set ? ~0ul : 0;
+	if (set)
+		map[last] |= last_mask;
+	else
+		map[last] &= ~last_mask;
+}
+
+/* ---- chunk lists ---- */
+
+static int pcpu_bits_to_slot(int bits)
+{
+	int slot = bits ? 32 - __builtin_clz((unsigned int)bits) : 0;
+
+	return min(slot, PCPU_NR_SLOTS - 1);
+}
+
+static void pcpu_chunk_relocate(struct pcpu_chunk *chunk)
+{
+	int slot = pcpu_bits_to_slot(chunk->contig_bits);
+
+	if (slot != chunk->slot) {
+		chunk->slot = slot;
+		list_move(&chunk->list, &pcpu_slot[slot]);
+	}
+}
+
+static inline char *pcpu_chunk_addr(int idx)
+{
+	return pcpu_base + pcpu_half + (size_t)idx * pcpu_chunk_span;
+}
+
+static void pcpu_unmap_blocks(struct pcpu_chunk *chunk)
+{
+	int i;
+
+	for (i = 0; i < chunk->nr_blocks; i++) {
+		struct pcpu_block *b = &chunk->blocks[i];
+		unsigned long j, n = 1ul << b->order;
+
+		plat_unmap_to_reserved(chunk->base + b->offset, PAGE_SIZE << b->order);
+		for (j = 0; j < n; j++)
+			__ClearPagePercpu(b->page + j);
+		__free_pages(b->page, b->order);
+	}
+	chunk->nr_blocks = 0;
+}
+
+static void pcpu_destroy_chunk(struct pcpu_chunk *chunk)
+{
+	unsigned long pages = (unsigned long)pcpu_nr_units * (pcpu_unit_size >> PAGE_SHIFT);
+
+	list_del(&chunk->list);
+	pcpu_chunks[chunk->idx] = NULL;
+	if (chunk->idx < pcpu_chunk_hint)
+		pcpu_chunk_hint = chunk->idx;
+	pcpu_unmap_blocks(chunk);
+	mod_node_page_state(NR_PERCPU, -(long)pages);
+	pcpu_pages -= pages;
+	free(chunk->blocks);
+	free(chunk->alloc_map);
+	free(chunk->bound_map);
+	free(chunk);
+}
+
+/*
+ * pcpu_create_chunk - find a free slot, back it with pages and map them.
+ * Pages come in the largest blocks the buddy allocator gives (one mapping
+ * per block keeps the host's map count low). Return: the chunk or NULL.
+ */
+static struct pcpu_chunk *pcpu_create_chunk(gfp_t gfp)
+{
+	size_t bytes = (size_t)pcpu_nr_units * pcpu_unit_size, off = 0;
+	int idx, words, cap = 8;
+	struct pcpu_chunk *chunk;
+
+	for (idx = pcpu_chunk_hint; idx < pcpu_max_chunks && pcpu_chunks[idx]; idx++)
+		;
+	if (idx >= pcpu_max_chunks)
+		return NULL;
+	chunk = calloc(1, sizeof(*chunk));
+	if (!chunk)
+		return NULL;
+	chunk->idx = idx;
+	chunk->base = pcpu_chunk_addr(idx);
+	chunk->handle = (uintptr_t)pcpu_base + (size_t)idx * pcpu_chunk_span;
+	chunk->nr_bits = (int)(pcpu_unit_size >> PCPU_MIN_ALLOC_SHIFT);
+	words = chunk->nr_bits / BITS_PER_LONG_ + 1;
+	chunk->alloc_map = calloc((size_t)words, sizeof(unsigned long));
+	chunk->bound_map = calloc((size_t)words, sizeof(unsigned long));
+	chunk->blocks = calloc((size_t)cap, sizeof(*chunk->blocks));
+	if (!chunk->alloc_map || !chunk->bound_map || !chunk->blocks)
+		goto fail;
+
+	/* as the kernel's pcpu_alloc(): only these bits matter; any zone will do */
+	gfp = (gfp & (GFP_KERNEL | __GFP_HIGH | __GFP_NORETRY | __GFP_NOWARN)) | __GFP_HIGHMEM;
+	while (off < bytes) {
+		size_t want = min((size_t)rounddown_pow_of_two(bytes - off), (size_t)PCPU_BLOCK_MAX);
+		unsigned int order = (unsigned int)get_order(want);
+		struct page *page;
+		unsigned long j;
+
+		/* big blocks are a convenience: fall back to smaller ones */
+		while (!(page = alloc_pages(gfp | __GFP_NOWARN | (order ? __GFP_NORETRY : 0),
+					    order)) && order > 0)
+			order--;
+		if (!page)
+			goto fail;
+		if (chunk->nr_blocks == cap) {
+			struct pcpu_block *nb = realloc(chunk->blocks, sizeof(*nb) * (size_t)cap * 2);
+
+			if (!nb) {
+				__free_pages(page, order);
+				goto fail;
+			}
+			chunk->blocks = nb;
+			cap *= 2;
+		}
+		/* populated: every byte is zeroed by alloc_percpu anyway */
+		if (plat_map_ram_populate(chunk->base + off, PAGE_SIZE << order, machine.ram_fd,
+				 page_to_phys(page), PLAT_PROT_RW)) {
+			__free_pages(page, order);
+			goto fail;
+		}
+		for (j = 0; j < (1ul << order); j++)
+			__SetPagePercpu(page + j);
+		chunk->blocks[chunk->nr_blocks++] = (struct pcpu_block){ page, order, off };
+		off += PAGE_SIZE << order;
+	}
+
+	set_bit_(chunk->bound_map, chunk->nr_bits);	/* end sentinel */
+	chunk->free_bits = chunk->contig_bits = chunk->nr_bits;
+	chunk->contig_exact = true;
+	chunk->slot = pcpu_bits_to_slot(chunk->contig_bits);
+	list_add(&chunk->list, &pcpu_slot[chunk->slot]);
+	pcpu_chunks[idx] = chunk;
+	pcpu_chunk_hint = idx + 1;
+	mod_node_page_state(NR_PERCPU, (long)(bytes >> PAGE_SHIFT));
+	pcpu_pages += bytes >> PAGE_SHIFT;
+	return chunk;
+fail:
+	if (chunk->blocks)
+		pcpu_unmap_blocks(chunk);
+	free(chunk->blocks);
+	free(chunk->alloc_map);
+	free(chunk->bound_map);
+	free(chunk);
+	return NULL;
+}
+
+/* ---- areas inside a chunk ---- */
+
+/*
+ * pcpu_find_fit - first fit of @bits aligned to @align bits. A failed scan
+ * makes contig_bits exact and relocates the chunk. Return: offset or -1.
+ */
+static int pcpu_find_fit(struct pcpu_chunk *chunk, int bits, int align)
+{
+	int n = chunk->nr_bits, i, max_run, max_start = 0;
+	bool from_hint;
+
+	if (chunk->contig_bits < bits)
+		return -1;
+	/* as the kernel: if the largest run cannot take it aligned, skip */
+	if (chunk->contig_exact &&
+	    ALIGN(chunk->contig_start, align) + bits > chunk->contig_start + chunk->contig_bits)
+		return -1;
+	/* runs below scan_pos are all too short: start there */
+	from_hint = bits > chunk->scan_max && chunk->scan_pos > chunk->first_free;
+	i = from_hint ? chunk->scan_pos : chunk->first_free;
+	max_run = from_hint ? chunk->scan_max : 0;
+	while (i < n) {
+		int e, s;
+
+		i = find_next(chunk->alloc_map, n, i, false);
+		if (i >= n)
+			break;
+		e = find_next(chunk->alloc_map, n, i, true);
+		s = ALIGN(i, align);
+		if (s + bits <= e) {
+			if (i >= chunk->scan_pos) {
+				chunk->scan_pos = i;
+				chunk->scan_max = max_run;
+			}
+			return s;
+		}
+		if (e - i > max_run) {
+			max_run = e - i;
+			max_start = i;
+		}
+		i = e;
+	}
+	/* max_run is exact unless it came from the scan_max bound */
+	chunk->contig_exact = !from_hint || max_start >= chunk->scan_pos;
+	chunk->contig_bits = max_run;
+	chunk->contig_start = max_start;
+	pcpu_chunk_relocate(chunk);
+	return -1;
+}
+
+static void pcpu_alloc_area(struct pcpu_chunk *chunk, int off, int bits)
+{
+	bitmap_assign(chunk->alloc_map, off, bits, true);
+	set_bit_(chunk->bound_map, off);
+	if (bits > 1)
+		bitmap_assign(chunk->bound_map, off + 1, bits - 1, false);
+	set_bit_(chunk->bound_map, off + bits);
+	chunk->free_bits -= bits;
+	chunk->nr_alloc++;
+	if (off == chunk->first_free)
+		chunk->first_free = find_next(chunk->alloc_map, chunk->nr_bits, off + bits, false);
+	/* the largest run may have shrunk: keep the value as an upper bound */
+	if (chunk->contig_exact && off < chunk->contig_start + chunk->contig_bits &&
+	    off + bits > chunk->contig_start)
+		chunk->contig_exact = false;
+}
+
+/* is @off the start of a live allocation? */
+static bool pcpu_is_area_start(struct pcpu_chunk *chunk, int off)
+{
+	return off >= 0 && off < chunk->nr_bits && test_bit_(chunk->bound_map, off) &&
+	       test_bit_(chunk->alloc_map, off);
+}
+
+static int pcpu_area_bits(struct pcpu_chunk *chunk, int off)
+{
+	return find_next(chunk->bound_map, chunk->nr_bits + 1, off + 1, true) - off;
+}
+
+static void pcpu_free_area(struct pcpu_chunk *chunk, int off)
+{
+	int bits = pcpu_area_bits(chunk, off), rs, re;
+
+	bitmap_assign(chunk->alloc_map, off, bits, false);
+	clear_bit_(chunk->bound_map, off);
+	chunk->free_bits += bits;
+	chunk->nr_alloc--;
+	rs = find_prev_set(chunk->alloc_map, off) + 1;
+	re = find_next(chunk->alloc_map, chunk->nr_bits, off + bits, true);
+	if (rs < chunk->first_free)
+		chunk->first_free = rs;
+	if (rs < chunk->scan_pos && re - rs > chunk->scan_max)
+		chunk->scan_max = re - rs;
+	if (re - rs > chunk->contig_bits) {
+		/* larger than an upper bound of every other run: the largest */
+		chunk->contig_bits = re - rs;
+		chunk->contig_start = rs;
+		chunk->contig_exact = true;
+	}
+	pcpu_chunk_relocate(chunk);	/* also brings a set-aside chunk back */
+}
+
+/*
+ * pcpu_alloc_locked - find or make room for @size bytes aligned to @align.
+ * Return: the per-CPU pointer or NULL; *err names the failure.
+ */
+static void *pcpu_alloc_locked(size_t size, size_t align, gfp_t gfp, const char **err)
+{
+	int bits = (int)DIV_ROUND_UP(size, PCPU_MIN_ALLOC_SIZE);
+	int abits = (int)(max(align, (size_t)PCPU_MIN_ALLOC_SIZE) >> PCPU_MIN_ALLOC_SHIFT);
+	struct pcpu_chunk *chunk, *next;
+	int slot, off;
+
+	if (!pcpu_ready) {
+		*err = "per-CPU areas are not set up";
+		return NULL;
+	}
+	if (size > pcpu_unit_size) {
+		*err = "larger than a unit";
+		return NULL;
+	}
+	for (slot = pcpu_bits_to_slot(bits); slot < PCPU_NR_SLOTS; slot++) {
+		list_for_each_entry_safe(chunk, next, &pcpu_slot[slot], list) {
+			off = pcpu_find_fit(chunk, bits, abits);
+			if (off >= 0)
+				goto found;
+			/*
+			 * As the kernel's PCPU_SLOT_FAIL_THRESHOLD: a chunk
+			 * with only small holes that failed a request is set
+			 * aside (slot 0) until something in it is freed, so
+			 * long lists of nearly full chunks are not walked by
+			 * every allocation.
+			 */
+			if (chunk->slot && chunk->slot < PCPU_SLOT_FAIL_THRESHOLD) {
+				chunk->slot = 0;
+				list_move(&chunk->list, &pcpu_slot[0]);
+			}
+		}
+	}
+	chunk = pcpu_create_chunk(gfp);
+	if (!chunk) {
+		*err = "failed to allocate new chunk";
+		return NULL;
+	}
+	off = pcpu_find_fit(chunk, bits, abits);
+	if (off < 0) {
+		*err = "no space in a new chunk";
+		return NULL;
+	}
+found:
+	pcpu_alloc_area(chunk, off, bits);
+	return (void *)(chunk->handle + ((size_t)off << PCPU_MIN_ALLOC_SHIFT));
+}
+
+/* the chunk and bit offset of per-CPU pointer @ptr, or NULL (lock held) */
+static struct pcpu_chunk *pcpu_lookup(const void *ptr, int *off)
+{
+	uintptr_t a = (uintptr_t)ptr - (uintptr_t)pcpu_base;
+	size_t idx;
+	struct pcpu_chunk *chunk;
+
+	if (!pcpu_ready || (uintptr_t)ptr < (uintptr_t)pcpu_base || a >= pcpu_half)
+		return NULL;
+	idx = a / pcpu_chunk_span;
+	a %= pcpu_chunk_span;
+	chunk = idx < (size_t)pcpu_max_chunks ? pcpu_chunks[idx] : NULL;
+	if (!chunk || a >= pcpu_unit_size || (a & (PCPU_MIN_ALLOC_SIZE - 1)))
+		return NULL;
+	*off = (int)(a >> PCPU_MIN_ALLOC_SHIFT);
+	return chunk;
+}
+
+static void pcpu_free_locked(void *ptr)
+{
+	struct pcpu_chunk *chunk;
+	int off = 0;
+
+	chunk = pcpu_lookup(ptr, &off);
+	pcpu_free_area(chunk, off);
+	if (!chunk->nr_alloc && !chunk->first)
+		pcpu_destroy_chunk(chunk);
+}
+
+static void pcpu_zero(void *ptr, size_t size)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < pcpu_nr_units; cpu++)
+		memset((char *)ptr + __per_cpu_offset[cpu], 0, size);
+}
+
+/**
+ * __alloc_percpu_gfp - allocate dynamic per-CPU memory
+ * @size: bytes per CPU (1 .. PCPU_MIN_UNIT_SIZE)
+ * @align: alignment of every CPU's copy (a power of two <= PAGE_SIZE)
+ * @gfp: allocation flags; without __GFP_DIRECT_RECLAIM nothing sleeps
+ *
+ * Context: any context with a non-sleeping @gfp; process context with
+ * GFP_KERNEL (checked by might_sleep).
+ * Return: a per-CPU pointer to zeroed copies, or NULL. An illegal @size or
+ * @align gets the kernel's WARNING.
+ */
+__ukmem_export void __percpu *__alloc_percpu_gfp(size_t size, size_t align, gfp_t gfp)
+{
+	const char *err = NULL;
+	void *ptr;
+
+	if (unlikely(!size || size > PCPU_MIN_UNIT_SIZE || align > PAGE_SIZE ||
+		     !is_power_of_2(align))) {
+		report_warn(UKMEM_REPORT_PERCPU, __FILE__, __LINE__, __builtin_return_address(0),
+			    "illegal size (%zu) or align (%zu) for percpu allocation\n",
+			    size, align);
+		return NULL;
+	}
+	ukmem_ensure_booted();
+	if (gfp & __GFP_DIRECT_RECLAIM)
+		might_sleep_check(__FILE__, __LINE__);
+	pthread_mutex_lock(&pcpu_lock);
+	ptr = pcpu_alloc_locked(size, align, gfp, &err);
+	pthread_mutex_unlock(&pcpu_lock);
+	if (unlikely(!ptr)) {
+		if (!(gfp & __GFP_NOWARN)) {
+			report_start(UKMEM_REPORT_ALLOC_FAIL);
+			printk(KERN_WARNING "percpu: allocation failed, size=%zu align=%zu atomic=%d, %s\n",
+			       size, align, (gfp & GFP_KERNEL) != GFP_KERNEL, err);
+			report_stack();
+			report_end(UKMEM_REPORT_ALLOC_FAIL);
+		}
+		return NULL;
+	}
+	pcpu_zero(ptr, size);
+	return ptr;
+}
+
+/**
+ * __alloc_percpu - allocate dynamic per-CPU memory with GFP_KERNEL
+ * @size: bytes per CPU
+ * @align: alignment
+ *
+ * Context: process context, may sleep.
+ * Return: a per-CPU pointer to zeroed copies, or NULL.
+ */
+__ukmem_export void __percpu *__alloc_percpu(size_t size, size_t align)
+{
+	return __alloc_percpu_gfp(size, align, GFP_KERNEL);
+}
+
+static void pcpu_bad_free(const void *ptr, const char *why)
+{
+	report_start(UKMEM_REPORT_PERCPU);
+	printk(KERN_ERR "BUG: free_percpu(%px): %s\n", ptr, why);
+	report_stack();
+	report_end(UKMEM_REPORT_PERCPU);
+}
+
+/**
+ * free_percpu - free per-CPU memory
+ * @ptr: what alloc_percpu() returned, or NULL (nothing happens)
+ *
+ * A pointer that is not a live allocation (double free, interior pointer,
+ * a static per-CPU variable, foreign memory) is reported and left alone.
+ * Context: any context.
+ */
+__ukmem_export void free_percpu(void __percpu *ptr)
+{
+	struct pcpu_chunk *chunk;
+	struct ukmem_pcpu_dso *dso;
+	int off = 0;
+
+	if (!ptr)
+		return;
+	pthread_mutex_lock(&pcpu_lock);
+	chunk = pcpu_lookup(ptr, &off);
+	if (!chunk) {
+		pthread_mutex_unlock(&pcpu_lock);
+		pcpu_bad_free(ptr, "not a per-CPU pointer");
+		return;
+	}
+	if (!pcpu_is_area_start(chunk, off)) {
+		bool inside = test_bit_(chunk->alloc_map, off);
+
+		pthread_mutex_unlock(&pcpu_lock);
+		pcpu_bad_free(ptr, inside ? "not the start of a per-CPU allocation"
+					  : "double free (not allocated)");
+		return;
+	}
+	for (dso = pcpu_dsos; dso; dso = dso->next) {
+		if (dso->handle == ptr) {
+			pthread_mutex_unlock(&pcpu_lock);
+			pcpu_bad_free(ptr, "static per-CPU area");
+			return;
+		}
+	}
+	pcpu_free_locked(ptr);
+	pthread_mutex_unlock(&pcpu_lock);
+}
+
+/**
+ * per_cpu_ptr_to_phys - physical address of a per-CPU copy
+ * @addr: per_cpu_ptr(p, cpu) of dynamic or static per-CPU data
+ *
+ * Context: any context.
+ * Return: the physical address, or 0 for an address of no chunk.
+ */
+__ukmem_export phys_addr_t per_cpu_ptr_to_phys(void *addr)
+{
+	uintptr_t a = (uintptr_t)addr;
+	phys_addr_t phys = 0;
+	struct pcpu_chunk *chunk;
+	size_t idx, off;
+	int i;
+
+	pthread_mutex_lock(&pcpu_lock);
+	if (pcpu_ready && a >= (uintptr_t)pcpu_base + pcpu_half &&
+	    a < (uintptr_t)pcpu_base + 2 * pcpu_half) {
+		a -= (uintptr_t)pcpu_base + pcpu_half;
+		idx = a / pcpu_chunk_span;
+		off = a % pcpu_chunk_span;
+		chunk = idx < (size_t)pcpu_max_chunks ? pcpu_chunks[idx] : NULL;
+		for (i = 0; chunk && i < chunk->nr_blocks; i++) {
+			struct pcpu_block *b = &chunk->blocks[i];
+
+			if (off >= b->offset && off < b->offset + (PAGE_SIZE << b->order)) {
+				phys = page_to_phys(b->page) + (off - b->offset);
+				break;
+			}
+		}
+	} else if (virt_addr_valid(addr)) {
+		phys = virt_to_phys(addr);
+	}
+	pthread_mutex_unlock(&pcpu_lock);
+	return phys;
+}
+
+/**
+ * pcpu_nr_pages - pages backing all per-CPU chunks (meminfo "Percpu:")
+ *
+ * Context: any context.
+ * Return: the number of pages.
+ */
+__ukmem_export unsigned long pcpu_nr_pages(void)
+{
+	return __atomic_load_n(&pcpu_pages, __ATOMIC_RELAXED);
+}
+
+/* ---- static areas of DSOs ---- */
+
+static size_t pcpu_dso_align(const struct ukmem_pcpu_dso *dso)
+{
+	uintptr_t s = (uintptr_t)dso->start;
+	size_t a = s ? (size_t)(s & -s) : PAGE_SIZE;
+
+	return clamp(a, (size_t)PCPU_MIN_ALLOC_SIZE, (size_t)PAGE_SIZE);
+}
+
+/* give @dso its copies for this boot (lock held) */
+static void pcpu_setup_dso(struct ukmem_pcpu_dso *dso)
+{
+	size_t size = (size_t)(dso->stop - dso->start);
+	const char *err = NULL;
+	char *h;
+	int cpu;
+
+	if (!size)
+		return;
+	h = pcpu_alloc_locked(size, pcpu_dso_align(dso), GFP_KERNEL, &err);
+	if (!h) {
+		pr_err("percpu: cannot allocate %zu bytes of static per-CPU data: %s\n", size, err);
+		return;
+	}
+	for (cpu = 0; cpu < pcpu_nr_units; cpu++)
+		memcpy(h + __per_cpu_offset[cpu], dso->start, size);
+	dso->handle = h;
+	__atomic_store_n(&dso->delta, (long)((uintptr_t)h - (uintptr_t)dso->start),
+			 __ATOMIC_RELEASE);
+}
+
+static void pcpu_teardown_dso(struct ukmem_pcpu_dso *dso)
+{
+	__atomic_store_n(&dso->delta, 0, __ATOMIC_RELEASE);
+	if (dso->handle && pcpu_ready)
+		pcpu_free_locked(dso->handle);
+	dso->handle = NULL;
+}
+
+/**
+ * __ukmem_percpu_register - record a DSO's per-CPU section
+ * @dso: the DSO's own (weak hidden) descriptor
+ * @start: __start_ukmem_percpu of the DSO
+ * @stop: __stop_ukmem_percpu of the DSO
+ *
+ * Called by the constructor of every translation unit that includes
+ * <linux/percpu-defs.h>; the first call per DSO records it, and gives it its
+ * copies at once if a machine is up (a module loaded after boot).
+ * Context: process context (constructors, dlopen).
+ */
+__ukmem_export void __ukmem_percpu_register(struct ukmem_pcpu_dso *dso, char *start, char *stop)
+{
+	struct ukmem_pcpu_dso *d;
+
+	pthread_mutex_lock(&pcpu_lock);
+	for (d = pcpu_dsos; d; d = d->next)
+		if (d == dso)
+			break;
+	if (!d) {
+		dso->start = start;
+		dso->stop = stop;
+		dso->handle = NULL;
+		dso->next = pcpu_dsos;
+		pcpu_dsos = dso;
+		if (pcpu_ready)
+			pcpu_setup_dso(dso);
+	}
+	pthread_mutex_unlock(&pcpu_lock);
+}
+
+/**
+ * __ukmem_percpu_unregister - forget a DSO being unloaded (dlclose)
+ * @dso: the DSO's descriptor
+ *
+ * Its copies are freed; later calls for the same DSO do nothing.
+ * Context: process context (destructors).
+ */
+__ukmem_export void __ukmem_percpu_unregister(struct ukmem_pcpu_dso *dso)
+{
+	struct ukmem_pcpu_dso **pp;
+
+	pthread_mutex_lock(&pcpu_lock);
+	for (pp = &pcpu_dsos; *pp; pp = &(*pp)->next) {
+		if (*pp == dso) {
+			*pp = dso->next;
+			pcpu_teardown_dso(dso);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&pcpu_lock);
+}
+
+/**
+ * __per_cpu_ptr_slow - per_cpu_ptr() of a pointer that is neither dynamic
+ * nor a static of the calling DSO
+ * @ptr: a static of another DSO, or not a per-CPU pointer at all (a bug)
+ * @cpu: the CPU
+ *
+ * Context: any context (takes pcpu_lock).
+ * Return: CPU @cpu's copy; for a bad pointer, a report and @ptr itself.
+ */
+__ukmem_export void *__per_cpu_ptr_slow(const void *ptr, int cpu)
+{
+	struct ukmem_pcpu_dso *d;
+	void *ret = NULL;
+
+	pthread_mutex_lock(&pcpu_lock);
+	for (d = pcpu_dsos; d; d = d->next) {
+		if ((const char *)ptr >= d->start && (const char *)ptr < d->stop) {
+			ret = (char *)ptr + d->delta + (d->handle ? __per_cpu_offset[cpu] : 0);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&pcpu_lock);
+	if (ret)
+		return ret;
+	report_start(UKMEM_REPORT_PERCPU);
+	printk(KERN_ERR "BUG: per_cpu_ptr(%px, %d): not a per-CPU pointer\n", ptr, cpu);
+	printk(KERN_ERR "caller is %pS\n", __builtin_return_address(0));
+	report_stack();
+	report_end(UKMEM_REPORT_PERCPU);
+	return (void *)ptr;
+}
+
+/* ---- the CPU side of the accessors ---- */
+
+/**
+ * __this_cpu_preempt_check - CONFIG_DEBUG_PREEMPT's check for __this_cpu_*
+ * @op: the operation's name ("inc", "read" ...)
+ *
+ * Reports "BUG: using __this_cpu_<op>() in preemptible [%08x] code:
+ * comm/pid" with the caller and a stack when the task may be preempted.
+ * Context: any context.
+ * Return: the current CPU.
+ */
+__ukmem_export int __this_cpu_preempt_check(const char *op)
+{
+	struct task_struct *t = current_task();
+
+	if (likely(!task_preemptible(t)))
+		return t->cpu;
+	report_start(UKMEM_REPORT_PREEMPT);
+	printk(KERN_ERR "BUG: using __this_cpu_%s() in preemptible [%08x] code: %s/%d\n",
+	       op, t->preempt_count, t->comm, t->pid);
+	printk(KERN_ERR "caller is %pS\n", __builtin_return_address(0));
+	report_stack();
+	report_end(UKMEM_REPORT_PREEMPT);
+	return t->cpu;
+}
+
+/**
+ * __pcpu_this_enter - this_cpu_* prologue: preempt_disable(), which makes
+ * the task the owner of its CPU
+ *
+ * Context: any context.
+ * Return: the CPU.
+ */
+__ukmem_export int __pcpu_this_enter(void)
+{
+	return pcpu_enter()->cpu;
+}
+
+/**
+ * __pcpu_this_exit - this_cpu_* epilogue: preempt_enable()
+ *
+ * Context: after __pcpu_this_enter().
+ */
+__ukmem_export void __pcpu_this_exit(void)
+{
+	pcpu_exit(current_task());
+}
+
+/* ---- boot ---- */
 
 int percpu_param(const char *key, const char *val)
 {
 	return -ENOENT;
 }
 
+static void pcpu_report_leaks(void)
+{
+	unsigned long n = 0, bytes = 0;
+	struct ukmem_pcpu_dso *d;
+	int i, off, shown = 0;
+
+	for (i = 0; i < pcpu_max_chunks; i++) {
+		struct pcpu_chunk *chunk = pcpu_chunks[i];
+
+		if (!chunk)
+			continue;
+		for (off = find_next(chunk->alloc_map, chunk->nr_bits, 0, true);
+		     off < chunk->nr_bits;
+		     off = find_next(chunk->alloc_map, chunk->nr_bits, off + 1, true)) {
+			void *h = (void *)(chunk->handle + ((size_t)off << PCPU_MIN_ALLOC_SHIFT));
+			int bits;
+
+			if (!pcpu_is_area_start(chunk, off))
+				continue;
+			for (d = pcpu_dsos; d && d->handle != h; d = d->next)
+				;
+			bits = pcpu_area_bits(chunk, off);
+			off += bits - 1;
+			if (d)
+				continue;
+			if (!n)
+				report_start(UKMEM_REPORT_LEAK);
+			n++;
+			bytes += (unsigned long)bits << PCPU_MIN_ALLOC_SHIFT;
+			if (shown++ < 8)
+				printk(KERN_ERR "percpu: leaked per-CPU area %px (%d bytes per CPU)\n",
+				       h, bits << PCPU_MIN_ALLOC_SHIFT);
+		}
+	}
+	if (n) {
+		printk(KERN_ERR "percpu: %lu per-CPU areas (%lu bytes per CPU) still allocated at shutdown\n",
+		       n, bytes);
+		report_end(UKMEM_REPORT_LEAK);
+	}
+}
+
 int percpu_init(void)
 {
+	size_t static_size = 0, need, chunk_bytes;
+	unsigned long long limit;
+	struct ukmem_pcpu_dso *d;
+	int cpu, i;
+
+	pthread_mutex_lock(&pcpu_lock);
+	for (d = pcpu_dsos; d; d = d->next)
+		if (d->stop > d->start)
+			static_size += (size_t)(d->stop - d->start) + pcpu_dso_align(d);
+	pcpu_nr_units = machine.nr_cpus;
+	/* lib/percpu_counter.c's compute_batch_value() */
+	percpu_counter_batch = max(32, 2 * pcpu_nr_units);
+	need = PAGE_ALIGN(static_size) + PERCPU_MODULE_RESERVE + PERCPU_DYNAMIC_RESERVE;
+	pcpu_unit_size = roundup_pow_of_two(max(need, (size_t)PCPU_MIN_UNIT_SIZE));
+	/*
+	 * Many CPUs in little memory: shrink the unit (the first chunk must
+	 * fit in a quarter of RAM); dynamic allocations then get less room.
+	 */
+	while (pcpu_unit_size > PAGE_SIZE &&
+	       pcpu_unit_size / 2 >= PAGE_ALIGN(static_size) + PAGE_SIZE &&
+	       (u64)pcpu_unit_size * (u64)pcpu_nr_units > machine.mem_bytes / 4)
+		pcpu_unit_size /= 2;
+	chunk_bytes = pcpu_unit_size * (size_t)pcpu_nr_units;
+	pcpu_chunk_span = chunk_bytes;
+	limit = machine.mem_bytes / chunk_bytes + 2;
+	limit = min(limit, (unsigned long long)(PCPU_VA_MAX / pcpu_chunk_span));
+	limit = min(limit, (unsigned long long)PCPU_MAX_CHUNKS);
+	pcpu_max_chunks = (int)max(limit, 1ull);
+	pcpu_half = (size_t)pcpu_max_chunks * pcpu_chunk_span;
+	pcpu_reserve_size = 2 * pcpu_half;
+	pcpu_base = plat_reserve(pcpu_reserve_size, PAGE_SIZE);
+	pcpu_chunks = calloc((size_t)pcpu_max_chunks, sizeof(*pcpu_chunks));
+	if (!pcpu_base || !pcpu_chunks) {
+		pr_err("percpu: cannot reserve %zu bytes of address space\n", pcpu_reserve_size);
+		goto fail;
+	}
+	for (i = 0; i < PCPU_NR_SLOTS; i++)
+		INIT_LIST_HEAD(&pcpu_slot[i]);
+	pcpu_chunk_hint = 0;
+	pcpu_pages = 0;
+	for (cpu = 0; cpu < pcpu_nr_units; cpu++)
+		__per_cpu_offset[cpu] = pcpu_half + (size_t)cpu * pcpu_unit_size;
+	pcpu_ready = true;
+	if (!pcpu_create_chunk(GFP_KERNEL)) {
+		pcpu_ready = false;
+		pr_err("percpu: cannot allocate the first chunk (%zu bytes)\n", chunk_bytes);
+		goto fail;
+	}
+	pcpu_chunks[0]->first = true;
+	for (d = pcpu_dsos; d; d = d->next)
+		pcpu_setup_dso(d);
+	__pcpu_handle_start = (uintptr_t)pcpu_base;
+	__pcpu_handle_size = pcpu_half;
+	pr_info("percpu: Embedded %zu pages/cpu s%zu r%d d%zu u%zu\n",
+		pcpu_unit_size >> PAGE_SHIFT, static_size, PERCPU_MODULE_RESERVE,
+		pcpu_unit_size - static_size - PERCPU_MODULE_RESERVE, pcpu_unit_size);
+	pthread_mutex_unlock(&pcpu_lock);
+	return 0;
+fail:
+	if (pcpu_base)
+		plat_release(pcpu_base, pcpu_reserve_size);
+	free(pcpu_chunks);
+	pcpu_base = NULL;
+	pcpu_chunks = NULL;
+	memset(__per_cpu_offset, 0, sizeof(__per_cpu_offset));
+	pthread_mutex_unlock(&pcpu_lock);
+	/*
+	 * Boot goes on without per-CPU areas (alloc_percpu fails, statics use
+	 * their prototypes): a machine of 4096 CPUs in 4 MiB should still boot.
+	 */
 	return 0;
 }
 
 void percpu_exit(void)
 {
+	struct ukmem_pcpu_dso *d;
+	int i;
+
+	pthread_mutex_lock(&pcpu_lock);
+	if (!pcpu_ready) {
+		pthread_mutex_unlock(&pcpu_lock);
+		return;
+	}
+	pcpu_report_leaks();
+	/* statics fall back to their prototypes until the next boot */
+	for (d = pcpu_dsos; d; d = d->next) {
+		__atomic_store_n(&d->delta, 0, __ATOMIC_RELEASE);
+		d->handle = NULL;
+	}
+	__pcpu_handle_size = 0;
+	__pcpu_handle_start = 0;
+	for (i = 0; i < pcpu_max_chunks; i++)
+		if (pcpu_chunks[i])
+			pcpu_destroy_chunk(pcpu_chunks[i]);
+	memset(__per_cpu_offset, 0, sizeof(__per_cpu_offset));
+	plat_release(pcpu_base, pcpu_reserve_size);
+	free(pcpu_chunks);
+	pcpu_chunks = NULL;
+	pcpu_base = NULL;
+	pcpu_ready = false;
+	pthread_mutex_unlock(&pcpu_lock);
 }
