@@ -493,7 +493,7 @@ static int vmap_pages_range(struct vmap_area *va, unsigned long addr, struct pag
 
 		while (i + n < nr && page_to_pfn(pages[i + n]) == pfn + n)
 			n++;
-		err = plat_map_ram((void *)(addr + ((unsigned long)i << PAGE_SHIFT)),
+		err = plat_map_ram_populate((void *)(addr + ((unsigned long)i << PAGE_SHIFT)),
 				   (size_t)n << PAGE_SHIFT, machine.ram_fd, PFN_PHYS(pfn),
 				   host_prot(prot));
 		if (err)

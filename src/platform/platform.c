@@ -305,3 +305,11 @@ const char *plat_getenv(const char *name)
 {
 	return getenv(name);
 }
+
+int plat_map_ram_populate(void *addr, size_t size, int fd, uint64_t offset, int prot)
+{
+	void *p = mmap(addr, size, prot_of(prot), MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd,
+		       (off_t)offset);
+
+	return p == MAP_FAILED ? -errno : 0;
+}
