@@ -52,7 +52,7 @@ static unsigned long *alloc_table(gfp_t gfp)
 	page = alloc_page(gfp | __GFP_ZERO | __GFP_NOWARN);
 	if (!page)
 		return NULL;
-	__SetPageTable(page);
+	SetPageTable(page);
 	mod_node_page_state(NR_PAGETABLE, 1);
 	return page_address(page);
 }
@@ -61,7 +61,7 @@ static void free_table(unsigned long *table)
 {
 	struct page *page = virt_to_page(table);
 
-	__ClearPageTable(page);
+	ClearPageTable(page);
 	mod_node_page_state(NR_PAGETABLE, -1);
 	__free_page(page);
 }

@@ -554,7 +554,7 @@ static unsigned int vm_area_alloc_pages(gfp_t gfp, struct page **pages, unsigned
 		if (!page)
 			break;
 		for (j = 0; j < (1U << order); j++) {
-			__SetPageVmalloc(page + j);
+			SetPageVmalloc(page + j);
 			pages[i + j] = page + j;
 		}
 		page->private = order;
