@@ -509,9 +509,8 @@ bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *objec
 		return false;
 	}
 	if (!check_object(s, slab, object, SLUB_RED_INACTIVE)) {
-		slab_bug(s, "Object corrupt at allocation");
+		/* the FIX line belongs to the report just printed */
 		slab_fix(s, "Marking all objects used");
-		report_end(UKMEM_REPORT_SLAB);
 		return false;
 	}
 	if (s->flags & SLAB_STORE_USER)
@@ -535,9 +534,7 @@ bool free_debug_processing(struct kmem_cache *s, struct page *slab, void *object
 	}
 	if (!check_object(s, slab, object, SLUB_RED_ACTIVE)) {
 		/* bytes restored; like the kernel, the damaged object is withheld */
-		slab_bug(s, "Object corrupt at free");
 		slab_fix(s, "Object at 0x%p not freed", object);
-		report_end(UKMEM_REPORT_SLAB);
 		return false;
 	}
 	if (s->flags & SLAB_STORE_USER)
