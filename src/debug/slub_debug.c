@@ -200,7 +200,10 @@ void print_section(const char *level, const char *text, const void *addr, unsign
 			asc[j] = (p[i + j] >= 0x20 && p[i + j] < 0x7f) ? (char)p[i + j] : '.';
 		}
 		asc[n] = 0;
-		printk("%s%s%p: %-47s  %s\n", level, text, (const void *)(p + i), hex, asc);
+		if (!strcmp(level, KERN_INFO))
+			pr_info("%s%p: %-47s  %s\n", text, (const void *)(p + i), hex, asc);
+		else
+			pr_err("%s%p: %-47s  %s\n", text, (const void *)(p + i), hex, asc);
 	}
 }
 
