@@ -226,4 +226,6 @@ static inline void kfree_bulk(size_t size, void **p)
 	kmem_cache_free_bulk(NULL, size, p);
 }
 
+#include <linux/vmalloc.h>	/* kvmalloc & co. */
+
 #endif

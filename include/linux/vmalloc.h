@@ -107,6 +107,23 @@ struct vm_struct *find_vm_area(const void *addr);
 struct vm_struct *remove_vm_area(const void *addr);
 void vm_unmap_aliases(void);
 
+/*
+ * kvmalloc & co. (mm/kvmalloc.c; the kernel declares them in <linux/slab.h>,
+ * which includes this header): kmalloc first, vmalloc as the fallback for
+ * blocking gfp. Free with kvfree().
+ */
+void *kvmalloc_node(size_t size, gfp_t flags, int node) __malloc;
+void *kvmalloc(size_t size, gfp_t flags) __malloc;
+void *kvzalloc(size_t size, gfp_t flags) __malloc;
+void *kvzalloc_node(size_t size, gfp_t flags, int node) __malloc;
+void *kvmalloc_array(size_t n, size_t size, gfp_t flags) __malloc;
+void *kvmalloc_array_node(size_t n, size_t size, gfp_t flags, int node) __malloc;
+void *kvcalloc(size_t n, size_t size, gfp_t flags) __malloc;
+void *kvcalloc_node(size_t n, size_t size, gfp_t flags, int node) __malloc;
+void *kvrealloc(const void *p, size_t size, gfp_t flags);
+void kvfree(const void *addr);
+void kvfree_sensitive(const void *addr, size_t len);
+
 /* ukmem: the kernel's VMALLOC_START / VMALLOC_END (host addresses) */
 unsigned long ukmem_vmalloc_start(void);
 unsigned long ukmem_vmalloc_end(void);

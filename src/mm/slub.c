@@ -862,7 +862,9 @@ static struct page *obj_to_slab(const char *func, const void *x, unsigned long c
 	struct page *slab;
 
 	if (unlikely(!virt_addr_valid(x))) {
-		report_not_slab(func, x, "not a kernel logical address", caller);
+		report_not_slab(func, x, is_vmalloc_addr(x) ?
+				"vmalloc memory (use vfree() or kvfree())" :
+				"not a kernel logical address", caller);
 		return NULL;
 	}
 	slab = virt_to_slab(x);
