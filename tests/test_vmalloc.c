@@ -12,6 +12,7 @@
 #include <linux/vmalloc.h>
 #include <linux/highmem.h>
 #include <linux/spinlock.h>
+#include <linux/slab.h>
 #include <linux/hardirq.h>
 #include <pthread.h>
 #include <signal.h>
@@ -704,6 +705,28 @@ Test(vmalloc, many_threads_stress)
 		cr_assert_eq(args[i].errors, 0, "thread %u", i);
 	}
 	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, vmap_put_pages_hands_pages_to_vfree)
+{
+	struct page **pages;
+	unsigned long before;
+	unsigned int i;
+	char *v;
+
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	vfree(vmalloc(PAGE_SIZE));	/* page tables for the first area exist now */
+	pages = kvmalloc_array(8, sizeof(*pages), GFP_KERNEL);
+	for (i = 0; i < 8; i++)
+		pages[i] = alloc_page(GFP_KERNEL);
+	before = meminfo_kb("MemFree:");
+	v = vmap(pages, 8, VM_MAP | VM_MAP_PUT_PAGES, PAGE_KERNEL);
+	cr_assert(v);
+	memset(v, 3, 8 * PAGE_SIZE);
+	vfree(v);	/* frees the pages and the array */
+	cr_assert_eq(meminfo_kb("MemFree:"), before + 32, "the 8 pages went back");
 	cr_assert_eq(ukmem_report_total(), 0);
 	ukmem_shutdown();
 }

@@ -7,9 +7,10 @@
  * machine.vmalloc_end) is a PROT_NONE host reservation. vmalloc() finds a
  * free range there (a vmap_area, size + one guard page), takes frames from
  * the page allocator and maps them: each run of physically contiguous frames
- * is one mmap(MAP_FIXED|MAP_SHARED) of the RAM memfd at the frame's offset,
- * so the area aliases the same frames as the direct map and the host MMU
- * translates. The guard page is never mapped, so an overflow is a SIGSEGV.
+ * is one mmap(MAP_FIXED|MAP_SHARED|MAP_POPULATE) of the RAM memfd at the
+ * frame's offset, so the area aliases the same frames as the direct map and
+ * the host MMU translates (populated at once, as the kernel fills the PTEs
+ * at vmalloc time). The guard page is never mapped, so an overflow is a SIGSEGV.
  * Beside the host mapping the PTEs are written into the kernel page table
  * of pgtable.c, which vmalloc_to_page() walks.
  *
@@ -61,6 +62,7 @@
 #include <linux/gfp.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
+#include <linux/slab.h>
 #include <linux/log2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -907,7 +909,7 @@ static void vm_teardown(struct vmap_area *va)
 
 		for (i = 0; i < vm->nr_pages; i++)
 			__free_page(vm->pages[i]);
-		free(vm->pages);	/* handed over by the vmap() caller */
+		kvfree(vm->pages);	/* handed over by the vmap() caller */
 		vm->pages = NULL;
 	}
 	vm->nr_pages = 0;
@@ -999,7 +1001,7 @@ __ukmem_export void vfree(const void *addr)
  * @pages: the pages (lowmem or highmem)
  * @count: how many
  * @flags: VM_MAP, optionally VM_MAP_PUT_PAGES (vfree() then frees the
- *	pages and the array, which must come from malloc())
+ *	pages and the array, which must come from kvmalloc())
  * @prot: PAGE_KERNEL or PAGE_KERNEL_RO
  *
  * Context: process context; may sleep.
