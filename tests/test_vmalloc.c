@@ -730,3 +730,46 @@ Test(vmalloc, vmap_put_pages_hands_pages_to_vfree)
 	cr_assert_eq(ukmem_report_total(), 0);
 	ukmem_shutdown();
 }
+
+Test(vmalloc, irqs_off_and_softirq_contexts)
+{
+	void *v, *w;
+
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	ukmem_dmesg_clear();
+	local_irq_disable();
+	v = vmalloc(PAGE_SIZE);
+	local_irq_enable();
+	cr_assert(ukmem_dmesg_contains("irqs_disabled(): 1"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1);
+	w = vmalloc(PAGE_SIZE);
+	ukmem_softirq_enter();
+	vfree(v);	/* softirq is interrupt context: deferred, no report */
+	ukmem_softirq_exit();
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1);
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 8);
+	vfree(w);	/* process context: runs the deferred free too */
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, foreign_pointers_refused)
+{
+	void *host = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	void *v;
+
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	v = vmalloc(PAGE_SIZE);
+	ukmem_dmesg_clear();
+	vfree(host);	/* host malloc memory, page aligned */
+	cr_assert_eq(ukmem_dmesg_count("Trying to vfree() nonexistent vm area"), 1);
+	vfree((char *)v + PAGE_SIZE);	/* its guard page */
+	cr_assert_eq(ukmem_dmesg_count("Trying to vfree() nonexistent vm area"), 2);
+	vfree((void *)(ukmem_vmalloc_start() + (64 << 20)));	/* no area there */
+	cr_assert_eq(ukmem_dmesg_count("Trying to vfree() nonexistent vm area"), 3);
+	memset(host, 1, PAGE_SIZE);	/* untouched and still ours */
+	free(host);
+	vfree(v);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 3);
+	ukmem_shutdown();
+}
