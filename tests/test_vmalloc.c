@@ -36,7 +36,7 @@ static unsigned long meminfo_kb(const char *key)
 	return v;
 }
 
-static __attribute__((noinline)) char *vmallocinfo(void)
+static noinline char *vmallocinfo(void)
 {
 	char *buf = NULL;
 	size_t len = 0;
