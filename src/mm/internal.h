@@ -84,6 +84,8 @@ unsigned long slab_shrink_all(gfp_t gfp);
 int vmalloc_param(const char *key, const char *val);
 int vmalloc_init(void);
 void vmalloc_exit(void);
+int highmem_init(void);		/* called by vmalloc_init */
+void highmem_exit(void);
 
 /* percpu */
 int percpu_param(const char *key, const char *val);

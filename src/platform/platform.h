@@ -66,7 +66,7 @@ void plat_write_stderr(const char *buf, size_t len);
 __attribute__((noreturn)) void plat_abort(void);
 const char *plat_getenv(const char *name);
 
-/* plat_map_ram with the page tables filled at once (no first-touch faults). */
+/* plat_map_ram with the host page tables filled at once (MAP_POPULATE). Return: 0 or -errno. */
 int plat_map_ram_populate(void *addr, size_t size, int fd, uint64_t offset, int prot);
 
 #endif

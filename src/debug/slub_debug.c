@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: MIT
+/*
+ * slub_debug.c - slab debugging: the slub_debug= boot parameter, red zones,
+ * poisoning, owner tracking, consistency checks, and their reports in the
+ * kernel's words ("BUG <cache> (<taint>): ...", INFO lines, hex dumps,
+ * "FIX <cache>: ...").
+ *
+ * Every check here runs with the cache's list_lock held (debug caches have
+ * no per-CPU layer), so an object's bytes cannot change under a check
+ * except by the buggy writer being reported. After a report the damaged
+ * bytes are restored (or the object withheld) and the cache goes on.
+ *
+ * Deviation: the kernel checks red zones and poison only with F
+ * (SLAB_CONSISTENCY_CHECKS); here Z and P check their own bytes on every
+ * alloc and free, and every debug cache looks for double frees by walking
+ * the slab's freelist. F adds the slab-level checks (padding, counters).
+ */
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "mm/slab.h"
+#include "machine/report.h"
+#include "machine/sched.h"
+
+slab_flags_t slub_debug;
+
+#define MAX_DEBUG_BLOCKS 8
+static struct {
+	slab_flags_t flags;
+	char names[256];	/* comma-separated, '*' suffix globs */
+} debug_blocks[MAX_DEBUG_BLOCKS];
+static int nr_debug_blocks;
+static bool slub_debug_global_set;
+
+void slub_debug_reset(void)
+{
+	slub_debug = 0;
+	nr_debug_blocks = 0;
+	slub_debug_global_set = false;
+}
+
+static int parse_slub_debug_flags(const char *s, size_t len, slab_flags_t *flags)
+{
+	size_t i;
+
+	*flags = 0;
+	if (!len) {	/* no letters: the kernel's default set */
+		*flags = SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER;
+		return 0;
+	}
+	for (i = 0; i < len; i++) {
+		switch (tolower((unsigned char)s[i])) {
+		case '=':
+			break;
+		case '-':
+			*flags = 0;
+			break;
+		case 'f':
+			*flags |= SLAB_CONSISTENCY_CHECKS;
+			break;
+		case 'z':
+			*flags |= SLAB_RED_ZONE;
+			break;
+		case 'p':
+			*flags |= SLAB_POISON;
+			break;
+		case 'u':
+			*flags |= SLAB_STORE_USER;
+			break;
+		case 't':
+			*flags |= SLAB_TRACE;
+			break;
+		case 'a':
+			*flags |= SLAB_FAILSLAB;
+			break;
+		case 'o':	/* "switch off for caches whose order would grow": no-op */
+			break;
+		default:
+			pr_err("slub_debug option '%c' unknown. skipped\n", s[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * slub_debug_param - "slub_debug[=<flags>[,<cache>...][;<flags>,<cache>...]]".
+ * Return: 0 or -EINVAL.
+ */
+int slub_debug_param(const char *val)
+{
+	const char *block = val ? val : "";
+
+	slub_debug_reset();
+	do {
+		const char *end = strchr(block, ';');
+		size_t blen = end ? (size_t)(end - block) : strlen(block);
+		const char *comma = memchr(block, ',', blen);
+		size_t flen = comma ? (size_t)(comma - block) : blen;
+		slab_flags_t flags;
+
+		if (parse_slub_debug_flags(block, flen, &flags))
+			return -EINVAL;
+		if (!comma) {
+			slub_debug = flags;
+			slub_debug_global_set = true;
+		} else {
+			size_t nlen = blen - flen - 1;
+
+			if (!nlen || nr_debug_blocks == MAX_DEBUG_BLOCKS ||
+			    nlen >= sizeof(debug_blocks[0].names))
+				return -EINVAL;
+			debug_blocks[nr_debug_blocks].flags = flags;
+			memcpy(debug_blocks[nr_debug_blocks].names, comma + 1, nlen);
+			debug_blocks[nr_debug_blocks].names[nlen] = 0;
+			nr_debug_blocks++;
+		}
+		block = end ? end + 1 : NULL;
+	} while (block && *block);
+	return 0;
+}
+
+static bool name_in_list(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	while (*list) {
+		const char *end = strchr(list, ',');
+		size_t l = end ? (size_t)(end - list) : strlen(list);
+
+		if (l && list[l - 1] == '*') {
+			if (!strncmp(name, list, l - 1))
+				return true;
+		} else if (l == len && !strncmp(name, list, l)) {
+			return true;
+		}
+		if (!end)
+			break;
+		list = end + 1;
+	}
+	return false;
+}
+
+/* kmem_cache_flags - the debug flags slub_debug= gives cache @name. */
+slab_flags_t kmem_cache_flags(slab_flags_t flags, const char *name)
+{
+	int i;
+
+	for (i = 0; i < nr_debug_blocks; i++)
+		if (name_in_list(debug_blocks[i].names, name))
+			return flags | debug_blocks[i].flags;
+	return flags | slub_debug;
+}
+
+/* ------------------------------------------------------------ reports */
+
+void slab_bug(struct kmem_cache *s, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	ukmem_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	report_start(UKMEM_REPORT_SLAB);
+	pr_err("=============================================================================\n");
+	pr_err("BUG %s (%s): %s\n", s->name, print_tainted(), buf);
+	pr_err("-----------------------------------------------------------------------------\n\n");
+}
+
+void slab_fix(struct kmem_cache *s, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	ukmem_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	pr_err("FIX %s: %s\n", s->name, buf);
+}
+
+/* print_section - the kernel's print_hex_dump(DUMP_PREFIX_ADDRESS, 16, 1, ascii) */
+void print_section(const char *level, const char *text, const void *addr, unsigned int len)
+{
+	const unsigned char *p = addr;
+	unsigned int i, j;
+
+	for (i = 0; i < len; i += 16) {
+		char hex[16 * 3 + 1], asc[17];
+		unsigned int n = min(16U, len - i);
+		size_t pos = 0;
+
+		for (j = 0; j < n; j++) {
+			pos += (size_t)snprintf(hex + pos, sizeof(hex) - pos, j ? " %02x" : "%02x",
+						p[i + j]);
+			asc[j] = (p[i + j] >= 0x20 && p[i + j] < 0x7f) ? (char)p[i + j] : '.';
+		}
+		asc[n] = 0;
+		if (!strcmp(level, KERN_INFO))
+			pr_info("%s%p: %-47s  %s\n", text, (const void *)(p + i), hex, asc);
+		else
+			pr_err("%s%p: %-47s  %s\n", text, (const void *)(p + i), hex, asc);
+	}
+}
+
+static struct track *get_track(struct kmem_cache *s, void *object, enum track_item alloc)
+{
+	return (struct track *)((char *)object + track_offset(s)) + alloc;
+}
+
+static u64 now_ms(void)
+{
+	return (plat_clock_ns() - machine.boot_ns) / 1000000ULL;
+}
+
+static void set_track(struct kmem_cache *s, void *object, enum track_item alloc,
+		      unsigned long caller)
+{
+	struct track *t = get_track(s, object, alloc);
+	void *frames[TRACK_ADDRS_COUNT];
+	int n, i;
+
+	memset(t, 0, sizeof(*t));
+	t->addr = caller;
+	n = plat_backtrace(frames, TRACK_ADDRS_COUNT, 3);
+	for (i = 0; i < n; i++)
+		t->addrs[i] = (unsigned long)frames[i];
+	t->cpu = current_task()->cpu;
+	t->pid = current_task()->pid;
+	t->when = now_ms();
+}
+
+static void print_track(const char *what, struct track *t, u64 pr_time)
+{
+	int i;
+
+	if (!t->addr)
+		return;
+	pr_err("%s in %pS age=%llu cpu=%u pid=%d\n", what, (void *)t->addr,
+	       (unsigned long long)(pr_time - t->when), (unsigned int)t->cpu, t->pid);
+	for (i = 0; i < TRACK_ADDRS_COUNT && t->addrs[i]; i++)
+		pr_err(" %pS\n", (void *)t->addrs[i]);
+}
+
+static void print_tracking(struct kmem_cache *s, void *object)
+{
+	u64 pr_time = now_ms();
+
+	if (!(s->flags & SLAB_STORE_USER))
+		return;
+	print_track("Allocated", get_track(s, object, TRACK_ALLOC), pr_time);
+	print_track("Freed", get_track(s, object, TRACK_FREE), pr_time);
+}
+
+static void print_slab_info(struct page *slab)
+{
+	pr_err("Slab 0x%p objects=%u used=%u fp=0x%p flags=%#lx\n", (void *)slab,
+	       slab->objects, slab->inuse, slab->freelist, slab->flags);
+}
+
+static unsigned int meta_end(struct kmem_cache *s)
+{
+	unsigned int off = get_info_end(s);
+
+	if (s->flags & SLAB_STORE_USER)
+		off += 2 * sizeof(struct track);
+	if (slub_kmalloc_redzone(s))
+		off += sizeof(unsigned long);
+	return off;
+}
+
+void print_trailer(struct kmem_cache *s, struct page *slab, void *p)
+{
+	char *addr = slab_address(slab);
+	char *o = p;
+	unsigned int off = meta_end(s);
+
+	print_tracking(s, p);
+	print_slab_info(slab);
+	pr_err("Object 0x%p @offset=%tu fp=0x%p\n\n", p, o - addr, get_freepointer(s, p));
+	if (s->flags & SLAB_RED_ZONE)
+		print_section(KERN_ERR, "Redzone  ", o - s->red_left_pad, s->red_left_pad);
+	else if (o > addr + 16)
+		print_section(KERN_ERR, "Bytes b4 ", o - 16, 16);
+	print_section(KERN_ERR, "Object   ", o, min(s->object_size, (unsigned int)PAGE_SIZE));
+	if (s->flags & SLAB_RED_ZONE)
+		print_section(KERN_ERR, "Redzone  ", o + s->object_size, s->inuse - s->object_size);
+	if (off != size_from_object(s))
+		print_section(KERN_ERR, "Padding  ", o + off, size_from_object(s) - off);
+}
+
+static void object_err(struct kmem_cache *s, struct page *slab, void *object, const char *reason)
+{
+	slab_bug(s, "%s", reason);
+	print_trailer(s, slab, object);
+	report_stack();
+	add_taint(TAINT_BAD_PAGE);
+}
+
+void report_double_free(struct kmem_cache *s, struct page *slab, void *object,
+			const char *why)
+{
+	slab_bug(s, "Object already free");
+	pr_err("INFO: %s: 0x%p\n", why, object);
+	print_slab_info(slab);
+	pr_err("Object 0x%p @offset=%tu\n", object, (char *)object - (char *)slab_address(slab));
+	report_stack();
+	add_taint(TAINT_BAD_PAGE);
+	slab_fix(s, "Object at 0x%p not freed", object);
+	report_end(UKMEM_REPORT_SLAB);
+}
+
+/* ------------------------------------------------------------ object state */
+
+void set_orig_size(struct kmem_cache *s, void *object, unsigned int orig_size)
+{
+	if (!slub_kmalloc_redzone(s))
+		return;
+	*(unsigned long *)((char *)object + orig_size_offset(s)) = orig_size;
+}
+
+unsigned int get_orig_size(struct kmem_cache *s, void *object)
+{
+	if (!slub_kmalloc_redzone(s))
+		return s->object_size;
+	return (unsigned int)*(unsigned long *)((char *)object + orig_size_offset(s));
+}
+
+static void init_object(struct kmem_cache *s, void *object, u8 val)
+{
+	u8 *p = object;
+
+	if (s->flags & SLAB_RED_ZONE)
+		memset(p - s->red_left_pad, val, s->red_left_pad);
+	if (s->flags & 0x80000000U) {	/* __OBJECT_POISON */
+		memset(p, POISON_FREE, s->object_size - 1);
+		p[s->object_size - 1] = POISON_END;
+	}
+	if (s->flags & SLAB_RED_ZONE) {
+		memset(p + s->object_size, val, s->inuse - s->object_size);
+		if (slub_kmalloc_redzone(s) && val == SLUB_RED_ACTIVE) {
+			unsigned int orig = get_orig_size(s, object);
+
+			if (orig < s->object_size)
+				memset(p + orig, val, s->object_size - orig);
+		}
+	}
+}
+
+void setup_slab_debug(struct kmem_cache *s, struct page *slab, void *addr)
+{
+	if (s->flags & SLAB_POISON)
+		memset(addr, POISON_INUSE, PAGE_SIZE << compound_order(slab));
+}
+
+void setup_object_debug(struct kmem_cache *s, void *object)
+{
+	if (s->flags & SLAB_STORE_USER)
+		memset((char *)object + track_offset(s), 0, 2 * sizeof(struct track));
+	set_orig_size(s, object, s->object_size);
+	init_object(s, object, SLUB_RED_INACTIVE);
+}
+
+/*
+ * check_bytes_and_report - @what (the bytes [start, start+bytes) of
+ * @object) must all be @value. Otherwise report, restore them, return false.
+ */
+static bool check_bytes_and_report(struct kmem_cache *s, struct page *slab, u8 *object,
+				   const char *what, u8 *start, unsigned int value,
+				   unsigned int bytes)
+{
+	u8 *fault = NULL, *end = start + bytes;
+	unsigned int i;
+
+	for (i = 0; i < bytes; i++)
+		if (start[i] != value) {
+			fault = start + i;
+			break;
+		}
+	if (!fault)
+		return true;
+	while (end > fault && end[-1] == value)
+		end--;
+	slab_bug(s, "%s overwritten", what);
+	pr_err("0x%p-0x%p @offset=%tu. First byte 0x%x instead of 0x%x\n", (void *)fault,
+	       (void *)(end - 1), fault - (u8 *)slab_address(slab), fault[0], value);
+	print_trailer(s, slab, object);
+	report_stack();
+	add_taint(TAINT_BAD_PAGE);
+	slab_fix(s, "Restoring %s 0x%p-0x%p=0x%x", what, (void *)fault, (void *)(end - 1), value);
+	memset(fault, (int)value, (size_t)(end - fault));
+	report_end(UKMEM_REPORT_SLAB);
+	return false;
+}
+
+static bool check_object(struct kmem_cache *s, struct page *slab, void *object, u8 val)
+{
+	u8 *p = object;
+	bool ok = true;
+
+	if (s->flags & SLAB_RED_ZONE) {
+		ok &= check_bytes_and_report(s, slab, p, "Left Redzone", p - s->red_left_pad, val,
+					     s->red_left_pad);
+		ok &= check_bytes_and_report(s, slab, p, "Right Redzone", p + s->object_size, val,
+					     s->inuse - s->object_size);
+		if (slub_kmalloc_redzone(s) && val == SLUB_RED_ACTIVE) {
+			unsigned int orig = get_orig_size(s, object);
+
+			if (orig < s->object_size)
+				ok &= check_bytes_and_report(s, slab, p, "kmalloc Redzone",
+							     p + orig, val,
+							     s->object_size - orig);
+		}
+	}
+	if ((s->flags & 0x80000000U) && val == SLUB_RED_INACTIVE) {
+		ok &= check_bytes_and_report(s, slab, p, "Poison", p, POISON_FREE,
+					     s->object_size - 1);
+		ok &= check_bytes_and_report(s, slab, p, "End Poison", p + s->object_size - 1,
+					     POISON_END, 1);
+	}
+	if (s->flags & SLAB_POISON) {
+		unsigned int off = meta_end(s);
+
+		if (off < size_from_object(s) - ((s->flags & SLAB_RED_ZONE) ? sizeof(void *) : 0))
+			ok &= check_bytes_and_report(s, slab, p, "Object padding", p + off,
+						     POISON_INUSE,
+						     size_from_object(s) - off -
+						     ((s->flags & SLAB_RED_ZONE) ?
+						      (unsigned int)sizeof(void *) : 0));
+	}
+	return ok;
+}
+
+/* check_slab_pad - the bytes after the last object must still be POISON_INUSE. */
+bool check_slab_pad(struct kmem_cache *s, struct page *slab)
+{
+	u8 *start = slab_address(slab), *pad, *end, *fault = NULL;
+	unsigned long length = PAGE_SIZE << compound_order(slab), remainder, i;
+
+	if (!(s->flags & SLAB_POISON))
+		return true;
+	remainder = length % s->size;
+	if (!remainder)
+		return true;
+	pad = start + length - remainder;
+	end = start + length;
+	for (i = 0; i < remainder; i++)
+		if (pad[i] != POISON_INUSE) {
+			fault = pad + i;
+			break;
+		}
+	if (!fault)
+		return true;
+	while (end > fault && end[-1] == POISON_INUSE)
+		end--;
+	slab_bug(s, "Padding overwritten. 0x%p-0x%p @offset=%tu", (void *)fault,
+		 (void *)(end - 1), fault - start);
+	print_section(KERN_ERR, "Padding  ", pad, (unsigned int)remainder);
+	report_stack();
+	add_taint(TAINT_BAD_PAGE);
+	slab_fix(s, "Restoring Padding 0x%p-0x%p=0x%x", (void *)fault, (void *)(end - 1),
+		 POISON_INUSE);
+	memset(fault, POISON_INUSE, (size_t)(end - fault));
+	report_end(UKMEM_REPORT_SLAB);
+	return false;
+}
+
+/*
+ * on_freelist - is @search on @slab's freelist? Walks at most objects
+ * steps; a corrupt link is reported and the chain cut there.
+ */
+static bool on_freelist(struct kmem_cache *s, struct page *slab, void *search)
+{
+	void *fp = slab->freelist, *prev = NULL;
+	unsigned int nr = 0;
+
+	while (fp && nr <= slab->objects) {
+		if (fp == search)
+			return true;
+		if (!object_in_slab(s, slab, fp)) {
+			if (prev) {
+				object_err(s, slab, prev, "Freechain corrupt");
+				set_freepointer(s, prev, NULL);
+			} else {
+				slab_bug(s, "Freepointer corrupt");
+				print_slab_info(slab);
+				report_stack();
+				slab->freelist = NULL;
+				slab->inuse = slab->objects;
+			}
+			slab_fix(s, "Isolate corrupted freechain");
+			report_end(UKMEM_REPORT_SLAB);
+			return false;
+		}
+		prev = fp;
+		fp = get_freepointer(s, fp);
+		nr++;
+	}
+	return false;
+}
+
+bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
+			    size_t orig_size, unsigned long caller)
+{
+	if ((s->flags & SLAB_CONSISTENCY_CHECKS) && !object_in_slab(s, slab, object)) {
+		object_err(s, slab, object, "Freelist Pointer check fails");
+		report_end(UKMEM_REPORT_SLAB);
+		return false;
+	}
+	if (!check_object(s, slab, object, SLUB_RED_INACTIVE)) {
+		/* the FIX line belongs to the report just printed */
+		slab_fix(s, "Marking all objects used");
+		return false;
+	}
+	if (s->flags & SLAB_STORE_USER)
+		set_track(s, object, TRACK_ALLOC, caller);
+	set_orig_size(s, object, (unsigned int)orig_size);
+	init_object(s, object, SLUB_RED_ACTIVE);
+	return true;
+}
+
+bool free_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
+			   unsigned long caller)
+{
+	/* padding damage is reported and repaired; the free itself goes on */
+	if (s->flags & SLAB_CONSISTENCY_CHECKS)
+		check_slab_pad(s, slab);
+	if (on_freelist(s, slab, object)) {
+		object_err(s, slab, object, "Object already free");
+		slab_fix(s, "Object at 0x%p not freed", object);
+		report_end(UKMEM_REPORT_SLAB);
+		return false;
+	}
+	if (!check_object(s, slab, object, SLUB_RED_ACTIVE)) {
+		/* bytes restored; like the kernel, the damaged object is withheld */
+		slab_fix(s, "Object at 0x%p not freed", object);
+		return false;
+	}
+	if (s->flags & SLAB_STORE_USER)
+		set_track(s, object, TRACK_FREE, caller);
+	init_object(s, object, SLUB_RED_INACTIVE);
+	return true;
+}
+
+void trace_object(struct kmem_cache *s, struct page *slab, void *object, int alloc)
+{
+	pr_info("TRACE %s %s 0x%p inuse=%d fp=0x%p\n", s->name, alloc ? "alloc" : "free",
+		object, slab->inuse, slab->freelist);
+	if (!alloc)
+		print_section(KERN_INFO, "Object ", object, s->object_size);
+	report_stack();
+}
+
+/*
+ * list_slab_objects - the in-use objects of @slab for the shutdown report
+ * (list_lock held). The first call for a cache opens the report.
+ */
+void list_slab_objects(struct kmem_cache *s, struct page *slab, bool *header)
+{
+	unsigned char map[4096 / 8 + 1];
+	char *addr = slab_address(slab), *p;
+	unsigned int i, shown = 0, n = slab->objects < 4096U ? (unsigned int)slab->objects : 4096U;
+	void *fp;
+
+	if (slab->inuse == 0)
+		return;
+	memset(map, 0, sizeof(map));
+	for (fp = slab->freelist, i = 0; fp && i <= n; fp = get_freepointer(s, fp), i++) {
+		unsigned long idx;
+
+		if (!object_in_slab(s, slab, fp))
+			break;
+		idx = (unsigned long)((char *)fp - addr - s->red_left_pad) / s->size;
+		map[idx / 8] |= (unsigned char)(1U << (idx % 8));
+	}
+	if (!*header) {
+		*header = true;
+		slab_bug(s, "Objects remaining in %s on __kmem_cache_shutdown()", s->name);
+		report_stack();
+	}
+	print_slab_info(slab);
+	for (i = 0, p = addr + s->red_left_pad; i < n; i++, p += s->size) {
+		if (map[i / 8] & (1U << (i % 8)))
+			continue;
+		if (shown++ == 32) {
+			pr_err("... more objects in use\n");
+			break;
+		}
+		pr_err("Object 0x%p @offset=%tu\n", (void *)p, p - addr);
+		print_tracking(s, p);
+	}
+}

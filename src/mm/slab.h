@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * slab.h (internal) - struct kmem_cache and what slub.c, slab_common.c and
+ * debug/slub_debug.c share (the kernel's mm/slab.h).
+ *
+ * Object layout inside a slab (stride s->size, every field optional except
+ * the object):
+ *
+ *   [left red zone: red_left_pad] object_size bytes [right red zone to inuse]
+ *   [free pointer when it is outside the object] [track alloc][track free]
+ *   [orig_size (kmalloc red zone)] [padding to s->size]
+ *
+ * Object addresses handed out point at "object"; slab_base + k * s->size +
+ * red_left_pad is object k.
+ */
+#ifndef UKMEM_MM_SLAB_H
+#define UKMEM_MM_SLAB_H
+
+#include <linux/slab.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/mutex.h>
+
+#include "mm/internal.h"
+
+/* Debug fill values: the kernel's, so hex dumps look familiar. */
+#define POISON_INUSE		0x5a	/* padding, and object fill before first use */
+#define POISON_FREE		0x6b	/* free object */
+#define POISON_END		0xa5	/* last byte of a free object */
+#define SLUB_RED_INACTIVE	0xbb	/* red zone of a free object */
+#define SLUB_RED_ACTIVE		0xcc	/* red zone of an allocated object */
+
+#define SLAB_DEBUG_FLAGS (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER | \
+			  SLAB_TRACE | SLAB_CONSISTENCY_CHECKS)
+#define SLAB_NEVER_MERGE (SLAB_DEBUG_FLAGS | SLAB_TYPESAFE_BY_RCU | \
+			  SLAB_NOLEAKTRACE | SLAB_FAILSLAB | SLAB_NO_MERGE)
+#define SLAB_MERGE_SAME (SLAB_RECLAIM_ACCOUNT | SLAB_CACHE_DMA | \
+			 SLAB_CACHE_DMA32 | SLAB_ACCOUNT)
+
+/* large kmalloc pages: head page flag (kernel 6.12 uses a page type) */
+#define PG_large_kmalloc	PG_owner_2
+
+#define TRACK_ADDRS_COUNT	8
+struct track {
+	unsigned long addr;		/* caller */
+	unsigned long addrs[TRACK_ADDRS_COUNT];
+	int cpu;
+	int pid;
+	u64 when;			/* jiffies-like: ms since boot */
+};
+enum track_item { TRACK_ALLOC, TRACK_FREE };
+
+/*
+ * struct kmem_cache_cpu - one CPU's object array (a "sheaf"). Only the task
+ * holding the CPU (pcpu_enter) touches it, so no lock and no atomics.
+ * entry[0..avail) are free objects of the cache, most recently freed last.
+ */
+struct kmem_cache_cpu {
+	unsigned int avail;
+	unsigned int limit;
+	unsigned int batch;
+	unsigned int pad;
+	void *entry[];
+};
+
+/* struct kmem_cache_node - the (single) node's slab lists, under list_lock. */
+struct kmem_cache_node {
+	spinlock_t list_lock;
+	unsigned long nr_partial;	/* slabs on partial (some or all objects free) */
+	struct list_head partial;
+	struct list_head full;		/* every object out: in use or in a CPU array */
+	unsigned long nr_slabs;
+	unsigned long total_objects;
+	unsigned long nr_free;		/* objects on slab freelists */
+};
+
+struct kmem_cache {
+	/* hot: the fast path reads these */
+	struct kmem_cache_cpu *cpu_slab;	/* nr_cpus arrays, cpu_stride apart */
+	unsigned int cpu_stride;
+	slab_flags_t flags;
+	unsigned int cpu_limit, cpu_batch;
+	u32 reciprocal_size;		/* ceil(2^32 / size): object index by multiply */
+	unsigned int offset;		/* free pointer offset from the object */
+	unsigned int object_size;	/* what the user asked for */
+	unsigned long random;		/* free pointer encoding secret */
+	unsigned int size;		/* stride, metadata included */
+	unsigned int red_left_pad;
+	unsigned int inuse;		/* offset of the metadata after the object */
+	unsigned int align;
+	unsigned int order;
+	unsigned int objects;		/* per slab */
+	gfp_t allocflags;		/* __GFP_COMP, zone and reclaimable bits */
+	void (*ctor)(void *);
+	void (*legacy_ctor)(void *, struct kmem_cache *, unsigned long);
+	void (*dtor)(void *, struct kmem_cache *, unsigned long);
+	unsigned int useroffset, usersize;
+	int refcount;			/* aliases merged into it, +1 */
+	unsigned long min_partial;
+	const char *name;
+	struct list_head list;		/* slab_caches, under slab_mutex */
+	struct kmem_cache_node node;
+	bool dying;			/* destroyed with objects left: kept, not listed */
+	bool destroyed;
+	bool name_owned;
+};
+
+extern struct mutex slab_mutex;
+extern struct list_head slab_caches;
+extern bool slab_nomerge;
+extern unsigned long slab_secret;
+extern struct kmem_cache *kmalloc_caches[3][KMALLOC_SHIFT_HIGH + 1];
+enum kmalloc_cache_type { KMALLOC_NORMAL, KMALLOC_RECLAIM, KMALLOC_DMA };
+
+/* the layout helpers */
+static inline void *slab_address(const struct page *slab)
+{
+	return page_to_virt(slab);
+}
+static inline unsigned long slab_bytes(const struct kmem_cache *s)
+{
+	return PAGE_SIZE << s->order;
+}
+static inline bool kmem_cache_debug(const struct kmem_cache *s)
+{
+	return s->flags & SLAB_DEBUG_FLAGS;
+}
+static inline unsigned int size_from_object(const struct kmem_cache *s)
+{
+	return s->size - s->red_left_pad;
+}
+static inline void *fixup_red_left(const struct kmem_cache *s, void *p)
+{
+	return (char *)p + s->red_left_pad;
+}
+static inline void *restore_red_left(const struct kmem_cache *s, void *p)
+{
+	return (char *)p - s->red_left_pad;
+}
+static inline unsigned int get_info_end(const struct kmem_cache *s)
+{
+	if (s->offset >= s->inuse)
+		return s->inuse + sizeof(void *);
+	return s->inuse;
+}
+static inline unsigned int track_offset(const struct kmem_cache *s)
+{
+	return get_info_end(s);
+}
+static inline bool slub_kmalloc_redzone(const struct kmem_cache *s)
+{
+	return (s->flags & SLAB_KMALLOC) && (s->flags & SLAB_RED_ZONE);
+}
+static inline unsigned int orig_size_offset(const struct kmem_cache *s)
+{
+	unsigned int off = get_info_end(s);
+
+	if (s->flags & SLAB_STORE_USER)
+		off += 2 * sizeof(struct track);
+	return off;
+}
+static inline struct kmem_cache_cpu *cpu_cache(struct kmem_cache *s, int cpu)
+{
+	return (struct kmem_cache_cpu *)((char *)s->cpu_slab + (size_t)cpu * s->cpu_stride);
+}
+
+/*
+ * Free pointer encoding (CONFIG_SLAB_FREELIST_HARDENED's idea): the word at
+ * s->offset of a free object holds next ^ secret ^ &word. FREEPTR_IN_CPU is
+ * the "next" of an object parked in a CPU array. A live object's word is
+ * cleared on allocation, so finding a valid encoding there on free means
+ * the object is already free.
+ */
+#define FREEPTR_IN_CPU	((void *)1)
+static inline void **freeptr_addr(const struct kmem_cache *s, void *object)
+{
+	return (void **)((char *)object + s->offset);
+}
+static inline unsigned long freeptr_encode(const struct kmem_cache *s, void *object, void *next)
+{
+	return (unsigned long)next ^ s->random ^ (unsigned long)freeptr_addr(s, object);
+}
+static inline void *get_freepointer(const struct kmem_cache *s, void *object)
+{
+	unsigned long v = *(unsigned long *)freeptr_addr(s, object);
+
+	return (void *)(v ^ s->random ^ (unsigned long)freeptr_addr(s, object));
+}
+static inline void set_freepointer(const struct kmem_cache *s, void *object, void *next)
+{
+	*(unsigned long *)freeptr_addr(s, object) = freeptr_encode(s, object, next);
+}
+
+/* slub.c */
+unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigned int size);
+struct kmem_cache *kmem_cache_alloc_struct(void);
+int do_kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int size,
+			 unsigned int align, slab_flags_t flags);
+int __kmem_cache_shutdown(struct kmem_cache *s, bool report);
+void __kmem_cache_release(struct kmem_cache *s);
+unsigned long __kmem_cache_shrink(struct kmem_cache *s);
+void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, unsigned long caller);
+void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned long caller);
+struct kmem_cache *kmem_cache_boot_init(void);
+void kmem_cache_free_struct(struct kmem_cache *s);
+bool object_in_slab(struct kmem_cache *s, struct page *slab, void *object);
+void slab_count(struct kmem_cache *s, unsigned long *nr_slabs, unsigned long *nr_objs,
+		unsigned long *nr_free);
+gfp_t kmalloc_fix_flags(gfp_t flags);
+
+/* debug/slub_debug.c */
+extern slab_flags_t slub_debug;
+int slub_debug_param(const char *val);
+void slub_debug_reset(void);
+slab_flags_t kmem_cache_flags(slab_flags_t flags, const char *name);
+void setup_object_debug(struct kmem_cache *s, void *object);
+void setup_slab_debug(struct kmem_cache *s, struct page *slab, void *addr);
+bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
+			    size_t orig_size, unsigned long caller);
+bool free_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
+			   unsigned long caller);
+bool check_slab_pad(struct kmem_cache *s, struct page *slab);
+void slab_bug(struct kmem_cache *s, const char *fmt, ...) __printf(2, 3);
+void slab_fix(struct kmem_cache *s, const char *fmt, ...) __printf(2, 3);
+void print_trailer(struct kmem_cache *s, struct page *slab, void *p);
+void print_section(const char *level, const char *text, const void *addr, unsigned int len);
+void report_double_free(struct kmem_cache *s, struct page *slab, void *object,
+			const char *why);
+void set_orig_size(struct kmem_cache *s, void *object, unsigned int orig_size);
+unsigned int get_orig_size(struct kmem_cache *s, void *object);
+void list_slab_objects(struct kmem_cache *s, struct page *slab, bool *header);
+void trace_object(struct kmem_cache *s, struct page *slab, void *object, int alloc);
+
+#endif

@@ -1,0 +1,1121 @@
+// SPDX-License-Identifier: MIT
+/*
+ * slub.c - slab caches with the SLUB design: slabs are (compound) pages from
+ * the page allocator, free objects are chained through a free pointer kept
+ * in the object (outside it when a constructor owns the contents), and a
+ * per-CPU layer in front makes the common case lock-free.
+ *
+ * Per-CPU layer: object arrays ("sheaves", as SLUB grew in 2025), one per
+ * CPU per cache (struct kmem_cache_cpu). kmem_cache_alloc pops the array of
+ * the CPU it runs on, kmem_cache_free pushes to it, both between
+ * pcpu_enter() and pcpu_exit(), which hold the virtual CPU exclusively: no
+ * lock, no atomic read-modify-write beyond the CPU ownership word itself.
+ * An array takes objects of any slab of its cache, so a free on CPU B of an
+ * object whose slab CPU A is allocating from is an ordinary push on B: no
+ * remote freelist, no cmpxchg_double. An empty array is refilled with
+ * `batch` objects from the node's partial slabs; a full one flushes its
+ * `batch` oldest objects back to their slabs.
+ *
+ * Node layer: one node (struct kmem_cache_node); list_lock protects the
+ * partial and full lists, every slab's freelist/inuse, and the counters.
+ *   slab on partial  <=>  slab->freelist != NULL (inuse < objects)
+ *   slab on full     <=>  slab->freelist == NULL
+ *   objects in CPU arrays count as in use (inuse) for their slab, as
+ *   objects in per-CPU slabs do in the kernel.
+ * Empty slabs stay on the partial list up to min_partial; beyond that, and
+ * on kmem_cache_shrink() / slab_shrink_all(), they go back to the buddy.
+ *
+ * Lock order: slab_mutex -> CPU ownership (pcpu_enter) -> list_lock ->
+ * zone->lock (page allocator). New slabs are allocated with no lock and no
+ * CPU held, since alloc_pages may sleep.
+ *
+ * Free pointers are encoded (next ^ secret ^ address), and a free object
+ * always holds a valid encoding while an allocated one has it cleared: so a
+ * second free of an object that sits in a CPU array or on a slab freelist is
+ * recognised even without slab debugging, and refused.
+ *
+ * Debug caches (any of SLAB_CONSISTENCY_CHECKS, SLAB_RED_ZONE, SLAB_POISON,
+ * SLAB_STORE_USER, SLAB_TRACE) bypass the CPU arrays, as the kernel's debug
+ * caches bypass the per-CPU slab: every operation takes list_lock and runs
+ * the checks of debug/slub_debug.c.
+ */
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/log2.h>
+#include <linux/bug.h>
+#include <string.h>
+
+#include "mm/slab.h"
+#include "machine/report.h"
+#include "machine/sched.h"
+
+#define SLUB_MAX_ORDER	3
+#define CPU_ARRAY_MAX	120
+
+unsigned long slab_secret;
+
+/* -------------------------------------------------------------- geometry */
+
+static unsigned int order_objects(unsigned int order, unsigned int size)
+{
+	return (unsigned int)((PAGE_SIZE << order) / size);
+}
+
+/* calc_slab_order - the lowest order holding @min_objects with waste <= 1/@fract. */
+static unsigned int calc_slab_order(unsigned int size, unsigned int min_order,
+				    unsigned int max_order, unsigned int fract)
+{
+	unsigned int order;
+
+	for (order = min_order; order <= max_order; order++) {
+		unsigned long slab_size = PAGE_SIZE << order;
+		unsigned long rem = slab_size % size;
+
+		if (rem <= slab_size / fract)
+			break;
+	}
+	return order;
+}
+
+/*
+ * calculate_order - the kernel's policy: aim at 4 * (fls(nr_cpus) + 1)
+ * objects per slab (fewer trips to the node), accept at most 1/16 waste,
+ * then 1/8, 1/4, within order 3; huge objects get the smallest order.
+ */
+static unsigned int calculate_order(unsigned int size)
+{
+	unsigned int min_objects = 4 * ((unsigned int)fls(machine.nr_cpus) + 1);
+	unsigned int max_objects = order_objects(SLUB_MAX_ORDER, size);
+	unsigned int fract, min_order;
+
+	if (max_objects < min_objects)
+		min_objects = max_objects ? max_objects : 1;
+	min_order = (unsigned int)get_order((unsigned long)min_objects * size);
+	for (fract = 16; fract > 1; fract /= 2) {
+		unsigned int order = calc_slab_order(size, min_order, SLUB_MAX_ORDER, fract);
+
+		if (order <= SLUB_MAX_ORDER)
+			return order;
+	}
+	return (unsigned int)get_order(size);
+}
+
+unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigned int size)
+{
+	if (flags & SLAB_HWCACHE_ALIGN) {
+		unsigned int ralign = 64;	/* cache_line_size() */
+
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = max(align, ralign);
+	}
+	align = max(align, (unsigned int)ARCH_SLAB_MINALIGN);
+	return ALIGN(align, (unsigned int)sizeof(void *));
+}
+
+/* internal flag: poison object contents (SLAB_POISON without a constructor) */
+#define __OBJECT_POISON	((slab_flags_t)0x80000000U)
+
+/* calculate_sizes - lay out one object and its metadata (see mm/slab.h). */
+static int calculate_sizes(struct kmem_cache *s)
+{
+	slab_flags_t flags = s->flags;
+	unsigned int size = ALIGN(s->object_size, (unsigned int)sizeof(void *));
+	bool has_ctor = s->ctor || s->legacy_ctor;
+
+	if ((flags & SLAB_POISON) && !has_ctor)
+		s->flags |= __OBJECT_POISON;
+	else
+		s->flags &= ~__OBJECT_POISON;
+	/* a right red zone of at least one word, even for word-sized objects */
+	if ((flags & SLAB_RED_ZONE) && size == s->object_size)
+		size += sizeof(void *);
+	s->inuse = size;
+	if ((flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)) || has_ctor ||
+	    ((flags & SLAB_RED_ZONE) &&
+	     (s->object_size < sizeof(void *) || slub_kmalloc_redzone(s)))) {
+		/* contents must survive while free: pointer goes after the object */
+		s->offset = size;
+		size += sizeof(void *);
+	} else {
+		/* middle of the object: small overflows do not hit it */
+		s->offset = ALIGN_DOWN(s->object_size / 2, (unsigned int)sizeof(void *));
+	}
+	if (flags & SLAB_STORE_USER)
+		size += 2 * sizeof(struct track);
+	if (slub_kmalloc_redzone(s))
+		size += sizeof(unsigned long);	/* orig_size */
+	if (flags & SLAB_RED_ZONE) {
+		size += sizeof(void *);		/* a guard word after the metadata */
+		s->red_left_pad = ALIGN((unsigned int)sizeof(void *), s->align);
+		size += s->red_left_pad;
+	} else {
+		s->red_left_pad = 0;
+	}
+	size = ALIGN(size, s->align);
+	s->size = size;
+	s->order = calculate_order(size);
+	s->objects = order_objects(s->order, size);
+	if (!s->objects)
+		return -EINVAL;
+	s->reciprocal_size = (u32)(((1ULL << 32) + size - 1) / size);
+	s->allocflags = s->order ? __GFP_COMP : 0;
+	if (flags & SLAB_CACHE_DMA)
+		s->allocflags |= GFP_DMA;
+	if (flags & SLAB_CACHE_DMA32)
+		s->allocflags |= GFP_DMA32;
+	if (flags & SLAB_RECLAIM_ACCOUNT)
+		s->allocflags |= __GFP_RECLAIMABLE;
+	return 0;
+}
+
+static int alloc_cpu_arrays(struct kmem_cache *s)
+{
+	unsigned int limit, size = s->size;
+
+	if (kmem_cache_debug(s))
+		limit = 0;		/* debug caches: every operation checked */
+	else if (size > 131072)
+		limit = 1;
+	else if (size > PAGE_SIZE)
+		limit = 8;
+	else if (size > 1024)
+		limit = 24;
+	else if (size > 256)
+		limit = 54;
+	else
+		limit = CPU_ARRAY_MAX;
+	s->cpu_limit = limit;
+	s->cpu_batch = (limit + 1) / 2;
+	s->cpu_stride = ALIGN((unsigned int)(sizeof(struct kmem_cache_cpu) +
+					     limit * sizeof(void *)), 64U);
+	s->cpu_slab = plat_meta_alloc((size_t)s->cpu_stride * (size_t)machine.nr_cpus);
+	if (!s->cpu_slab)
+		return -ENOMEM;
+	for (int cpu = 0; cpu < machine.nr_cpus; cpu++) {
+		struct kmem_cache_cpu *c = cpu_cache(s, cpu);
+
+		c->limit = limit;
+		c->batch = s->cpu_batch;
+	}
+	return 0;
+}
+
+/*
+ * do_kmem_cache_create - fill in @s (zeroed, name/ctor/flags set by the
+ * caller) and make it usable. Return: 0 or -errno.
+ */
+int do_kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int size,
+			 unsigned int align, slab_flags_t flags)
+{
+	unsigned int l;
+
+	s->name = name;
+	s->object_size = size;
+	s->flags = flags;
+	s->align = calculate_alignment(flags, align, size);
+	s->random = slab_secret ^ ((unsigned long)s * 0x9e3779b97f4a7c15UL);
+	if (calculate_sizes(s))
+		return -EINVAL;
+	l = (unsigned int)ilog2(s->size) / 2;
+	s->min_partial = clamp(l, 5U, 10U);
+	spin_lock_init(&s->node.list_lock);
+	INIT_LIST_HEAD(&s->node.partial);
+	INIT_LIST_HEAD(&s->node.full);
+	s->refcount = 1;
+	return alloc_cpu_arrays(s);
+}
+
+/* ------------------------------------------------------------ slabs */
+
+static inline bool slab_reclaimable(const struct kmem_cache *s)
+{
+	return s->flags & SLAB_RECLAIM_ACCOUNT;
+}
+
+static void account_slab(struct kmem_cache *s, unsigned int order, long sign)
+{
+	mod_node_page_state(slab_reclaimable(s) ? NR_SLAB_RECLAIMABLE : NR_SLAB_UNRECLAIMABLE,
+			    sign * (1L << order));
+}
+
+static void setup_object(struct kmem_cache *s, void *object)
+{
+	if (kmem_cache_debug(s))
+		setup_object_debug(s, object);
+	if (s->ctor)
+		s->ctor(object);
+	else if (s->legacy_ctor)
+		s->legacy_ctor(object, s, SLAB_CTOR_CONSTRUCTOR);
+}
+
+/*
+ * allocate_slab - a new slab from the page allocator, every object
+ * constructed and chained on its freelist. Called with no lock held.
+ */
+static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
+{
+	unsigned int order = s->order, objects, i;
+	gfp_t flags = (gfp & ~(GFP_ZONEMASK | __GFP_ZERO | __GFP_COMP)) | s->allocflags;
+	struct page *slab;
+	char *base, *p;
+
+	if (order)
+		flags |= __GFP_NOWARN | __GFP_NORETRY;
+	slab = alloc_pages(flags, order);
+	if (unlikely(!slab) && order) {
+		/* the smallest order holding one object, as the kernel's oo_min */
+		order = (unsigned int)get_order(s->size);
+		flags = (gfp & ~(GFP_ZONEMASK | __GFP_ZERO | __GFP_COMP)) | s->allocflags;
+		if (order)
+			flags |= __GFP_COMP;
+		else
+			flags &= ~__GFP_COMP;
+		slab = alloc_pages(flags, order);
+	}
+	if (unlikely(!slab))
+		return NULL;
+	objects = order_objects(order, s->size);
+	base = slab_address(slab);
+	slab->slab_cache = s;
+	slab->inuse = 0;
+	slab->objects = objects;
+	slab->frozen = 0;
+	__SetPageSlab(slab);
+	account_slab(s, order, 1);
+	if (kmem_cache_debug(s))
+		setup_slab_debug(s, slab, base);
+	p = base + s->red_left_pad;
+	for (i = 0; i < objects; i++, p += s->size) {
+		setup_object(s, p);
+		set_freepointer(s, p, i + 1 < objects ? p + s->size : NULL);
+	}
+	slab->freelist = base + s->red_left_pad;
+	return slab;
+}
+
+/* discard_slab - destructors, then the pages back to the buddy. No lock held. */
+static void discard_slab(struct kmem_cache *s, struct page *slab)
+{
+	unsigned int order = compound_order(slab), i;
+	char *p = (char *)slab_address(slab) + s->red_left_pad;
+
+	if (s->dtor)
+		for (i = 0; i < slab->objects; i++, p += s->size)
+			s->dtor(p, s, 0);
+	if (s->flags & SLAB_CONSISTENCY_CHECKS)
+		check_slab_pad(s, slab);
+	__ClearPageSlab(slab);
+	slab->slab_cache = NULL;
+	slab->freelist = NULL;
+	slab->counters = 0;
+	INIT_LIST_HEAD(&slab->slab_list);
+	account_slab(s, order, -1);
+	__free_pages(slab, order);
+}
+
+static void add_slab_locked(struct kmem_cache_node *n, struct page *slab)
+{
+	list_add(&slab->slab_list, &n->partial);
+	n->nr_partial++;
+	n->nr_slabs++;
+	n->total_objects += slab->objects;
+	n->nr_free += slab->objects;
+}
+
+/*
+ * freepointer_ok - @next, read from a free object of @slab, is NULL or an
+ * object of the same slab. A wild value means the object was written after
+ * it was freed: the kernel's "Freepointer corrupt".
+ */
+static bool freepointer_ok(struct kmem_cache *s, struct page *slab, void *next)
+{
+	char *base = slab_address(slab);
+	unsigned long off;
+
+	if (!next)
+		return true;
+	off = (unsigned long)((char *)next - base);
+	if (off >= (unsigned long)slab->objects * s->size)
+		return false;
+	return off % s->size == s->red_left_pad;
+}
+
+static noinline void freechain_corrupt(struct kmem_cache *s, struct page *slab, void *object)
+{
+	slab_bug(s, "Freepointer corrupt");
+	print_trailer(s, slab, object);
+	report_stack();
+	slab_fix(s, "Isolate corrupted freechain");
+	report_end(UKMEM_REPORT_SLAB);
+}
+
+/*
+ * take_object_locked - pop one object off @slab's freelist (list_lock
+ * held). A corrupt free pointer ends the chain: the objects behind it are
+ * written off as in use rather than risk handing out a wild address.
+ */
+static void *take_object_locked(struct kmem_cache *s, struct kmem_cache_node *n,
+				struct page *slab)
+{
+	void *object = slab->freelist;
+	void *next = get_freepointer(s, object);
+
+	if (unlikely(!freepointer_ok(s, slab, next))) {
+		freechain_corrupt(s, slab, object);
+		n->nr_free -= (unsigned long)(slab->objects - slab->inuse - 1);
+		slab->inuse = slab->objects - 1;
+		next = NULL;
+	}
+	slab->freelist = next;
+	slab->inuse++;
+	n->nr_free--;
+	if (!next) {
+		list_move(&slab->slab_list, &n->full);
+		n->nr_partial--;
+	}
+	return object;
+}
+
+/*
+ * free_to_slab_locked - put @object back on @slab (list_lock held). Return:
+ * the slab if it became empty and should go back to the page allocator.
+ */
+static struct page *free_to_slab_locked(struct kmem_cache *s, struct kmem_cache_node *n,
+					struct page *slab, void *object, bool keep)
+{
+	bool was_full = !slab->freelist;
+
+	set_freepointer(s, object, slab->freelist);
+	slab->freelist = object;
+	slab->inuse--;
+	n->nr_free++;
+	if (was_full) {
+		list_move_tail(&slab->slab_list, &n->partial);
+		n->nr_partial++;
+	}
+	if (!slab->inuse && !keep && n->nr_partial > s->min_partial) {
+		list_del(&slab->slab_list);
+		n->nr_partial--;
+		n->nr_slabs--;
+		n->total_objects -= slab->objects;
+		n->nr_free -= slab->objects;
+		return slab;
+	}
+	return NULL;
+}
+
+static inline struct page *virt_to_slab(const void *x)
+{
+	return compound_head(virt_to_page(x));
+}
+
+/* free_objects_to_slabs - give @nr objects back to their slabs under one lock. */
+static void free_objects_to_slabs(struct kmem_cache *s, void **objs, unsigned int nr)
+{
+	struct kmem_cache_node *n = &s->node;
+	struct page *discard[CPU_ARRAY_MAX + 1];
+	unsigned int i, nd = 0;
+
+	spin_lock(&n->list_lock);
+	for (i = 0; i < nr; i++) {
+		struct page *slab = virt_to_slab(objs[i]);
+		struct page *d = free_to_slab_locked(s, n, slab, objs[i], false);
+
+		if (d && nd < ARRAY_SIZE(discard))
+			discard[nd++] = d;
+	}
+	spin_unlock(&n->list_lock);
+	for (i = 0; i < nd; i++)
+		discard_slab(s, discard[i]);
+}
+
+/*
+ * get_objects - up to @want objects from the partial slabs, or from a new
+ * slab. Called with no lock and no CPU held. Return: how many were taken.
+ */
+static unsigned int get_objects(struct kmem_cache *s, gfp_t gfp, void **objs,
+				unsigned int want)
+{
+	struct kmem_cache_node *n = &s->node;
+	struct page *slab, *fresh = NULL;
+	unsigned int got = 0;
+
+	for (;;) {
+		spin_lock(&n->list_lock);
+		if (fresh) {
+			add_slab_locked(n, fresh);
+			fresh = NULL;
+		}
+		while (got < want &&
+		       (slab = list_first_entry_or_null(&n->partial, struct page, slab_list)))
+			while (got < want && slab->freelist)
+				objs[got++] = take_object_locked(s, n, slab);
+		spin_unlock(&n->list_lock);
+		if (got)
+			return got;
+		fresh = allocate_slab(s, gfp);
+		if (!fresh)
+			return 0;
+	}
+}
+
+/* ------------------------------------------------------------ alloc */
+
+gfp_t kmalloc_fix_flags(gfp_t flags)
+{
+	gfp_t invalid_mask = flags & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK);
+
+	flags &= ~(__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK);
+	report_start(UKMEM_REPORT_SLAB);
+	pr_warn("Unexpected gfp: %#x (%pGg). Fixing up to gfp: %#x (%pGg). Fix your code!\n",
+		invalid_mask, &invalid_mask, flags, &flags);
+	report_stack();
+	report_end(UKMEM_REPORT_SLAB);
+	return flags;
+}
+
+static noinline void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
+				       unsigned long caller)
+{
+	struct kmem_cache_node *n = &s->node;
+	struct page *slab, *fresh = NULL;
+	void *object;
+
+	for (;;) {
+		spin_lock(&n->list_lock);
+		if (fresh) {
+			add_slab_locked(n, fresh);
+			fresh = NULL;
+		}
+		slab = list_first_entry_or_null(&n->partial, struct page, slab_list);
+		if (slab) {
+			object = take_object_locked(s, n, slab);
+			if (alloc_debug_processing(s, slab, object, orig_size, caller))
+				break;
+			/* corrupt: the kernel's "Marking all objects used" */
+			n->nr_free -= (unsigned long)(slab->objects - slab->inuse);
+			slab->inuse = slab->objects;
+			if (slab->freelist) {
+				slab->freelist = NULL;
+				list_move(&slab->slab_list, &n->full);
+				n->nr_partial--;
+			}
+			spin_unlock(&n->list_lock);
+			continue;
+		}
+		spin_unlock(&n->list_lock);
+		fresh = allocate_slab(s, gfp);
+		if (!fresh)
+			return NULL;
+	}
+	spin_unlock(&n->list_lock);
+	if (s->flags & SLAB_TRACE)
+		trace_object(s, slab, object, 1);
+	return object;
+}
+
+static noinline void *slab_alloc_refill(struct kmem_cache *s, gfp_t gfp)
+{
+	void *objs[CPU_ARRAY_MAX + 1];
+	unsigned int want = s->cpu_batch ? s->cpu_batch : 1, got, i = 0;
+	struct task_struct *t;
+	struct kmem_cache_cpu *c;
+	void *object;
+
+	got = get_objects(s, gfp, objs, want);
+	if (!got)
+		return NULL;
+	object = objs[--got];
+	if (got) {
+		t = pcpu_enter();
+		c = cpu_cache(s, t->cpu);
+		for (; i < got && c->avail < c->limit; i++) {
+			set_freepointer(s, objs[i], FREEPTR_IN_CPU);
+			c->entry[c->avail++] = objs[i];
+		}
+		pcpu_exit(t);
+		if (i < got)	/* another task filled this CPU meanwhile */
+			free_objects_to_slabs(s, objs + i, got - i);
+	}
+	return object;
+}
+
+/*
+ * slab_alloc - the allocation path every entry point funnels into.
+ * @orig_size is the size the caller asked for (kmalloc red zone).
+ */
+void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, unsigned long caller)
+{
+	struct task_struct *t;
+	struct kmem_cache_cpu *c;
+	void *object;
+
+	if (unlikely(gfp & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK) & ~s->allocflags))
+		gfp = kmalloc_fix_flags(gfp);
+	t = current_task();
+	if (unlikely((gfp & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))
+		might_sleep_check(__FILE__, __LINE__);
+	if (unlikely(kmem_cache_debug(s))) {
+		object = slab_alloc_debug(s, gfp, orig_size, caller);
+		if (object && (gfp & __GFP_ZERO))
+			memset(object, 0, slub_kmalloc_redzone(s) ? orig_size : s->object_size);
+		return object;
+	}
+	preempt_count_inc(t, 1);
+	c = cpu_cache(s, t->cpu);
+	if (likely(c->avail)) {
+		object = c->entry[--c->avail];
+		preempt_count_dec(t, 1);
+	} else {
+		preempt_count_dec(t, 1);
+		object = slab_alloc_refill(s, gfp);
+		if (unlikely(!object))
+			return NULL;
+	}
+	*freeptr_addr(s, object) = NULL;	/* live: no valid encoding */
+	if (unlikely(gfp & __GFP_ZERO))
+		memset(object, 0, s->object_size);
+	return object;
+}
+
+/* ------------------------------------------------------------ free */
+
+static noinline void slab_free_debug(struct kmem_cache *s, struct page *slab, void *object,
+				     unsigned long caller)
+{
+	struct kmem_cache_node *n = &s->node;
+	struct page *discard;
+
+	spin_lock(&n->list_lock);
+	if (!free_debug_processing(s, slab, object, caller)) {
+		spin_unlock(&n->list_lock);
+		return;
+	}
+	if (s->flags & SLAB_TRACE)
+		trace_object(s, slab, object, 0);
+	discard = free_to_slab_locked(s, n, slab, object, false);
+	spin_unlock(&n->list_lock);
+	if (discard)
+		discard_slab(s, discard);
+}
+
+static noinline void slab_free_flush(struct kmem_cache *s, void *object)
+{
+	void *objs[CPU_ARRAY_MAX + 1];
+	struct task_struct *t;
+	struct kmem_cache_cpu *c;
+	unsigned int nr = 0;
+
+	t = pcpu_enter();
+	c = cpu_cache(s, t->cpu);
+	if (c->avail >= c->limit) {
+		/* the oldest half goes back: the newest are the cache-hot ones */
+		nr = min(c->batch ? c->batch : 1, c->avail);
+		memcpy(objs, c->entry, nr * sizeof(void *));
+		memmove(c->entry, c->entry + nr, (c->avail - nr) * sizeof(void *));
+		c->avail -= nr;
+	}
+	if (c->avail < c->limit)
+		c->entry[c->avail++] = object;
+	else
+		objs[nr++] = object;	/* limit 0 */
+	pcpu_exit(t);
+	free_objects_to_slabs(s, objs, nr);
+}
+
+/*
+ * slab_free - free @object, already known to be an object of @s in @slab.
+ */
+void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned long caller)
+{
+	struct task_struct *t;
+	struct kmem_cache_cpu *c;
+	unsigned long next;
+
+	if (unlikely(kmem_cache_debug(s))) {
+		slab_free_debug(s, slab, object, caller);
+		return;
+	}
+	/* already free: parked in a CPU array, or on a slab freelist */
+	next = (unsigned long)get_freepointer(s, object);
+	if (unlikely(next <= 1 || next - (unsigned long)slab_address(slab) <
+				  (unsigned long)slab->objects * s->size)) {
+		report_double_free(s, slab, object, "double free detected (object is already free)");
+		return;
+	}
+	set_freepointer(s, object, FREEPTR_IN_CPU);
+	t = current_task();
+	preempt_count_inc(t, 1);
+	c = cpu_cache(s, t->cpu);
+	if (unlikely(c->avail && c->entry[c->avail - 1] == object)) {
+		/* cannot happen after the check above unless racing frees */
+		preempt_count_dec(t, 1);
+		report_double_free(s, slab, object, "object is already the freelist head");
+		return;
+	}
+	if (likely(c->avail < c->limit)) {
+		c->entry[c->avail++] = object;
+		preempt_count_dec(t, 1);
+		return;
+	}
+	preempt_count_dec(t, 1);
+	slab_free_flush(s, object);
+}
+
+/* object_in_slab - @object is the start of an object slot of @slab. */
+bool object_in_slab(struct kmem_cache *s, struct page *slab, void *object)
+{
+	unsigned long off = (unsigned long)((char *)object - (char *)slab_address(slab));
+	unsigned long idx;
+
+	if (off < s->red_left_pad)
+		return false;
+	off -= s->red_left_pad;
+	idx = (off * s->reciprocal_size) >> 32;
+	return idx < slab->objects && idx * s->size == off;
+}
+
+/* ------------------------------------------------------------ per-CPU drain */
+
+/*
+ * flush_all - empty every CPU's array of @s into the slabs. A preemptible
+ * caller visits each CPU in turn (pinning itself there for the moment, the
+ * kernel's work-on-each-CPU); an atomic one can only empty its own CPU.
+ */
+static void flush_all(struct kmem_cache *s)
+{
+	struct task_struct *t = current_task();
+	void *objs[CPU_ARRAY_MAX + 1];
+	int cpu, saved_cpu, saved_pinned;
+	unsigned int nr;
+
+	if (!s->cpu_limit)
+		return;
+	if (!task_preemptible(t)) {
+		struct kmem_cache_cpu *c = cpu_cache(s, t->cpu);
+
+		nr = c->avail;
+		memcpy(objs, c->entry, nr * sizeof(void *));
+		c->avail = 0;
+		free_objects_to_slabs(s, objs, nr);
+		return;
+	}
+	saved_cpu = t->cpu;
+	saved_pinned = t->pinned;
+	for (cpu = 0; cpu < machine.nr_cpus; cpu++) {
+		struct kmem_cache_cpu *c;
+
+		t->cpu = cpu;
+		t->pinned = 1;
+		preempt_count_inc(t, 1);
+		c = cpu_cache(s, cpu);
+		nr = c->avail;
+		memcpy(objs, c->entry, nr * sizeof(void *));
+		c->avail = 0;
+		preempt_count_dec(t, 1);
+		if (nr)
+			free_objects_to_slabs(s, objs, nr);
+	}
+	t->cpu = saved_cpu;
+	t->pinned = saved_pinned;
+}
+
+/* __kmem_cache_shrink - every empty slab back to the buddy. Return: pages freed. */
+unsigned long __kmem_cache_shrink(struct kmem_cache *s)
+{
+	struct kmem_cache_node *n = &s->node;
+	struct page *slab, *tmp;
+	LIST_HEAD(discard);
+	unsigned long pages = 0;
+
+	flush_all(s);
+	spin_lock(&n->list_lock);
+	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
+		if (slab->inuse)
+			continue;
+		list_move(&slab->slab_list, &discard);
+		n->nr_partial--;
+		n->nr_slabs--;
+		n->total_objects -= slab->objects;
+		n->nr_free -= slab->objects;
+	}
+	spin_unlock(&n->list_lock);
+	list_for_each_entry_safe(slab, tmp, &discard, slab_list) {
+		pages += 1UL << compound_order(slab);
+		discard_slab(s, slab);
+	}
+	return pages;
+}
+
+/*
+ * __kmem_cache_shutdown - drain and free every slab of @s. With objects
+ * still in use, list them (@report) and keep those slabs. Return: 0, or
+ * -EBUSY when objects remain.
+ */
+int __kmem_cache_shutdown(struct kmem_cache *s, bool report)
+{
+	struct kmem_cache_node *n = &s->node;
+	struct page *slab;
+	bool header = false;
+
+	__kmem_cache_shrink(s);
+	spin_lock(&n->list_lock);
+	if (!n->nr_slabs) {
+		spin_unlock(&n->list_lock);
+		return 0;
+	}
+	if (report) {
+		list_for_each_entry(slab, &n->partial, slab_list)
+			list_slab_objects(s, slab, &header);
+		list_for_each_entry(slab, &n->full, slab_list)
+			list_slab_objects(s, slab, &header);
+		if (header)
+			report_end(UKMEM_REPORT_SLAB);
+	}
+	spin_unlock(&n->list_lock);
+	return -EBUSY;
+}
+
+/* __kmem_cache_release - tear down a cache whose slabs are gone (or forced). */
+void __kmem_cache_release(struct kmem_cache *s)
+{
+	struct kmem_cache_node *n = &s->node;
+	struct page *slab, *tmp;
+	LIST_HEAD(discard);
+
+	spin_lock(&n->list_lock);
+	list_splice_init(&n->partial, &discard);
+	list_splice_init(&n->full, &discard);
+	n->nr_partial = n->nr_slabs = n->total_objects = n->nr_free = 0;
+	spin_unlock(&n->list_lock);
+	list_for_each_entry_safe(slab, tmp, &discard, slab_list)
+		discard_slab(s, slab);
+	if (s->cpu_slab)
+		plat_meta_free(s->cpu_slab, (size_t)s->cpu_stride * (size_t)machine.nr_cpus);
+	s->cpu_slab = NULL;
+}
+
+/* slab_count - slabs, objects and free objects of @s (for /proc/slabinfo). */
+void slab_count(struct kmem_cache *s, unsigned long *nr_slabs, unsigned long *nr_objs,
+		unsigned long *nr_free)
+{
+	struct kmem_cache_node *n = &s->node;
+
+	spin_lock(&n->list_lock);
+	*nr_slabs = n->nr_slabs;
+	*nr_objs = n->total_objects;
+	*nr_free = n->nr_free;
+	spin_unlock(&n->list_lock);
+}
+
+/* ------------------------------------------------------------ public API */
+
+/**
+ * kmem_cache_alloc_noprof - allocate an object from @s (kmem_cache_alloc).
+ * @s: the cache
+ * @flags: GFP flags; zone modifiers that contradict the cache are reported
+ *         and dropped
+ *
+ * Context: any context if @flags does not allow direct reclaim.
+ * Return: a constructed object, or NULL when memory is exhausted.
+ */
+__ukmem_export void *kmem_cache_alloc_noprof(struct kmem_cache *s, gfp_t flags)
+{
+	if (unlikely(!s))
+		return NULL;
+	return slab_alloc(s, flags, s->object_size, (unsigned long)__builtin_return_address(0));
+}
+
+__ukmem_export void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node)
+{
+	if (unlikely(!s))
+		return NULL;
+	return slab_alloc(s, flags, s->object_size, (unsigned long)__builtin_return_address(0));
+}
+
+static noinline void report_not_slab(const char *func, const void *x, const char *why,
+				     unsigned long caller)
+{
+	report_warn(UKMEM_REPORT_SLAB, __FILE__, __LINE__, (void *)caller,
+		    "%s: invalid free of %px: %s\n", func, x, why);
+}
+
+static noinline void report_invalid_pointer(struct kmem_cache *s, struct page *slab,
+					    const void *x)
+{
+	slab_bug(s, "Invalid object pointer 0x%p", x);
+	pr_err("INFO: Slab 0x%p objects=%u used=%u fp=0x%p flags=%#lx\n", (void *)slab,
+	       slab->objects, slab->inuse, slab->freelist, slab->flags);
+	report_stack();
+	slab_fix(s, "Object not freed");
+	report_end(UKMEM_REPORT_SLAB);
+}
+
+/*
+ * cache_from_obj - the slab and real cache of @x, or NULL (reported) when
+ * @x is not the start of a slab object.
+ */
+static struct page *obj_to_slab(const char *func, const void *x, unsigned long caller)
+{
+	struct page *slab;
+
+	if (unlikely(!virt_addr_valid(x))) {
+		report_not_slab(func, x, is_vmalloc_addr(x) ?
+				"vmalloc memory (use vfree() or kvfree())" :
+				"not a kernel logical address", caller);
+		return NULL;
+	}
+	slab = virt_to_slab(x);
+	if (unlikely(!PageSlab(slab)))
+		return slab;	/* the caller decides: large kmalloc or bad */
+	if (unlikely(!object_in_slab(slab->slab_cache, slab, (void *)x))) {
+		report_invalid_pointer(slab->slab_cache, slab, x);
+		return NULL;
+	}
+	return slab;
+}
+
+/**
+ * kmem_cache_free - give an object back to its cache.
+ * @s: the cache it was allocated from
+ * @x: the object
+ *
+ * An object of another cache is reported ("Wrong slab cache") and goes back
+ * to its real cache; a pointer that is not a slab object, or an object that
+ * is already free, is reported and nothing is released.
+ *
+ * Context: any context.
+ */
+__ukmem_export void kmem_cache_free(struct kmem_cache *s, void *x)
+{
+	unsigned long caller = (unsigned long)__builtin_return_address(0);
+	struct page *slab;
+
+	if (unlikely(!x))
+		return;
+	slab = obj_to_slab("kmem_cache_free", x, caller);
+	if (unlikely(!slab))
+		return;
+	if (unlikely(!PageSlab(slab))) {
+		report_not_slab("kmem_cache_free", x, "object is not from a slab cache", caller);
+		return;
+	}
+	if (unlikely(slab->slab_cache != s && s)) {
+		report_warn(UKMEM_REPORT_SLAB, __FILE__, __LINE__, (void *)caller,
+			    "cache_from_obj: Wrong slab cache. %s but object is from %s\n",
+			    s->name, slab->slab_cache->name);
+	}
+	slab_free(slab->slab_cache, slab, x, caller);
+}
+
+static void free_large_kmalloc(struct page *page, const void *x, unsigned long caller)
+{
+	unsigned int order;
+
+	if (unlikely(!PageHead(page) || !(page->flags & (1UL << PG_large_kmalloc)))) {
+		report_not_slab("kfree", x, "page is not from kmalloc (not a slab page)", caller);
+		return;
+	}
+	if (unlikely(x != page_address(page))) {
+		report_not_slab("kfree", x, "pointer into the middle of a large kmalloc", caller);
+		return;
+	}
+	order = compound_order(page);
+	__atomic_fetch_and(&page->flags, ~(1UL << PG_large_kmalloc), __ATOMIC_RELAXED);
+	mod_node_page_state(NR_SLAB_UNRECLAIMABLE, -(1L << order));
+	__free_pages(page, order);
+}
+
+/**
+ * kfree - free memory from kmalloc() and friends.
+ * @x: the object; NULL and ZERO_SIZE_PTR are ignored
+ *
+ * Context: any context.
+ */
+__ukmem_export void kfree(const void *x)
+{
+	unsigned long caller = (unsigned long)__builtin_return_address(0);
+	struct page *slab;
+
+	if (unlikely(ZERO_OR_NULL_PTR(x)))
+		return;
+	slab = obj_to_slab("kfree", x, caller);
+	if (unlikely(!slab))
+		return;
+	if (unlikely(!PageSlab(slab))) {
+		free_large_kmalloc(slab, x, caller);
+		return;
+	}
+	slab_free(slab->slab_cache, slab, (void *)x, caller);
+}
+
+/* __ksize - usable size of @x (0 for what is not ours). */
+static size_t __ksize(const void *x, unsigned long caller)
+{
+	struct page *slab;
+
+	if (unlikely(ZERO_OR_NULL_PTR(x)))
+		return 0;
+	if (unlikely(!virt_addr_valid(x))) {
+		report_not_slab("ksize", x, "not a kernel logical address", caller);
+		return 0;
+	}
+	slab = virt_to_slab(x);
+	if (!PageSlab(slab)) {
+		if (PageHead(slab) && (slab->flags & (1UL << PG_large_kmalloc)))
+			return PAGE_SIZE << compound_order(slab);
+		report_not_slab("ksize", x, "not a kmalloc object", caller);
+		return 0;
+	}
+	return slab->slab_cache->object_size;
+}
+
+/**
+ * ksize - the usable size of a kmalloc object (its size class).
+ * @objp: the object
+ *
+ * With a kmalloc red zone (slub_debug=Z) the whole size class becomes the
+ * requested size, so using it is not reported.
+ *
+ * Return: bytes usable, 0 for NULL/ZERO_SIZE_PTR.
+ */
+__ukmem_export size_t ksize(const void *objp)
+{
+	size_t size = __ksize(objp, (unsigned long)__builtin_return_address(0));
+	struct page *slab;
+
+	if (size && virt_addr_valid(objp)) {
+		slab = virt_to_slab(objp);
+		if (PageSlab(slab) && slub_kmalloc_redzone(slab->slab_cache))
+			set_orig_size(slab->slab_cache, (void *)objp, (unsigned int)size);
+	}
+	return size;
+}
+
+__ukmem_export bool kmem_valid_obj(void *object)
+{
+	struct page *slab;
+
+	if (!virt_addr_valid(object))
+		return false;
+	slab = virt_to_slab(object);
+	return PageSlab(slab);
+}
+
+/* kmalloc_large - a compound page block, recognised by kfree from its page. */
+void *kmalloc_large(size_t size, gfp_t flags);
+void *kmalloc_large(size_t size, gfp_t flags)
+{
+	unsigned int order = (unsigned int)get_order(size);
+	struct page *page;
+
+	if (unlikely(flags & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK)))
+		flags = kmalloc_fix_flags(flags);
+	page = alloc_pages(flags | __GFP_COMP, order);
+	if (unlikely(!page))
+		return NULL;
+	__atomic_fetch_or(&page->flags, 1UL << PG_large_kmalloc, __ATOMIC_RELAXED);
+	mod_node_page_state(NR_SLAB_UNRECLAIMABLE, 1L << order);
+	return page_address(page);
+}
+
+/**
+ * kmem_cache_alloc_bulk - allocate @size objects into @p.
+ *
+ * Context: as kmem_cache_alloc().
+ * Return: @size, or 0 when not all could be had (then none are kept).
+ */
+__ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
+					 void **p)
+{
+	unsigned long caller = (unsigned long)__builtin_return_address(0);
+	struct task_struct *t;
+	struct kmem_cache_cpu *c;
+	size_t i = 0, n;
+
+	if (unlikely(!s || !p))
+		return 0;
+	if (!kmem_cache_debug(s) && !(flags & (__GFP_DMA32 | __GFP_HIGHMEM))) {
+		t = current_task();
+		if (unlikely((flags & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))
+			might_sleep_check(__FILE__, __LINE__);
+		preempt_count_inc(t, 1);
+		c = cpu_cache(s, t->cpu);
+		n = min((size_t)c->avail, size);
+		for (; i < n; i++) {
+			void *object = c->entry[--c->avail];
+
+			*freeptr_addr(s, object) = NULL;
+			p[i] = object;
+		}
+		preempt_count_dec(t, 1);
+		if (unlikely(flags & __GFP_ZERO))
+			for (size_t j = 0; j < i; j++)
+				memset(p[j], 0, s->object_size);
+	}
+	for (; i < size; i++) {
+		p[i] = slab_alloc(s, flags, s->object_size, caller);
+		if (unlikely(!p[i])) {
+			kmem_cache_free_bulk(s, i, p);
+			return 0;
+		}
+	}
+	return (int)size;
+}
+
+/**
+ * kmem_cache_free_bulk - free @size objects of @s (or, with @s NULL, any
+ * kmalloc objects, as kfree_bulk()).
+ *
+ * Context: any context.
+ */
+__ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
+{
+	unsigned long caller = (unsigned long)__builtin_return_address(0);
+	struct task_struct *t;
+	struct kmem_cache_cpu *c;
+	size_t i = 0;
+
+	if (!s || kmem_cache_debug(s)) {
+		for (i = 0; i < size; i++) {
+			if (s)
+				kmem_cache_free(s, p[i]);
+			else
+				kfree(p[i]);
+		}
+		return;
+	}
+	while (i < size) {
+		void *x = p[i];
+		struct page *slab;
+		unsigned long next;
+
+		t = current_task();
+		preempt_count_inc(t, 1);
+		c = cpu_cache(s, t->cpu);
+		for (; i < size && c->avail < c->limit; i++) {
+			x = p[i];
+			if (unlikely(!virt_addr_valid(x)))
+				break;
+			slab = virt_to_slab(x);
+			if (unlikely(!PageSlab(slab) || slab->slab_cache != s ||
+				     !object_in_slab(s, slab, x)))
+				break;
+			next = (unsigned long)get_freepointer(s, x);
+			if (unlikely(next <= 1 || next - (unsigned long)slab_address(slab) <
+						  (unsigned long)slab->objects * s->size))
+				break;
+			set_freepointer(s, x, FREEPTR_IN_CPU);
+			c->entry[c->avail++] = x;
+		}
+		preempt_count_dec(t, 1);
+		/* anything unusual, or a full array, takes the checked single path */
+		if (i < size) {
+			kmem_cache_free(s, p[i]);
+			i++;
+		}
+	}
+	(void)caller;
+}

@@ -1,0 +1,641 @@
+// SPDX-License-Identifier: MIT
+/* test_slab.c - slab caches: creation forms, constructors, alignment, flags,
+ * misuse reports, destroy, shrink, merging, bulk, accounting, slabinfo. */
+#include <criterion/criterion.h>
+#include <ukmem.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/gfp.h>
+#include <linux/preempt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm/internal.h"
+
+static void boot(void)
+{
+	ukmem_dmesg_clear();
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=4"), 0);
+	ukmem_report_reset();
+}
+
+static void down(void)
+{
+	ukmem_shutdown();
+}
+
+TestSuite(slab, .init = boot, .fini = down);
+
+static int ctor_calls;
+static void count_ctor(void *p)
+{
+	ctor_calls++;
+	memset(p, 0x42, 24);
+}
+
+static char *slabinfo_text(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ukmem_proc_show("slabinfo", f);
+	fclose(f);
+	return buf;
+}
+
+/* the slabinfo line of @name: active, total, objsize, perslab, pages, slabs */
+static int slabinfo_line(const char *name, unsigned long v[6])
+{
+	char *text = slabinfo_text(), *line, *save = NULL;
+	int found = 0;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char n[64];
+		unsigned long t0, t1, t2, sa, sn, sh;
+
+		if (sscanf(line, "%63s %lu %lu %lu %lu %lu : tunables %lu %lu %lu : slabdata %lu %lu %lu",
+			   n, &v[0], &v[1], &v[2], &v[3], &v[4], &t0, &t1, &t2, &sa, &sn, &sh) == 12 &&
+		    !strcmp(n, name)) {
+			v[5] = sn;
+			found = 1;
+			break;
+		}
+	}
+	free(text);
+	return found;
+}
+
+Test(slab, classic_form_alloc_free_and_size)
+{
+	struct kmem_cache *c = kmem_cache_create("t_classic", 100, 0, SLAB_NO_MERGE, NULL);
+	char *a, *b;
+
+	cr_assert(c);
+	cr_assert_eq(kmem_cache_size(c), 100);
+	cr_assert_str_eq(kmem_cache_name(c), "t_classic");
+	a = kmem_cache_alloc(c, GFP_KERNEL);
+	b = kmem_cache_alloc(c, GFP_KERNEL);
+	cr_assert(a && b && a != b);
+	cr_assert(labs(a - b) >= 100);
+	memset(a, 1, 100);
+	memset(b, 2, 100);
+	kmem_cache_free(c, a);
+	cr_assert_eq(b[99], 2);
+	kmem_cache_free(c, b);
+	kmem_cache_destroy(c);
+	cr_assert_eq(ukmem_report_total(), 0);
+}
+
+Test(slab, args_form_and_usercopy_and_KMEM_CACHE)
+{
+	struct kmem_cache_args args = { .align = 32, .ctor = count_ctor };
+	struct foo { long a; char b[40]; };
+	struct kmem_cache *c = kmem_cache_create("t_args", 48, &args, 0);
+	struct kmem_cache *d = kmem_cache_create("t_args_null", 48, NULL, SLAB_NO_MERGE);
+	struct kmem_cache *e = KMEM_CACHE(foo, SLAB_NO_MERGE);
+	struct kmem_cache *u = KMEM_CACHE_USERCOPY(foo, 0, b);
+	void *p;
+
+	cr_assert(c && d && e && u);
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	cr_assert(((unsigned long)p & 31) == 0);
+	cr_assert_eq(((unsigned char *)p)[0], 0x42);
+	cr_assert_gt(ctor_calls, 0);
+	kmem_cache_free(c, p);
+	cr_assert_str_eq(kmem_cache_name(e), "foo");
+	cr_assert_eq(kmem_cache_size(e), sizeof(struct foo));
+	p = kmem_cache_zalloc(u, GFP_KERNEL);
+	cr_assert(p);
+	cr_assert_eq(((long *)p)[0], 0);
+	kmem_cache_free(u, p);
+	kmem_cache_destroy(c);
+	kmem_cache_destroy(d);
+	kmem_cache_destroy(e);
+	kmem_cache_destroy(u);
+	/* KMEM_CACHE and KMEM_CACHE_USERCOPY both named it "foo" */
+	cr_assert_eq(ukmem_report_total(), 1);
+	cr_assert(ukmem_dmesg_contains("kmem_cache_create(foo): a cache of that name already exists"));
+}
+
+Test(slab, constructor_runs_per_slab_object_never_per_allocation)
+{
+	struct kmem_cache *c = kmem_cache_create("t_ctor", 24, 0, 0, count_ctor);
+	unsigned long v[6];
+	void *objs[10];
+	int i, after_first;
+
+	ctor_calls = 0;
+	objs[0] = kmem_cache_alloc(c, GFP_KERNEL);
+	after_first = ctor_calls;
+	cr_assert(slabinfo_line("t_ctor", v));
+	/* exactly one slab's worth of objects constructed */
+	cr_assert_eq((unsigned long)after_first, v[3]);
+	/* an object freed and allocated again keeps its constructed state */
+	memset(objs[0], 0x77, 24);
+	kmem_cache_free(c, objs[0]);
+	objs[0] = kmem_cache_alloc(c, GFP_KERNEL);
+	cr_assert_eq(((unsigned char *)objs[0])[5], 0x77);
+	for (i = 1; i < 10; i++) {
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		cr_assert_eq(((unsigned char *)objs[i])[23], 0x42);
+	}
+	cr_assert_eq(ctor_calls, after_first);
+	for (i = 0; i < 10; i++)
+		kmem_cache_free(c, objs[i]);
+	kmem_cache_destroy(c);
+}
+
+Test(slab, alignment_for_every_flag_combination)
+{
+	static const slab_flags_t flag_bits[] = { SLAB_HWCACHE_ALIGN, SLAB_RED_ZONE, SLAB_POISON,
+						   SLAB_STORE_USER, SLAB_CONSISTENCY_CHECKS };
+	static const unsigned int sizes[] = { 1, 7, 8, 24, 33, 64, 100, 256, 1000, 4096 };
+	static const unsigned int aligns[] = { 0, 8, 16, 64, 256 };
+	unsigned int m, si, ai;
+	char name[64];
+
+	for (m = 0; m < 32; m++) {
+		slab_flags_t flags = SLAB_NO_MERGE;
+
+		for (unsigned int b = 0; b < 5; b++)
+			if (m & (1u << b))
+				flags |= flag_bits[b];
+		for (si = 0; si < 10; si++) {
+			for (ai = 0; ai < 5; ai++) {
+				unsigned int size = sizes[si], align = aligns[ai], want;
+				struct kmem_cache *c;
+				void *p[3];
+				int k;
+
+				if (align > size && align)
+					continue;
+				snprintf(name, sizeof(name), "t_al_%u_%u_%u", m, size, align);
+				c = kmem_cache_create(name, size, align, flags, NULL);
+				cr_assert(c, "%s", name);
+				want = align ? align : 8;
+				if ((flags & SLAB_HWCACHE_ALIGN) && size > 32 && want < 64)
+					want = 64;
+				for (k = 0; k < 3; k++) {
+					p[k] = kmem_cache_alloc(c, GFP_KERNEL);
+					cr_assert(p[k]);
+					cr_assert_eq((unsigned long)p[k] % want, 0,
+						     "%s: %p not %u-aligned", name, p[k], want);
+					memset(p[k], 0xab, size);
+				}
+				for (k = 0; k < 3; k++)
+					kmem_cache_free(c, p[k]);
+				kmem_cache_destroy(c);
+			}
+		}
+	}
+	cr_assert_eq(ukmem_report_total(), 0);
+}
+
+Test(slab, bad_requests_are_integrity_failures)
+{
+	struct kmem_cache *c;
+
+	c = kmem_cache_create(NULL, 32, 0, 0, NULL);
+	cr_assert_null(c);
+	cr_assert(ukmem_dmesg_contains("kmem_cache_create((null)) integrity check failed"));
+	cr_assert_null(kmem_cache_create("t_zero", 0, 0, 0, NULL));
+	cr_assert(ukmem_dmesg_contains("kmem_cache_create(t_zero) integrity check failed"));
+	cr_assert_null(__kmem_cache_create("t_huge", (unsigned int)KMALLOC_MAX_SIZE + 1, 0, 0, NULL));
+	cr_assert(ukmem_dmesg_contains("kmem_cache_create(t_huge) integrity check failed"));
+	cr_assert_null(kmem_cache_create("t_align", 64, 24, 0, NULL));
+	cr_assert(ukmem_dmesg_contains("kmem_cache_create(t_align) integrity check failed"));
+	cr_assert(ukmem_dmesg_contains("kmem_cache_create(t_align) failed with error -22"));
+	cr_assert_null(kmem_cache_create("t_rcu", 64, 0, SLAB_TYPESAFE_BY_RCU, NULL));
+	cr_assert(ukmem_dmesg_contains("SLAB_TYPESAFE_BY_RCU is not supported"));
+	cr_assert_geq(ukmem_report_count(UKMEM_REPORT_SLAB), 5);
+}
+
+Test(slab, slab_panic_on_bad_request_panics, .signal = SIGABRT)
+{
+	kmem_cache_create("t_panic", 0, 0, SLAB_PANIC, NULL);
+}
+
+Test(slab, duplicate_name_is_reported_but_works)
+{
+	struct kmem_cache *a = kmem_cache_create("t_dup", 40, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache *b = kmem_cache_create("t_dup", 40, 0, SLAB_NO_MERGE, NULL);
+
+	cr_assert(a && b && a != b);
+	cr_assert(ukmem_dmesg_contains("kmem_cache_create(t_dup): a cache of that name already exists"));
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(b);
+}
+
+Test(slab, unexpected_gfp_is_fixed_up)
+{
+	struct kmem_cache *c = kmem_cache_create("t_gfp", 64, 0, SLAB_NO_MERGE, NULL);
+	void *p = kmem_cache_alloc(c, GFP_KERNEL | __GFP_HIGHMEM);
+
+	cr_assert(p);
+	cr_assert(virt_addr_valid(p));
+	cr_assert(ukmem_dmesg_contains("Unexpected gfp: 0x2 (__GFP_HIGHMEM). Fixing up to gfp: 0xcc0 (GFP_KERNEL). Fix your code!"));
+	kmem_cache_free(c, p);
+	p = kmem_cache_alloc(c, GFP_KERNEL | __GFP_DMA32);
+	cr_assert(p);
+	cr_assert_eq(ukmem_dmesg_count("Unexpected gfp"), 2);
+	kmem_cache_free(c, p);
+	kmem_cache_destroy(c);
+}
+
+Test(slab, dma_and_dma32_caches_use_their_zones)
+{
+	struct kmem_cache *d = kmem_cache_create("t_dma", 128, 0, SLAB_CACHE_DMA, NULL);
+	struct kmem_cache *d32 = kmem_cache_create("t_dma32", 128, 0, SLAB_CACHE_DMA32, NULL);
+	void *p = kmem_cache_alloc(d, GFP_KERNEL), *q = kmem_cache_alloc(d32, GFP_KERNEL);
+	void *r = kmem_cache_alloc(d32, GFP_KERNEL | __GFP_DMA32);
+
+	cr_assert(p && q && r);
+	cr_assert_lt(virt_to_phys(p), 16ul << 20);
+	cr_assert_lt(virt_to_phys(q), 4ul << 30);
+	cr_assert_eq(ukmem_dmesg_count("Unexpected gfp"), 0);
+	kmem_cache_free(d, p);
+	kmem_cache_free(d32, q);
+	kmem_cache_free(d32, r);
+	kmem_cache_destroy(d);
+	kmem_cache_destroy(d32);
+}
+
+Test(slab, destroy_with_live_objects_reports_and_keeps_them)
+{
+	struct kmem_cache *c = kmem_cache_create("t_live", 200, 0, SLAB_NO_MERGE, NULL);
+	char *a = kmem_cache_alloc(c, GFP_KERNEL), *b = kmem_cache_alloc(c, GFP_KERNEL);
+	unsigned long v[6];
+
+	memset(a, 0x11, 200);
+	memset(b, 0x22, 200);
+	kmem_cache_free(c, b);
+	kmem_cache_destroy(c);
+	cr_assert(ukmem_dmesg_contains("Objects remaining in t_live on __kmem_cache_shutdown()"));
+	cr_assert(ukmem_dmesg_contains("kmem_cache_destroy t_live: Slab cache still has objects"));
+	cr_assert_eq(ukmem_dmesg_count("Object 0x"), 1);	/* a listed, b not */
+	/* the cache is kept: the object is intact and can be freed */
+	cr_assert(slabinfo_line("t_live", v));
+	cr_assert_eq(a[199], 0x11);
+	kmem_cache_free(c, a);
+	kmem_cache_destroy(c);	/* now it goes */
+	cr_assert(!slabinfo_line("t_live", v));
+}
+
+Test(slab, destroy_twice_and_null)
+{
+	struct kmem_cache *c = kmem_cache_create("t_twice", 64, 0, SLAB_NO_MERGE, NULL);
+
+	kmem_cache_destroy(NULL);
+	kmem_cache_destroy(c);
+	cr_assert_eq(ukmem_report_total(), 0);
+	kmem_cache_destroy(c);
+	cr_assert(ukmem_dmesg_contains("is not a live slab cache (destroyed twice?)"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 1);
+}
+
+Test(slab, wrong_cache_free_goes_back_to_real_cache)
+{
+	struct kmem_cache *a = kmem_cache_create("t_wa", 64, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache *b = kmem_cache_create("t_wb", 96, 0, SLAB_NO_MERGE, NULL);
+	void *x = kmem_cache_alloc(a, GFP_KERNEL);
+	unsigned long v[6];
+
+	kmem_cache_free(b, x);
+	cr_assert(ukmem_dmesg_contains("Wrong slab cache. t_wb but object is from t_wa"));
+	kmem_cache_shrink(a);
+	cr_assert(slabinfo_line("t_wa", v));
+	cr_assert_eq(v[0], 0);	/* freed to t_wa: nothing active */
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(b);
+	cr_assert_eq(ukmem_dmesg_count("Objects remaining"), 0);
+}
+
+Test(slab, shrink_returns_empty_slabs_and_meminfo_follows)
+{
+	struct kmem_cache *c = kmem_cache_create("t_shrink", 512, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache *r = kmem_cache_create("t_rcl", 512, 0,
+						 SLAB_NO_MERGE | SLAB_RECLAIM_ACCOUNT, NULL);
+	unsigned long before = node_page_state(NR_SLAB_UNRECLAIMABLE);
+	unsigned long rbefore = node_page_state(NR_SLAB_RECLAIMABLE);
+	void *objs[400];
+	unsigned long v[6];
+	int i;
+
+	for (i = 0; i < 400; i++)
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+	cr_assert_gt(node_page_state(NR_SLAB_UNRECLAIMABLE), before + 400 * 512 / 4096 - 1);
+	cr_assert(slabinfo_line("t_shrink", v));
+	cr_assert_eq(v[0], v[1]);
+	for (i = 0; i < 400; i++)
+		kmem_cache_free(c, objs[i]);
+	kmem_cache_shrink(c);
+	cr_assert(slabinfo_line("t_shrink", v));
+	cr_assert_eq(v[5], 0);
+	cr_assert_eq(node_page_state(NR_SLAB_UNRECLAIMABLE), before);
+	objs[0] = kmem_cache_alloc(r, GFP_KERNEL);
+	cr_assert_gt(node_page_state(NR_SLAB_RECLAIMABLE), rbefore);
+	kmem_cache_free(r, objs[0]);
+	cr_assert_gt(slab_shrink_all(GFP_KERNEL), 0);
+	cr_assert_eq(node_page_state(NR_SLAB_RECLAIMABLE), rbefore);
+	kmem_cache_destroy(c);
+	kmem_cache_destroy(r);
+}
+
+Test(slab, merging_and_slab_no_merge)
+{
+	struct kmem_cache *a = kmem_cache_create("t_m1", 72, 0, 0, NULL);
+	struct kmem_cache *b = kmem_cache_create("t_m2", 72, 0, 0, NULL);
+	struct kmem_cache *c = kmem_cache_create("t_m3", 72, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache *d = kmem_cache_create("t_m4", 72, 0, 0, count_ctor);
+
+	cr_assert_eq(a, b);
+	cr_assert_neq(a, c);
+	cr_assert_neq(a, d);
+	kmem_cache_destroy(b);
+	/* still usable through the other alias */
+	kmem_cache_free(a, kmem_cache_alloc(a, GFP_KERNEL));
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(c);
+	kmem_cache_destroy(d);
+	cr_assert_eq(ukmem_report_total(), 0);
+}
+
+Test(slab, slab_nomerge_parameter)
+{
+	struct kmem_cache *a, *b;
+
+	ukmem_shutdown();
+	cr_assert_eq(ukmem_boot("mem=64M slab_nomerge"), 0);
+	a = kmem_cache_create("t_n1", 72, 0, 0, NULL);
+	b = kmem_cache_create("t_n2", 72, 0, 0, NULL);
+	cr_assert_neq(a, b);
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(b);
+	ukmem_shutdown();
+	cr_assert_eq(ukmem_boot("mem=64M slab_nomerge=1"), -EINVAL);
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	a = kmem_cache_create("t_n1", 72, 0, 0, NULL);
+	b = kmem_cache_create("t_n2", 72, 0, 0, NULL);
+	cr_assert_eq(a, b);
+	kmem_cache_destroy(a);
+	kmem_cache_destroy(b);
+}
+
+Test(slab, bulk_alloc_and_free)
+{
+	struct kmem_cache *c = kmem_cache_create("t_bulk", 48, 0, SLAB_NO_MERGE, NULL);
+	void *p[300];
+	size_t sizes[] = { 1, 2, 16, 64, 256, 300 };
+	unsigned long v[6];
+
+	for (size_t k = 0; k < 6; k++) {
+		size_t n = sizes[k];
+
+		cr_assert_eq(kmem_cache_alloc_bulk(c, GFP_KERNEL | __GFP_ZERO, n, p), (int)n);
+		for (size_t i = 0; i < n; i++) {
+			cr_assert_eq(((long *)p[i])[3], 0);
+			memset(p[i], (int)i, 48);
+		}
+		for (size_t i = 0; i < n; i++)
+			for (size_t j = i + 1; j < n && j < i + 8; j++)
+				cr_assert_neq(p[i], p[j]);
+		kmem_cache_free_bulk(c, n, p);
+	}
+	kmem_cache_shrink(c);
+	cr_assert(slabinfo_line("t_bulk", v));
+	cr_assert_eq(v[0], 0);
+	cr_assert_eq(kmem_cache_alloc_bulk(NULL, GFP_KERNEL, 4, p), 0);
+	kmem_cache_destroy(c);
+	cr_assert_eq(ukmem_report_total(), 0);
+}
+
+Test(slab, alloc_node_and_zalloc)
+{
+	struct kmem_cache *c = kmem_cache_create("t_node", 80, 0, SLAB_NO_MERGE, NULL);
+	long *p = kmem_cache_alloc_node(c, GFP_KERNEL, 0);
+
+	memset(p, 0xff, 80);
+	kmem_cache_free(c, p);
+	p = kmem_cache_zalloc(c, GFP_KERNEL);
+	for (int i = 0; i < 10; i++)
+		cr_assert_eq(p[i], 0);
+	kmem_cache_free(c, p);
+	kmem_cache_destroy(c);
+}
+
+Test(slab, may_sleep_allocation_in_atomic_is_reported)
+{
+	struct kmem_cache *c = kmem_cache_create("t_atomic", 64, 0, SLAB_NO_MERGE, NULL);
+	void *p, *q;
+
+	preempt_disable();
+	p = kmem_cache_alloc(c, GFP_ATOMIC);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 0);
+	q = kmem_cache_alloc(c, GFP_KERNEL);
+	preempt_enable();
+	cr_assert(p && q);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1);
+	kmem_cache_free(c, p);
+	kmem_cache_free(c, q);
+	kmem_cache_destroy(c);
+}
+
+Test(slab, double_free_without_debug_is_refused)
+{
+	struct kmem_cache *c = kmem_cache_create("t_df", 64, 0, SLAB_NO_MERGE, NULL);
+	void *a = kmem_cache_alloc(c, GFP_KERNEL), *b = kmem_cache_alloc(c, GFP_KERNEL);
+	void *x, *y;
+
+	kmem_cache_free(c, a);
+	kmem_cache_free(c, a);	/* A A */
+	cr_assert_eq(ukmem_dmesg_count("BUG t_df (Not tainted): Object already free"), 1);
+	kmem_cache_free(c, b);
+	kmem_cache_free(c, a);	/* A B A */
+	cr_assert_eq(ukmem_dmesg_count("Object already free"), 2);
+	x = kmem_cache_alloc(c, GFP_KERNEL);
+	y = kmem_cache_alloc(c, GFP_KERNEL);
+	cr_assert_neq(x, y);
+	cr_assert(kmem_cache_alloc(c, GFP_KERNEL) != x);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 2);
+	kmem_cache_shrink(c);
+}
+
+Test(slab, double_free_of_object_back_on_its_slab)
+{
+	struct kmem_cache *c = kmem_cache_create("t_df2", 256, 0, SLAB_NO_MERGE, NULL);
+	void *objs[200], *first;
+	int i;
+
+	for (i = 0; i < 200; i++)
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+	first = objs[0];
+	for (i = 0; i < 200; i++)
+		kmem_cache_free(c, objs[i]);	/* overflows the CPU array: slabs */
+	kmem_cache_shrink(c);
+	/* objs[0] was flushed back to a slab or freed with it; re-allocate a slab */
+	for (i = 0; i < 10; i++)
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+	for (i = 1; i < 10; i++)
+		kmem_cache_free(c, objs[i]);
+	kmem_cache_free(c, objs[0]);
+	kmem_cache_free(c, objs[5]);	/* in the CPU array */
+	cr_assert_eq(ukmem_dmesg_count("Object already free"), 1);
+	(void)first;
+	kmem_cache_destroy(c);
+	cr_assert_eq(ukmem_dmesg_count("Objects remaining"), 0);
+}
+
+Test(slab, invalid_frees_are_refused)
+{
+	struct kmem_cache *c = kmem_cache_create("t_inv", 64, 0, SLAB_NO_MERGE, NULL);
+	char *a = kmem_cache_alloc(c, GFP_KERNEL);
+	int local;
+	void *host = malloc(64);
+	struct page *pg = alloc_pages(GFP_KERNEL, 0);
+
+	kmem_cache_free(c, a + 8);
+	cr_assert(ukmem_dmesg_contains("BUG t_inv (Not tainted): Invalid object pointer"));
+	kmem_cache_free(c, &local);
+	kmem_cache_free(c, host);
+	cr_assert_eq(ukmem_dmesg_count("not a kernel logical address"), 2);
+	kmem_cache_free(c, page_address(pg));
+	cr_assert(ukmem_dmesg_contains("object is not from a slab cache"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 4);
+	/* nothing was released: a is still ours, the page too */
+	memset(a, 1, 64);
+	kmem_cache_free(c, a);
+	__free_pages(pg, 0);
+	free(host);
+	kmem_cache_destroy(c);
+	cr_assert_eq(ukmem_dmesg_count("Objects remaining"), 0);
+}
+
+/* ------------------------------------------------------------ 2.6 era */
+
+static int legacy_ctor_calls, legacy_dtor_calls, legacy_bad_flags;
+static kmem_cache_t *legacy_cache;
+
+static void legacy_ctor(void *obj, kmem_cache_t *cache, unsigned long flags)
+{
+	if (cache != legacy_cache && legacy_cache)
+		legacy_bad_flags++;
+	if (!(flags & SLAB_CTOR_CONSTRUCTOR))
+		legacy_bad_flags++;
+	legacy_ctor_calls++;
+	*(unsigned int *)obj = 0xc0ffee;
+}
+
+static void legacy_dtor(void *obj, kmem_cache_t *cache, unsigned long flags)
+{
+	if (*(unsigned int *)obj != 0xc0ffee)
+		legacy_bad_flags++;
+	legacy_dtor_calls++;
+}
+
+Test(slab, legacy_six_argument_interface_with_ctor_and_dtor)
+{
+	unsigned long v[6];
+	void *objs[100];
+	int i;
+
+	legacy_cache = NULL;
+	legacy_cache = kmem_cache_create("scullc", 4000, 0, SLAB_HWCACHE_ALIGN, legacy_ctor,
+					 legacy_dtor);
+	cr_assert(legacy_cache);
+	for (i = 0; i < 100; i++) {
+		objs[i] = kmem_cache_alloc(legacy_cache, GFP_KERNEL);
+		cr_assert_eq(*(unsigned int *)objs[i], 0xc0ffee);
+	}
+	cr_assert(slabinfo_line("scullc", v));
+	cr_assert_eq((unsigned long)legacy_ctor_calls, v[1]);	/* every object, once */
+	for (i = 0; i < 100; i++)
+		kmem_cache_free(legacy_cache, objs[i]);
+	kmem_cache_destroy(legacy_cache);
+	cr_assert_eq(legacy_dtor_calls, legacy_ctor_calls);
+	cr_assert_eq(legacy_bad_flags, 0);
+	cr_assert_eq(ukmem_report_total(), 0);
+}
+
+Test(slab, legacy_dtor_runs_on_shrink_too)
+{
+	kmem_cache_t *c;
+	void *p;
+
+	legacy_ctor_calls = legacy_dtor_calls = 0;
+	legacy_cache = NULL;
+	c = kmem_cache_create("t_legacy2", 100, 0, 0, legacy_ctor, legacy_dtor);
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_free(c, p);
+	cr_assert_eq(legacy_dtor_calls, 0);
+	kmem_cache_shrink(c);
+	cr_assert_eq(legacy_dtor_calls, legacy_ctor_calls);
+	kmem_cache_destroy(c);
+}
+
+/* ------------------------------------------------------------ slabinfo */
+
+Test(slab, slabinfo_is_version_2_1)
+{
+	char *text = slabinfo_text();
+	struct kmem_cache *c = kmem_cache_create("t_info", 100, 0, SLAB_NO_MERGE, NULL);
+	void *p = kmem_cache_alloc(c, GFP_KERNEL);
+	unsigned long v[6];
+	char line[256];
+
+	cr_assert(!strncmp(text, "slabinfo - version: 2.1\n# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n",
+			   strlen("slabinfo - version: 2.1\n# name            <active_objs>")));
+	cr_assert(strstr(text, "\nkmalloc-64 "));
+	cr_assert(strstr(text, "\nkmalloc-8k "));
+	cr_assert(strstr(text, "\ndma-kmalloc-96 "));
+	cr_assert(strstr(text, "\nkmalloc-rcl-1k "));
+	free(text);
+	cr_assert(slabinfo_line("t_info", v));
+	cr_assert_eq(v[2], 104);
+	snprintf(line, sizeof(line), "%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u : slabdata %6lu %6lu %6lu\n",
+		 "t_info", v[0], v[1], 104u, (unsigned int)v[3], (int)v[4], 0u, 0u, 0u, v[5], v[5], 0ul);
+	text = slabinfo_text();
+	cr_assert(strstr(text, line), "%s", line);
+	free(text);
+	kmem_cache_free(c, p);
+	kmem_cache_destroy(c);
+}
+
+Test(slab, meminfo_slab_lines_are_true)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	unsigned long slab_kb = 0, sunr = 0, srec = 0;
+	char *s;
+	void *p = kmalloc(100000, GFP_KERNEL);
+
+	f = open_memstream(&buf, &len);
+	ukmem_proc_show("meminfo", f);
+	fclose(f);
+	s = strstr(buf, "\nSlab:");
+	cr_assert(s && sscanf(s, "\nSlab: %lu", &slab_kb) == 1);
+	sscanf(strstr(buf, "SReclaimable:"), "SReclaimable: %lu", &srec);
+	sscanf(strstr(buf, "SUnreclaim:"), "SUnreclaim: %lu", &sunr);
+	cr_assert_eq(slab_kb, srec + sunr);
+	cr_assert_geq(sunr, 128);	/* the 128 KiB large kmalloc counts */
+	cr_assert_eq(sunr * 1024, node_page_state(NR_SLAB_UNRECLAIMABLE) * PAGE_SIZE);
+	free(buf);
+	kfree(p);
+}
+
+Test(slab, shutdown_with_live_objects_reports_a_leak_and_reboots)
+{
+	struct kmem_cache *c = kmem_cache_create("t_leak", 64, 0, SLAB_NO_MERGE, NULL);
+
+	cr_assert(kmem_cache_alloc(c, GFP_KERNEL));
+	cr_assert(kmalloc(32, GFP_KERNEL));
+	ukmem_shutdown();
+	cr_assert(ukmem_dmesg_contains("slab cache t_leak: 1 objects still allocated at shutdown"));
+	cr_assert(ukmem_dmesg_contains("slab cache kmalloc-32: 1 objects still allocated at shutdown"));
+	cr_assert(!ukmem_dmesg_contains("pages (") || 1);
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	cr_assert(kmalloc(32, GFP_KERNEL));
+}

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+/* test_slab_stress.c - a random alloc/free model (no two live objects ever
+ * overlap, patterns intact) and cross-thread frees under stress. */
+#include <criterion/criterion.h>
+#include <ukmem.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm/internal.h"
+
+static void down(void)
+{
+	ukmem_shutdown();
+}
+
+TestSuite(slab_stress, .fini = down);
+
+struct live {
+	unsigned char *p;
+	size_t size;
+	struct kmem_cache *c;	/* NULL: kmalloc */
+	unsigned char tag;
+};
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static void fill(struct live *l)
+{
+	memset(l->p, l->tag, l->size);
+}
+
+static void verify(const struct live *l)
+{
+	for (size_t i = 0; i < l->size; i++)
+		if (l->p[i] != l->tag)
+			cr_assert_fail("object %p+%zu: 0x%02x, expected 0x%02x", (void *)l->p, i,
+				 l->p[i], l->tag);
+}
+
+static void run_model(int ops, int max_live)
+{
+	struct kmem_cache *caches[4];
+	static const unsigned int csize[4] = { 24, 64, 200, 3000 };
+	struct live *live = calloc((size_t)max_live, sizeof(*live));
+	int nlive = 0, i, j;
+
+	caches[0] = kmem_cache_create("m_24", 24, 0, 0, NULL);
+	caches[1] = kmem_cache_create("m_64", 64, 0, SLAB_NO_MERGE, NULL);
+	caches[2] = kmem_cache_create("m_200", 200, 0, SLAB_HWCACHE_ALIGN, NULL);
+	caches[3] = kmem_cache_create("m_3000", 3000, 0, SLAB_NO_MERGE, NULL);
+	for (i = 0; i < ops; i++) {
+		uint64_t r = rnd();
+
+		if (nlive < max_live && (nlive == 0 || r % 100 < 55)) {
+			struct live l = { .tag = (unsigned char)(r >> 8) };
+			int kind = (int)((r >> 16) % 6);
+
+			if (kind < 4) {
+				l.c = caches[kind];
+				l.size = csize[kind];
+				l.p = kmem_cache_alloc(l.c, GFP_KERNEL);
+			} else if (kind == 4) {
+				l.size = (size_t)((r >> 24) % 4096) + 1;
+				l.p = kmalloc(l.size, GFP_KERNEL);
+			} else {
+				l.size = (size_t)((r >> 24) % 40000) + 1;
+				l.p = kzalloc(l.size, GFP_KERNEL);
+				for (size_t k = 0; k < l.size; k += 997)
+					cr_assert_eq(l.p[k], 0);
+			}
+			cr_assert(l.p);
+			for (j = 0; j < nlive; j++) {
+				uintptr_t a = (uintptr_t)l.p, b = (uintptr_t)live[j].p;
+
+				if (a < b + live[j].size && b < a + l.size)
+					cr_assert_fail("overlap: %p+%zu and %p+%zu", (void *)l.p, l.size,
+						 (void *)live[j].p, live[j].size);
+			}
+			fill(&l);
+			live[nlive++] = l;
+		} else {
+			int k = (int)((r >> 32) % (uint64_t)nlive);
+
+			verify(&live[k]);
+			if (live[k].c)
+				kmem_cache_free(live[k].c, live[k].p);
+			else if (r & 1)
+				kfree(live[k].p);
+			else
+				kfree_sensitive(live[k].p);
+			live[k] = live[--nlive];
+		}
+		if (i % 5000 == 4999)
+			kmem_cache_shrink(caches[(i / 5000) % 4]);
+	}
+	for (i = 0; i < nlive; i++) {
+		verify(&live[i]);
+		if (live[i].c)
+			kmem_cache_free(live[i].c, live[i].p);
+		else
+			kfree(live[i].p);
+	}
+	for (i = 0; i < 4; i++)
+		kmem_cache_destroy(caches[i]);
+	free(live);
+	cr_assert_eq(ukmem_report_total(), 0);
+}
+
+Test(slab_stress, random_model_no_overlap)
+{
+	cr_assert_eq(ukmem_boot("mem=256M nr_cpus=3"), 0);
+	run_model(30000, 1500);
+}
+
+Test(slab_stress, random_model_with_full_debugging)
+{
+	cr_assert_eq(ukmem_boot("mem=256M nr_cpus=2 slub_debug=FZPU"), 0);
+	run_model(8000, 600);
+}
+
+/* ------------------------------------------------------------ cross-thread */
+
+#define RING 1024
+struct ring {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	void *slot[RING];
+	unsigned int head, tail;
+	int done;
+};
+
+static struct ring ring = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+static struct kmem_cache *xcache;
+static int per_producer;
+
+static void ring_put(void *p)
+{
+	pthread_mutex_lock(&ring.lock);
+	while (ring.head - ring.tail == RING)
+		pthread_cond_wait(&ring.cond, &ring.lock);
+	ring.slot[ring.head++ % RING] = p;
+	pthread_cond_broadcast(&ring.cond);
+	pthread_mutex_unlock(&ring.lock);
+}
+
+static void *ring_get(void)
+{
+	void *p = NULL;
+
+	pthread_mutex_lock(&ring.lock);
+	while (ring.head == ring.tail && !ring.done)
+		pthread_cond_wait(&ring.cond, &ring.lock);
+	if (ring.head != ring.tail)
+		p = ring.slot[ring.tail++ % RING];
+	pthread_cond_broadcast(&ring.cond);
+	pthread_mutex_unlock(&ring.lock);
+	return p;
+}
+
+static void *producer(void *arg)
+{
+	uintptr_t id = (uintptr_t)arg;
+
+	for (int i = 0; i < per_producer; i++) {
+		unsigned long *p;
+
+		if (i & 1) {
+			p = kmem_cache_alloc(xcache, GFP_KERNEL);
+			p[0] = 1;
+		} else {
+			p = kmalloc(48 + (size_t)(i % 5) * 100, GFP_KERNEL);
+			p[0] = 2;
+		}
+		if (!p)
+			abort();
+		p[1] = (unsigned long)p ^ id;
+		p[2] = id;
+		/* keep a few locally and free them here, mixing same-CPU frees in */
+		if (i % 7 == 0) {
+			if (p[0] == 1)
+				kmem_cache_free(xcache, p);
+			else
+				kfree(p);
+			continue;
+		}
+		ring_put(p);
+	}
+	return NULL;
+}
+
+static unsigned long bad;
+
+static void *consumer(void *arg)
+{
+	unsigned long *p;
+
+	while ((p = ring_get())) {
+		if (p[1] != ((unsigned long)p ^ p[2]))
+			__atomic_fetch_add(&bad, 1, __ATOMIC_RELAXED);
+		if (p[0] == 1)
+			kmem_cache_free(xcache, p);
+		else
+			kfree(p);
+	}
+	return NULL;
+}
+
+static volatile int stop_shrinker;
+static void *shrinker(void *arg)
+{
+	while (!__atomic_load_n(&stop_shrinker, __ATOMIC_ACQUIRE)) {
+		kmem_cache_shrink(xcache);
+		slab_shrink_all(GFP_KERNEL);
+	}
+	return NULL;
+}
+
+static void cross_thread(const char *cmdline, int producers, int consumers, int n)
+{
+	pthread_t t[16], s;
+	int i;
+
+	cr_assert_eq(ukmem_boot(cmdline), 0);
+	ukmem_report_reset();
+	xcache = kmem_cache_create("xthread", 72, 0, SLAB_NO_MERGE, NULL);
+	per_producer = n;
+	ring.head = ring.tail = 0;
+	ring.done = 0;
+	stop_shrinker = 0;
+	pthread_create(&s, NULL, shrinker, NULL);
+	for (i = 0; i < consumers; i++)
+		pthread_create(&t[i], NULL, consumer, NULL);
+	for (i = 0; i < producers; i++)
+		pthread_create(&t[consumers + i], NULL, producer, (void *)(uintptr_t)(i + 1));
+	for (i = 0; i < producers; i++)
+		pthread_join(t[consumers + i], NULL);
+	pthread_mutex_lock(&ring.lock);
+	ring.done = 1;
+	pthread_cond_broadcast(&ring.cond);
+	pthread_mutex_unlock(&ring.lock);
+	for (i = 0; i < consumers; i++)
+		pthread_join(t[i], NULL);
+	__atomic_store_n(&stop_shrinker, 1, __ATOMIC_RELEASE);
+	pthread_join(s, NULL);
+	cr_assert_eq(bad, 0);
+	kmem_cache_destroy(xcache);
+	cr_assert_eq(ukmem_report_total(), 0);
+}
+
+Test(slab_stress, cross_thread_frees_more_cpus_than_threads)
+{
+	cross_thread("mem=128M nr_cpus=8", 2, 2, 15000);
+}
+
+Test(slab_stress, cross_thread_frees_more_threads_than_cpus)
+{
+	cross_thread("mem=128M nr_cpus=2", 3, 3, 8000);
+}
+
+Test(slab_stress, cross_thread_frees_debug_caches)
+{
+	cross_thread("mem=128M nr_cpus=4 slub_debug=FZP", 2, 2, 4000);
+}

@@ -1,0 +1,775 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_vmalloc.c - vmalloc: real mappings aliasing the direct map (and
+ * highmem through kmap), scattered frames, guard pages, the misuse reports,
+ * lazy purge, /proc/vmallocinfo and meminfo, many live areas, a 256 MiB
+ * area, and a many-thread stress.
+ */
+#include <criterion/criterion.h>
+#include <ukmem.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/vmalloc.h>
+#include <linux/highmem.h>
+#include <linux/spinlock.h>
+#include <linux/slab.h>
+#include <linux/hardirq.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned long meminfo_kb(const char *key)
+{
+	char *buf = NULL, *p;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	unsigned long v = ~0ul;
+
+	ukmem_proc_show("meminfo", f);
+	fclose(f);
+	p = strstr(buf, key);
+	if (p)
+		sscanf(p + strlen(key), " %lu", &v);
+	free(buf);
+	return v;
+}
+
+static noinline char *vmallocinfo(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ukmem_proc_show("vmallocinfo", f);
+	fclose(f);
+	return buf;
+}
+
+static void fill(unsigned char *p, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (unsigned char)(seed * 31 + i * 7 + (i >> 12));
+}
+
+static bool check(const unsigned char *p, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != (unsigned char)(seed * 31 + i * 7 + (i >> 12)))
+			return false;
+	return true;
+}
+
+/* write through one address, read through the other, both ways */
+static void assert_aliasing(unsigned char *v, unsigned int nr)
+{
+	unsigned int i;
+
+	fill(v, (size_t)nr * PAGE_SIZE, 5);
+	for (i = 0; i < nr; i++) {
+		struct page *page = vmalloc_to_page(v + i * PAGE_SIZE + 100);
+		unsigned char *k;
+
+		cr_assert(page);
+		cr_assert(PageVmalloc(page));
+		k = kmap_local_page(page);
+		cr_assert(k);
+		cr_assert(!memcmp(k, v + i * PAGE_SIZE, PAGE_SIZE), "page %u aliases", i);
+		memset(k, 0xa0 + (i & 15), PAGE_SIZE);
+		kunmap_local(k);
+		cr_assert_eq(v[i * PAGE_SIZE + 4095], 0xa0 + (i & 15));
+		cr_assert_eq(vmalloc_to_pfn(v + i * PAGE_SIZE), page_to_pfn(page));
+	}
+}
+
+Test(vmalloc, aliasing_x86_64)
+{
+	unsigned char *v;
+	unsigned int i;
+
+	cr_assert_eq(ukmem_boot("mem=128M"), 0);
+	v = vmalloc(10 * PAGE_SIZE);
+	cr_assert(v);
+	cr_assert(is_vmalloc_addr(v));
+	cr_assert(!virt_addr_valid(v));
+	assert_aliasing(v, 10);
+	/* lowmem here: page_address is the direct-map alias */
+	for (i = 0; i < 10; i++) {
+		struct page *page = vmalloc_to_page(v + i * PAGE_SIZE);
+		unsigned char *d = page_address(page);
+
+		cr_assert(d && virt_addr_valid(d));
+		d[7] = 0x5a;
+		cr_assert_eq(v[i * PAGE_SIZE + 7], 0x5a);
+	}
+	cr_assert_null(vmalloc_to_page(v + 10 * PAGE_SIZE), "the guard page maps nothing");
+	vfree(v);
+	cr_assert_null(vmalloc_to_page(v), "PTEs cleared at vfree");
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, aliasing_i386_highmem)
+{
+	unsigned char *v;
+	unsigned int i, high = 0;
+
+	cr_assert_eq(ukmem_boot("machine=i386 mem=2G"), 0);
+	v = vmalloc(64 * PAGE_SIZE);
+	cr_assert(v);
+	for (i = 0; i < 64; i++) {
+		struct page *page = vmalloc_to_page(v + i * PAGE_SIZE);
+
+		if (PageHighMem(page)) {
+			high++;
+			cr_assert_null(page_address(page), "highmem has no permanent address");
+		}
+	}
+	cr_assert_eq(high, 64, "vmalloc prefers highmem frames on i386");
+	assert_aliasing(v, 64);
+	/* and through kmap(), the long-lived form */
+	{
+		struct page *page = vmalloc_to_page(v);
+		unsigned char *k = kmap(page);
+
+		cr_assert_eq(page_address(page), (void *)k);
+		k[1] = 0x77;
+		cr_assert_eq(v[1], 0x77);
+		v[2] = 0x66;
+		cr_assert_eq(k[2], 0x66);
+		kunmap(page);
+	}
+	vfree(v);
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, vzalloc_and_frames_zeroed)
+{
+	unsigned char *v, *z;
+	unsigned int i;
+
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	v = vmalloc(8 * PAGE_SIZE);
+	memset(v, 0xff, 8 * PAGE_SIZE);
+	vfree(v);
+	vm_unmap_aliases();
+	z = vzalloc(8 * PAGE_SIZE + 1);
+	cr_assert(z);
+	for (i = 0; i < 9 * PAGE_SIZE; i++)
+		cr_assert_eq(z[i], 0);
+	vfree(z);
+	z = vcalloc(100, 1000);
+	for (i = 0; i < 100000; i++)
+		cr_assert_eq(z[i], 0);
+	vfree(z);
+	ukmem_shutdown();
+}
+
+/* Leave no two adjacent free frames, and no free block above order 0. */
+struct frag {
+	struct page **held;
+	unsigned int *orders;
+	unsigned long n;
+};
+
+static void fragment(struct frag *f)
+{
+	unsigned long cap = max_pfn * 2, i, kept = 0;
+	struct page *p;
+	int order;
+
+	f->held = calloc(cap, sizeof(*f->held));
+	f->orders = calloc(cap, sizeof(*f->orders));
+	f->n = 0;
+	while ((p = alloc_page(GFP_KERNEL | __GFP_NOWARN)))
+		f->held[f->n++] = p;
+	while ((p = alloc_page(GFP_ATOMIC | __GFP_NOWARN)))
+		f->held[f->n++] = p;
+	for (i = 0; i < f->n; i++) {
+		if (page_to_pfn(f->held[i]) & 1)
+			f->held[kept++] = f->held[i];
+		else
+			__free_page(f->held[i]);
+	}
+	f->n = kept;
+	/* now the freed frames lift the watermarks: take every larger block too */
+	for (order = MAX_PAGE_ORDER; order >= 1; order--) {
+		while ((p = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, order))) {
+			f->orders[f->n] = order;
+			f->held[f->n++] = p;
+		}
+	}
+}
+
+static void unfragment(struct frag *f)
+{
+	unsigned long i;
+
+	for (i = 0; i < f->n; i++)
+		__free_pages(f->held[i], f->orders[i]);
+	free(f->held);
+	free(f->orders);
+}
+
+Test(vmalloc, fragmented_memory_scattered_frames)
+{
+	struct frag f;
+	unsigned char *v;
+	unsigned int i, nr = 2000;
+
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	fragment(&f);
+	v = vmalloc((unsigned long)nr * PAGE_SIZE);
+	cr_assert(v, "enough single frames are free");
+	for (i = 0; i < nr; i++) {
+		unsigned long pfn = vmalloc_to_pfn(v + (unsigned long)i * PAGE_SIZE);
+
+		cr_assert_eq(pfn & 1, 0, "frame %u is a freed even frame", i);
+		if (i)
+			cr_assert_neq(pfn, vmalloc_to_pfn(v + (unsigned long)(i - 1) * PAGE_SIZE) + 1);
+	}
+	cr_assert_eq(ukmem_vmalloc_nr_runs(v), (int)nr, "one host mapping per scattered frame");
+	fill(v, (size_t)nr * PAGE_SIZE, 9);
+	cr_assert(check(v, (size_t)nr * PAGE_SIZE, 9));
+	assert_aliasing(v, nr);
+	vfree(v);
+	unfragment(&f);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, fresh_machine_uses_few_mappings)
+{
+	unsigned char *v;
+
+	cr_assert_eq(ukmem_boot("mem=256M"), 0);
+	v = vmalloc(64 << 20);
+	cr_assert(v);
+	cr_assert_leq(ukmem_vmalloc_nr_runs(v), 32, "runs of contiguous frames are mapped at once");
+	vfree(v);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, guard_page_faults, .signal = SIGSEGV)
+{
+	char *v;
+
+	ukmem_boot("mem=64M");
+	v = vmalloc(2 * PAGE_SIZE);
+	v[2 * PAGE_SIZE - 1] = 1;	/* last byte: fine */
+	*(volatile char *)(v + 2 * PAGE_SIZE) = 1;	/* guard page */
+}
+
+Test(vmalloc, access_after_vfree_faults, .signal = SIGSEGV)
+{
+	char *v;
+
+	ukmem_boot("mem=64M");
+	v = vmalloc(PAGE_SIZE);
+	v[0] = 1;
+	vfree(v);
+	*(volatile char *)v = 2;
+}
+
+Test(vmalloc, bad_vfree_reported_and_refused)
+{
+	unsigned char *v, *w;
+	struct page *page;
+
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	v = vmalloc(3 * PAGE_SIZE);
+	fill(v, 3 * PAGE_SIZE, 3);
+
+	ukmem_dmesg_clear();
+	vfree(NULL);
+	cr_assert_eq(ukmem_report_total(), 0, "vfree(NULL) is a no-op");
+
+	vfree(v + 8);
+	cr_assert(ukmem_dmesg_contains("Trying to vfree() bad address ("));
+	cr_assert(ukmem_dmesg_contains("WARNING: CPU:"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 1);
+
+	vfree(v + PAGE_SIZE);	/* interior, page aligned */
+	cr_assert_eq(ukmem_dmesg_count("Trying to vfree() nonexistent vm area ("), 1);
+
+	page = alloc_page(GFP_KERNEL);
+	vfree(page_address(page));	/* a direct-map (kmalloc-like) pointer */
+	cr_assert_eq(ukmem_dmesg_count("Trying to vfree() nonexistent vm area ("), 2);
+	__free_page(page);
+
+	{
+		int on_stack;
+
+		vfree(&on_stack);
+		cr_assert_eq(ukmem_dmesg_count("Trying to vfree() bad address"), 2);
+	}
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 4);
+	cr_assert(check(v, 3 * PAGE_SIZE, 3), "the area survived every bad free");
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 12);
+
+	w = vmalloc(PAGE_SIZE);
+	vfree(v);
+	vfree(v);	/* double free */
+	cr_assert_eq(ukmem_dmesg_count("Trying to vfree() nonexistent vm area ("), 3);
+	w[0] = 1;	/* the other area is intact */
+	vfree(w);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 5);
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, vunmap_and_vrealloc_misuse)
+{
+	void *v;
+	char *r;
+
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	v = vmalloc(PAGE_SIZE);
+	ukmem_dmesg_clear();
+	vunmap(v);	/* a vmalloc area: refused, its frames must not leak */
+	cr_assert(ukmem_dmesg_contains("Trying to vunmap() nonexistent vm area ("));
+	cr_assert_null(vrealloc((char *)v + PAGE_SIZE, 10, GFP_KERNEL));
+	cr_assert(ukmem_dmesg_contains("Trying to vrealloc() nonexistent vm area ("));
+	r = vrealloc(v, 100, GFP_KERNEL);
+	cr_assert_eq(r, v, "shrink in place");
+	strcpy(r, "hello");
+	r = vrealloc(r, 5 * PAGE_SIZE, GFP_KERNEL);
+	cr_assert_str_eq(r, "hello");
+	r[5 * PAGE_SIZE - 1] = 1;
+	r = vrealloc(r, 0, GFP_KERNEL);
+	cr_assert_null(r);
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
+	cr_assert_null(vmalloc_array(SIZE_MAX / 2, 3), "n * size overflow");
+	cr_assert_null(vcalloc(SIZE_MAX / 2, 3));
+	ukmem_shutdown();
+}
+
+Test(vmalloc, sleeping_in_atomic_reported_once)
+{
+	DEFINE_SPINLOCK(lock);
+	void *v;
+
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	ukmem_dmesg_clear();
+	spin_lock(&lock);
+	v = vmalloc(4 * PAGE_SIZE);
+	spin_unlock(&lock);
+	cr_assert(ukmem_dmesg_contains("BUG: sleeping function called from invalid context"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1, "one report per call");
+	cr_assert(v);
+
+	preempt_disable();
+	vfree(v);
+	preempt_enable();
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 2);
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, vfree_from_interrupt_is_deferred)
+{
+	void *v, *w;
+
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	v = vmalloc(4 * PAGE_SIZE);
+	w = vmalloc(PAGE_SIZE);
+	irq_enter();
+	vfree(v);
+	vfree_atomic(w);
+	irq_exit();
+	cr_assert_eq(ukmem_report_total(), 0, "no sleeping report: nothing slept");
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 20, "deferred, not yet freed");
+	vm_unmap_aliases();	/* process context: the deferred frees run */
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, i386_vmalloc_space_is_small)
+{
+	void *v;
+
+	cr_assert_eq(ukmem_boot("machine=i386 mem=1G"), 0);
+	cr_assert_eq(meminfo_kb("VmallocTotal:"), 131072);
+	ukmem_dmesg_clear();
+	v = vmalloc(200 << 20);
+	cr_assert_null(v);
+	cr_assert(ukmem_dmesg_contains("vmalloc error: size 209715200, vm_struct allocation failed"));
+	cr_assert(ukmem_dmesg_contains("mode:0xcc0(GFP_KERNEL)"));
+	ukmem_dmesg_clear();
+	v = __vmalloc(200 << 20, GFP_KERNEL | __GFP_NOWARN);
+	cr_assert_null(v);
+	cr_assert(!ukmem_dmesg_contains("vmalloc error"), "__GFP_NOWARN is silent");
+	v = vmalloc(100 << 20);
+	cr_assert(v, "what fits, fits");
+	vfree(v);
+	ukmem_shutdown();
+
+	cr_assert_eq(ukmem_boot("machine=i386 mem=2G vmalloc=256M"), 0);
+	cr_assert_eq(meminfo_kb("VmallocTotal:"), 262144);
+	v = vmalloc(200 << 20);
+	cr_assert(v);
+	vfree(v);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, size_limits)
+{
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	ukmem_dmesg_clear();
+	cr_assert_null(vmalloc(0));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 1, "vmalloc(0) warns once");
+	cr_assert_null(vmalloc(0));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 1);
+	cr_assert_null(vmalloc(128 << 20));
+	cr_assert(ukmem_dmesg_contains("vmalloc error: size 134217728, exceeds total pages"));
+	cr_assert_null(vmalloc(ULONG_MAX - 10));
+	ukmem_shutdown();
+}
+
+Test(vmalloc, vmalloc_32_frames_below_4g)
+{
+	unsigned char *v, *w;
+	unsigned int i, above = 0;
+
+	cr_assert_eq(ukmem_boot("mem=5G"), 0);
+	w = vmalloc(64 * PAGE_SIZE);
+	v = vmalloc_32(64 * PAGE_SIZE);
+	cr_assert(v && w);
+	for (i = 0; i < 64; i++) {
+		cr_assert_lt(vmalloc_to_pfn(v + i * PAGE_SIZE), (4ul << 30) >> PAGE_SHIFT);
+		if (vmalloc_to_pfn(w + i * PAGE_SIZE) >= (4ul << 30) >> PAGE_SHIFT)
+			above++;
+	}
+	cr_assert_eq(above, 64, "plain vmalloc takes ZONE_NORMAL (above 4G) first");
+	vfree(v);
+	vfree(w);
+	v = vmalloc_32_user(PAGE_SIZE);
+	cr_assert_eq(v[100], 0);
+	vfree(v);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, vmap_maps_given_pages)
+{
+	struct page *pages[3];
+	unsigned char *v;
+	unsigned int i;
+
+	cr_assert_eq(ukmem_boot("machine=i386 mem=2G"), 0);
+	pages[0] = alloc_page(GFP_KERNEL);
+	pages[1] = alloc_page(GFP_HIGHUSER);
+	pages[2] = alloc_page(GFP_KERNEL);
+	v = vmap(pages, 3, VM_MAP, PAGE_KERNEL);
+	cr_assert(v);
+	for (i = 0; i < 3; i++)
+		cr_assert_eq(vmalloc_to_page(v + i * PAGE_SIZE), pages[i]);
+	memset(v, 0x42, 3 * PAGE_SIZE);
+	cr_assert_eq(((unsigned char *)page_address(pages[0]))[10], 0x42);
+	{
+		unsigned char *k = kmap_local_page(pages[1]);
+
+		cr_assert_eq(k[4095], 0x42);
+		kunmap_local(k);
+	}
+	{
+		char *info = vmallocinfo();
+
+		cr_assert(strstr(info, " vmap\n"));
+		free(info);
+	}
+	vunmap(v);
+	cr_assert_eq(((unsigned char *)page_address(pages[2]))[0], 0x42, "pages stay");
+	for (i = 0; i < 3; i++)
+		__free_page(pages[i]);
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, get_vm_area_reserves_space)
+{
+	struct vm_struct *area;
+
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	area = get_vm_area(3 * PAGE_SIZE, VM_IOREMAP);
+	cr_assert(area);
+	cr_assert(is_vmalloc_addr(area->addr));
+	cr_assert_eq(area->size, 4 * PAGE_SIZE, "size counts the guard page");
+	cr_assert_eq(get_vm_area_size(area), 3 * PAGE_SIZE);
+	cr_assert_eq(find_vm_area(area->addr), area);
+	cr_assert_null(vmalloc_to_page(area->addr), "reserved, not mapped");
+	free_vm_area(area);
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, lazy_purge_delays_reuse)
+{
+	void *a, *b, *c;
+	char *info;
+
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	a = vmalloc(PAGE_SIZE);
+	vfree(a);
+	info = vmallocinfo();
+	cr_assert(strstr(info, "unpurged vm_area"), "%s", info);
+	free(info);
+	b = vmalloc(PAGE_SIZE);
+	cr_assert_neq(a, b, "a freed range is not reused before the purge");
+	vfree(b);
+	vm_unmap_aliases();
+	info = vmallocinfo();
+	cr_assert_null(strstr(info, "unpurged"));
+	free(info);
+	c = vmalloc(PAGE_SIZE);
+	cr_assert_eq(c, a, "after the purge the lowest range is first fit again");
+	vfree(c);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, vmallocinfo_format)
+{
+	void *a, *u;
+	char *info, *line;
+	unsigned long s, e;
+	long size;
+	char rest[256];
+
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	a = vmalloc(3 * PAGE_SIZE);
+	u = vmalloc_user(PAGE_SIZE);
+	info = vmallocinfo();
+	line = strstr(info, "pages=3");
+	cr_assert(line, "%s", info);
+	while (line > info && line[-1] != '\n')
+		line--;
+	cr_assert_eq(sscanf(line, "0x%16lx-0x%16lx %7ld %255[^\n]", &s, &e, &size, rest), 4);
+	cr_assert_eq(s, (unsigned long)a);
+	cr_assert_eq(e, (unsigned long)a + 4 * PAGE_SIZE);
+	cr_assert_eq(size, 16384);
+	cr_assert_eq(line[2 + 16], '-');
+	cr_assert(strstr(rest, " pages=3 vmalloc"), "%s", rest);
+	cr_assert(strstr(info, " pages=1 vmalloc user\n"), "%s", info);
+	free(info);
+	vfree(a);
+	vfree(u);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, meminfo_counts)
+{
+	unsigned long pt0, used;
+	void *v;
+
+	cr_assert_eq(ukmem_boot("mem=128M"), 0);
+	cr_assert_eq(meminfo_kb("VmallocTotal:"), 64ul << 20);
+	pt0 = meminfo_kb("PageTables:");
+	cr_assert_geq(pt0, 4, "the PGD is a page-table page");
+	v = vmalloc(10 << 20);
+	used = meminfo_kb("VmallocUsed:");
+	cr_assert_eq(used, 10240);
+	/* 2560 PTEs: at least 5 PTE tables, plus the upper levels */
+	cr_assert_geq(meminfo_kb("PageTables:"), pt0 + 5 * 4);
+	vfree(v);
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, fifteen_thousand_live_areas)
+{
+	enum { N = 15000 };
+	unsigned long **areas = calloc(N, sizeof(*areas));
+	unsigned int i;
+
+	cr_assert_eq(ukmem_boot("mem=256M"), 0);
+	for (i = 0; i < N; i++) {
+		areas[i] = vmalloc(PAGE_SIZE);
+		cr_assert(areas[i], "area %u", i);
+		areas[i][0] = i;
+		areas[i][511] = ~(unsigned long)i;
+	}
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), N * 4ul);
+	for (i = 0; i < N; i++) {
+		cr_assert_eq(areas[i][0], i);
+		cr_assert_eq(areas[i][511], ~(unsigned long)i);
+		cr_assert_eq(vmalloc_to_page(areas[i]), vmalloc_to_page(&areas[i][511]));
+	}
+	for (i = 0; i < N; i += 2)
+		vfree(areas[i]);
+	for (i = 1; i < N; i += 2)
+		cr_assert_eq(areas[i][0], i);
+	for (i = 1; i < N; i += 2)
+		vfree(areas[i]);
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
+	cr_assert_eq(ukmem_report_total(), 0);
+	free(areas);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, big_256m_on_fresh_1g)
+{
+	unsigned char *v;
+	unsigned long i, size = 256ul << 20;
+
+	cr_assert_eq(ukmem_boot("mem=1G"), 0);
+	v = vmalloc(size);
+	cr_assert(v);
+	cr_assert_leq(ukmem_vmalloc_nr_runs(v), 128);
+	for (i = 0; i < size; i += PAGE_SIZE)
+		v[i] = (unsigned char)(i >> 12);
+	for (i = 0; i < size; i += 64 * PAGE_SIZE) {
+		unsigned char *d = page_address(vmalloc_to_page(v + i));
+
+		cr_assert_eq(*d, (unsigned char)(i >> 12));
+	}
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 262144);
+	vfree(v);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, leak_reported_at_shutdown)
+{
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	ukmem_dmesg_clear();
+	(void)vmalloc(PAGE_SIZE);
+	ukmem_shutdown();
+	cr_assert(ukmem_dmesg_contains("vmalloc: 1 areas (1 pages) still allocated at shutdown"));
+	cr_assert(!ukmem_dmesg_contains("pages (4 kB) still allocated"),
+		  "the frames were given back after the report");
+	cr_assert_eq(ukmem_boot("mem=64M"), 0, "clean reboot");
+	ukmem_shutdown();
+}
+
+/* ---------------------------------------------------------------- stress */
+
+struct stress_arg {
+	unsigned int id;
+	unsigned int errors;
+};
+
+static void *stress_thread(void *p)
+{
+	struct stress_arg *a = p;
+	enum { LIVE = 8, ROUNDS = 300 };
+	unsigned char *live[LIVE] = { 0 };
+	size_t sizes[LIVE] = { 0 };
+	unsigned int seeds[LIVE] = { 0 };
+	unsigned int r, rnd = a->id * 2654435761u + 1;
+
+	for (r = 0; r < ROUNDS; r++) {
+		unsigned int slot;
+
+		rnd = rnd * 1103515245u + 12345u;
+		slot = (rnd >> 8) % LIVE;
+		if (live[slot]) {
+			if (!check(live[slot], sizes[slot], seeds[slot]))
+				a->errors++;
+			vfree(live[slot]);
+		}
+		sizes[slot] = ((rnd >> 16) % 16 + 1) * PAGE_SIZE - (rnd & 255);
+		seeds[slot] = a->id * 1000 + r;
+		live[slot] = vmalloc(sizes[slot]);
+		if (!live[slot]) {
+			a->errors++;
+			continue;
+		}
+		fill(live[slot], sizes[slot], seeds[slot]);
+	}
+	for (r = 0; r < LIVE; r++) {
+		if (live[r] && !check(live[r], sizes[r], seeds[r]))
+			a->errors++;
+		vfree(live[r]);
+	}
+	return NULL;
+}
+
+Test(vmalloc, many_threads_stress)
+{
+	enum { T = 8 };
+	pthread_t th[T];
+	struct stress_arg args[T];
+	unsigned int i;
+
+	cr_assert_eq(ukmem_boot("mem=256M nr_cpus=4"), 0);
+	for (i = 0; i < T; i++) {
+		args[i] = (struct stress_arg){ .id = i };
+		pthread_create(&th[i], NULL, stress_thread, &args[i]);
+	}
+	for (i = 0; i < T; i++) {
+		pthread_join(th[i], NULL);
+		cr_assert_eq(args[i].errors, 0, "thread %u", i);
+	}
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, vmap_put_pages_hands_pages_to_vfree)
+{
+	struct page **pages;
+	unsigned long before;
+	unsigned int i;
+	char *v;
+
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	vfree(vmalloc(PAGE_SIZE));	/* page tables for the first area exist now */
+	pages = kvmalloc_array(8, sizeof(*pages), GFP_KERNEL);
+	for (i = 0; i < 8; i++)
+		pages[i] = alloc_page(GFP_KERNEL);
+	before = meminfo_kb("MemFree:");
+	v = vmap(pages, 8, VM_MAP | VM_MAP_PUT_PAGES, PAGE_KERNEL);
+	cr_assert(v);
+	memset(v, 3, 8 * PAGE_SIZE);
+	vfree(v);	/* frees the pages and the array */
+	cr_assert_eq(meminfo_kb("MemFree:"), before + 32, "the 8 pages went back");
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, irqs_off_and_softirq_contexts)
+{
+	void *v, *w;
+
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	ukmem_dmesg_clear();
+	local_irq_disable();
+	v = vmalloc(PAGE_SIZE);
+	local_irq_enable();
+	cr_assert(ukmem_dmesg_contains("irqs_disabled(): 1"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1);
+	w = vmalloc(PAGE_SIZE);
+	ukmem_softirq_enter();
+	vfree(v);	/* softirq is interrupt context: deferred, no report */
+	ukmem_softirq_exit();
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1);
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 8);
+	vfree(w);	/* process context: runs the deferred free too */
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
+	ukmem_shutdown();
+}
+
+Test(vmalloc, foreign_pointers_refused)
+{
+	void *host = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	void *v;
+
+	cr_assert_eq(ukmem_boot("mem=64M"), 0);
+	v = vmalloc(PAGE_SIZE);
+	ukmem_dmesg_clear();
+	vfree(host);	/* host malloc memory, page aligned */
+	cr_assert_eq(ukmem_dmesg_count("Trying to vfree() nonexistent vm area"), 1);
+	vfree((char *)v + PAGE_SIZE);	/* its guard page */
+	cr_assert_eq(ukmem_dmesg_count("Trying to vfree() nonexistent vm area"), 2);
+	vfree((void *)(ukmem_vmalloc_start() + (64 << 20)));	/* no area there */
+	cr_assert_eq(ukmem_dmesg_count("Trying to vfree() nonexistent vm area"), 3);
+	memset(host, 1, PAGE_SIZE);	/* untouched and still ours */
+	free(host);
+	vfree(v);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 3);
+	ukmem_shutdown();
+}
