@@ -37,6 +37,7 @@ struct task_struct {
 	int cpu;			/* the CPU this task runs on */
 	int pinned;			/* ukmem_set_cpu() fixed it there */
 	int cpu_held;			/* this task owns its CPU right now */
+	int leased;			/* ... and keeps it between sections (sched.c) */
 	unsigned long boot_gen;		/* machine generation this state belongs to */
 	int rcu_read_lock_nesting;
 	struct kmap_ctrl kmap_ctrl;

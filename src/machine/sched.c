@@ -35,6 +35,8 @@ void task_init(struct task_struct *t)
 	__atomic_store_n(&t->boot_gen, machine.generation, __ATOMIC_RELAXED);
 }
 
+#define LEASE_COOLDOWN 1024
+
 static bool cpu_try_take(struct task_struct *t, int cpu)
 {
 	u32 idle = 0;
@@ -44,16 +46,75 @@ static bool cpu_try_take(struct task_struct *t, int cpu)
 }
 
 /*
+ * cpu_revoke - take the standing lease away from whoever holds @cpu, and
+ * wait until that task is out of its section. Afterwards the CPU is free or
+ * owned by someone who took it the ordinary way.
+ */
+static void cpu_revoke(int cpu)
+{
+	struct cpu_state *cs = &cpu_states[cpu];
+	u32 lessee = __atomic_load_n(&cs->lessee, __ATOMIC_RELAXED);
+	int spins = 0;
+
+	if (!lessee ||
+	    !__atomic_compare_exchange_n(&cs->lessee, &lessee, 0, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_RELAXED))
+		return; /* no lease, or another task is revoking it */
+	plat_membarrier();
+	while (__atomic_load_n(&cs->in_cs, __ATOMIC_ACQUIRE)) {
+		if (++spins < 64)
+			__builtin_ia32_pause();
+		else
+			plat_yield();
+	}
+	__atomic_fetch_add(&cs->revocations, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&cs->cooldown, LEASE_COOLDOWN, __ATOMIC_RELAXED);
+	/* the former lessee owned the CPU between sections; now nobody does */
+	__atomic_store_n(&cs->owner, 0, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST))
+		plat_futex_wake(&cs->owner, 1);
+}
+
+/* cpu_lease_lost - the lease of @t was revoked under it: step back to the ordinary path. */
+void cpu_lease_lost(struct task_struct *t)
+{
+	__atomic_store_n(&cpu_states[t->cpu].in_cs, 0, __ATOMIC_RELEASE);
+	t->leased = 0;
+}
+
+/* cpu_drop_lease - give up a lease voluntarily (from preemptible context). */
+static void cpu_drop_lease(struct task_struct *t)
+{
+	struct cpu_state *cs = &cpu_states[t->cpu];
+	u32 me = (u32)t->pid;
+
+	if (!t->leased)
+		return;
+	t->leased = 0;
+	if (__atomic_compare_exchange_n(&cs->lessee, &me, 0, false, __ATOMIC_SEQ_CST,
+					__ATOMIC_RELAXED)) {
+		__atomic_store_n(&cs->owner, 0, __ATOMIC_RELEASE);
+		if (__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST))
+			plat_futex_wake(&cs->owner, 1);
+	}
+	/* else a revoker took it and frees the owner word itself */
+}
+
+/*
  * cpu_acquire - make @t the only task running on its CPU. A preemptible task
  * may be migrated, so if its CPU is busy it moves to an idle one; a pinned
- * task (or one finding no idle CPU) waits for its own.
+ * task (or one finding no idle CPU) waits for its own, revoking a lease that
+ * keeps it busy.
  */
 void cpu_acquire(struct task_struct *t)
 {
 	int cpu = t->cpu, spins = 0, i, n = machine.nr_cpus;
+	bool contended = false;
+	struct cpu_state *cs;
 
 	if (likely(cpu_try_take(t, cpu)))
 		goto done;
+	contended = true;
 	for (;;) {
 		if (!t->pinned) {
 			for (i = 1; i < n; i++) {
@@ -68,6 +129,10 @@ void cpu_acquire(struct task_struct *t)
 		}
 		if (cpu_try_take(t, cpu))
 			goto done;
+		if (__atomic_load_n(&cpu_states[cpu].lessee, __ATOMIC_RELAXED)) {
+			cpu_revoke(cpu);
+			continue;
+		}
 		if (++spins < 64) {
 			__builtin_ia32_pause();
 			continue;
@@ -83,8 +148,18 @@ void cpu_acquire(struct task_struct *t)
 		}
 	}
 done:
-	cpu_states[t->cpu].switches++;
 	t->cpu_held = 1;
+	cs = &cpu_states[t->cpu];
+	if (contended) {
+		__atomic_store_n(&cs->cooldown, LEASE_COOLDOWN, __ATOMIC_RELAXED);
+	} else if (__atomic_load_n(&cs->cooldown, __ATOMIC_RELAXED)) {
+		__atomic_fetch_sub(&cs->cooldown, 1, __ATOMIC_RELAXED);
+	} else if (!__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST)) {
+		/* uncontended for a while: keep the CPU between sections */
+		__atomic_store_n(&cs->in_cs, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&cs->lessee, (u32)t->pid, __ATOMIC_RELEASE);
+		t->leased = 1;
+	}
 }
 
 void cpu_release(struct task_struct *t)
@@ -348,6 +423,7 @@ __ukmem_export int ukmem_set_cpu(int cpu)
 		return -EINVAL;
 	if (!task_preemptible(t))
 		return -EBUSY;
+	cpu_drop_lease(t);
 	t->cpu = cpu;
 	t->pinned = 1;
 	return 0;

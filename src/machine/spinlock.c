@@ -47,7 +47,7 @@ static void do_lock(spinlock_t *lock)
 	struct task_struct *t = &ukmem_task;
 
 	spin_check(lock, "lock");
-	if (unlikely(lock->owner_pid == t->pid &&
+	if (unlikely(__atomic_load_n(&lock->owner_pid, __ATOMIC_RELAXED) == t->pid &&
 		     __atomic_load_n(&lock->locked, __ATOMIC_RELAXED))) {
 		report_start(UKMEM_REPORT_BUG);
 		printk(KERN_EMERG "BUG: spinlock recursion on CPU#%d, %s/%d\n", t->cpu,
@@ -56,8 +56,8 @@ static void do_lock(spinlock_t *lock)
 		report_end(UKMEM_REPORT_BUG);
 	}
 	arch_spin_lock(lock);
-	lock->owner_pid = t->pid;
-	lock->owner_cpu = t->cpu;
+	__atomic_store_n(&lock->owner_pid, t->pid, __ATOMIC_RELAXED);
+	__atomic_store_n(&lock->owner_cpu, t->cpu, __ATOMIC_RELAXED);
 }
 
 static void do_unlock(spinlock_t *lock)
@@ -71,8 +71,8 @@ static void do_unlock(spinlock_t *lock)
 		report_end(UKMEM_REPORT_BUG);
 		return;
 	}
-	lock->owner_pid = -1;
-	lock->owner_cpu = -1;
+	__atomic_store_n(&lock->owner_pid, -1, __ATOMIC_RELAXED);
+	__atomic_store_n(&lock->owner_cpu, -1, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 }
 
@@ -96,8 +96,8 @@ __ukmem_export int spin_trylock(spinlock_t *lock)
 
 	preempt_count_inc(t, 1);
 	if (!__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE)) {
-		lock->owner_pid = t->pid;
-		lock->owner_cpu = t->cpu;
+		__atomic_store_n(&lock->owner_pid, t->pid, __ATOMIC_RELAXED);
+		__atomic_store_n(&lock->owner_cpu, t->cpu, __ATOMIC_RELAXED);
 		return 1;
 	}
 	preempt_count_dec(t, 1);
