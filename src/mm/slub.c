@@ -711,8 +711,8 @@ static __attribute__((no_sanitize_undefined)) void flush_all(struct kmem_cache *
 	for (cpu = 0; cpu < machine.nr_cpus; cpu++) {
 		struct kmem_cache_cpu *c;
 
-		t->cpu = cpu;
-		t->pinned = 1;
+		/* migrate there (dropping any standing lease on the old CPU) */
+		ukmem_set_cpu(cpu);
 		preempt_count_inc(t, 1);
 		c = cpu_cache(s, cpu);
 		nr = c->avail;
@@ -722,7 +722,7 @@ static __attribute__((no_sanitize_undefined)) void flush_all(struct kmem_cache *
 		if (nr)
 			free_objects_to_slabs(s, objs, nr);
 	}
-	t->cpu = saved_cpu;
+	ukmem_set_cpu(saved_cpu);
 	t->pinned = saved_pinned;
 }
 
