@@ -121,6 +121,19 @@ static inline unsigned long slab_bytes(const struct kmem_cache *s)
 {
 	return PAGE_SIZE << s->order;
 }
+/*
+ * slab_objects - objects in @slab, for lockless readers: slab->objects
+ * shares a word with inuse, which list_lock holders rewrite, so derive it
+ * from the order (fixed while the slab lives) instead.
+ */
+static inline unsigned int slab_objects(const struct kmem_cache *s, const struct page *slab)
+{
+	unsigned int order = compound_order(slab);
+
+	if (likely(order == s->order))
+		return s->objects;
+	return (unsigned int)((PAGE_SIZE << order) / s->size);
+}
 static inline bool kmem_cache_debug(const struct kmem_cache *s)
 {
 	return s->flags & SLAB_DEBUG_FLAGS;

@@ -282,7 +282,7 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 	slab->inuse = 0;
 	slab->objects = objects;
 	slab->frozen = 0;
-	__SetPageSlab(slab);
+	SetPageSlab(slab);	/* atomic: buddy merging reads neighbours' flags */
 	account_slab(s, order, 1);
 	if (kmem_cache_debug(s))
 		setup_slab_debug(s, slab, base);
@@ -306,7 +306,7 @@ static void discard_slab(struct kmem_cache *s, struct page *slab)
 			s->dtor(p, s, 0);
 	if (s->flags & SLAB_CONSISTENCY_CHECKS)
 		check_slab_pad(s, slab);
-	__ClearPageSlab(slab);
+	ClearPageSlab(slab);
 	slab->slab_cache = NULL;
 	slab->freelist = NULL;
 	slab->counters = 0;
@@ -641,7 +641,7 @@ void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned l
 	/* already free: parked in a CPU array, or on a slab freelist */
 	next = (unsigned long)get_freepointer(s, object);
 	if (unlikely(next <= 1 || next - (unsigned long)slab_address(slab) <
-				  (unsigned long)slab->objects * s->size)) {
+				  (unsigned long)slab_objects(s, slab) * s->size)) {
 		report_double_free(s, slab, object, "double free detected (object is already free)");
 		return;
 	}
@@ -674,7 +674,7 @@ bool object_in_slab(struct kmem_cache *s, struct page *slab, void *object)
 		return false;
 	off -= s->red_left_pad;
 	idx = (off * s->reciprocal_size) >> 32;
-	return idx < slab->objects && idx * s->size == off;
+	return idx < slab_objects(s, slab) && idx * s->size == off;
 }
 
 /* ------------------------------------------------------------ per-CPU drain */
@@ -1107,7 +1107,7 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 				break;
 			next = (unsigned long)get_freepointer(s, x);
 			if (unlikely(next <= 1 || next - (unsigned long)slab_address(slab) <
-						  (unsigned long)slab->objects * s->size))
+						  (unsigned long)slab_objects(s, slab) * s->size))
 				break;
 			set_freepointer(s, x, FREEPTR_IN_CPU);
 			c->entry[c->avail++] = x;
