@@ -5,4 +5,5 @@
 #include <stdio.h>
 void demo_heading(const char *title);
 void demo_pages(void);
+void demo_slab(void);
 #endif

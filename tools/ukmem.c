@@ -79,6 +79,7 @@ int main(int argc, char **argv)
 		if (boot_from_args(argc, argv, 2))
 			return 1;
 		demo_pages();
+		demo_slab();
 		ukmem_shutdown();
 		return 0;
 	}
