@@ -331,15 +331,7 @@ static void add_slab_locked(struct kmem_cache_node *n, struct page *slab)
  */
 static bool freepointer_ok(struct kmem_cache *s, struct page *slab, void *next)
 {
-	char *base = slab_address(slab);
-	unsigned long off;
-
-	if (!next)
-		return true;
-	off = (unsigned long)((char *)next - base);
-	if (off >= (unsigned long)slab->objects * s->size)
-		return false;
-	return off % s->size == s->red_left_pad;
+	return !next || object_in_slab(s, slab, next);
 }
 
 static noinline void freechain_corrupt(struct kmem_cache *s, struct page *slab, void *object)
@@ -431,36 +423,6 @@ static void free_objects_to_slabs(struct kmem_cache *s, void **objs, unsigned in
 		discard_slab(s, discard[i]);
 }
 
-/*
- * get_objects - up to @want objects from the partial slabs, or from a new
- * slab. Called with no lock and no CPU held. Return: how many were taken.
- */
-static unsigned int get_objects(struct kmem_cache *s, gfp_t gfp, void **objs,
-				unsigned int want)
-{
-	struct kmem_cache_node *n = &s->node;
-	struct page *slab, *fresh = NULL;
-	unsigned int got = 0;
-
-	for (;;) {
-		spin_lock(&n->list_lock);
-		if (fresh) {
-			add_slab_locked(n, fresh);
-			fresh = NULL;
-		}
-		while (got < want &&
-		       (slab = list_first_entry_or_null(&n->partial, struct page, slab_list)))
-			while (got < want && slab->freelist)
-				objs[got++] = take_object_locked(s, n, slab);
-		spin_unlock(&n->list_lock);
-		if (got)
-			return got;
-		fresh = allocate_slab(s, gfp);
-		if (!fresh)
-			return 0;
-	}
-}
-
 /* ------------------------------------------------------------ alloc */
 
 gfp_t kmalloc_fix_flags(gfp_t flags)
@@ -516,29 +478,51 @@ static noinline void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, size_t o
 	return object;
 }
 
+/*
+ * slab_alloc_refill - the CPU array is empty: move up to `batch` objects
+ * from the node's partial slabs straight into it (CPU held, then
+ * list_lock: the documented order), allocating a new slab with neither
+ * held when the node has none. Return: one object, or NULL.
+ */
 static noinline void *slab_alloc_refill(struct kmem_cache *s, gfp_t gfp)
 {
-	void *objs[CPU_ARRAY_MAX + 1];
-	unsigned int want = s->cpu_batch ? s->cpu_batch : 1, got, i = 0;
+	struct kmem_cache_node *n = &s->node;
+	struct page *fresh = NULL, *slab;
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
+	unsigned int want;
 	void *object;
 
-	got = get_objects(s, gfp, objs, want);
-	if (!got)
-		return NULL;
-	object = objs[--got];
-	if (got) {
+	for (;;) {
 		t = pcpu_enter();
 		c = cpu_cache(s, t->cpu);
-		for (; i < got && c->avail < c->limit; i++) {
-			set_freepointer(s, objs[i], FREEPTR_IN_CPU);
-			c->entry[c->avail++] = objs[i];
+		want = c->batch ? c->batch : 1;
+		if (c->avail && !fresh)
+			goto pop;	/* someone refilled this CPU meanwhile */
+		spin_lock(&n->list_lock);
+		if (fresh) {
+			add_slab_locked(n, fresh);
+			fresh = NULL;
 		}
+		while (c->avail < want &&
+		       (slab = list_first_entry_or_null(&n->partial, struct page, slab_list))) {
+			while (c->avail < want && slab->freelist) {
+				object = take_object_locked(s, n, slab);
+				set_freepointer(s, object, FREEPTR_IN_CPU);
+				c->entry[c->avail++] = object;
+			}
+		}
+		spin_unlock(&n->list_lock);
+		if (c->avail)
+			goto pop;
 		pcpu_exit(t);
-		if (i < got)	/* another task filled this CPU meanwhile */
-			free_objects_to_slabs(s, objs + i, got - i);
+		fresh = allocate_slab(s, gfp);
+		if (!fresh)
+			return NULL;
 	}
+pop:
+	object = c->entry[--c->avail];
+	pcpu_exit(t);
 	return object;
 }
 
@@ -601,28 +585,50 @@ static noinline void slab_free_debug(struct kmem_cache *s, struct page *slab, vo
 		discard_slab(s, discard);
 }
 
+/*
+ * slab_free_flush - the CPU array is full: its `batch` oldest objects go
+ * back to their slabs under list_lock (CPU held), then @object is pushed.
+ * Slabs that became empty beyond min_partial are freed after both are
+ * released.
+ */
 static noinline void slab_free_flush(struct kmem_cache *s, void *object)
 {
-	void *objs[CPU_ARRAY_MAX + 1];
+	struct kmem_cache_node *n = &s->node;
+	struct page *discard[CPU_ARRAY_MAX + 1];
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
-	unsigned int nr = 0;
+	unsigned int nr = 0, nd = 0, i;
 
 	t = pcpu_enter();
 	c = cpu_cache(s, t->cpu);
 	if (c->avail >= c->limit) {
-		/* the oldest half goes back: the newest are the cache-hot ones */
+		/* the oldest go back: the newest are the cache-hot ones */
 		nr = min(c->batch ? c->batch : 1, c->avail);
-		memcpy(objs, c->entry, nr * sizeof(void *));
+		spin_lock(&n->list_lock);
+		for (i = 0; i < nr; i++) {
+			void *o = c->entry[i];
+			struct page *d = free_to_slab_locked(s, n, virt_to_slab(o), o, false);
+
+			if (d)
+				discard[nd++] = d;
+		}
+		if (c->avail >= c->limit && !c->limit) {
+			struct page *d = free_to_slab_locked(s, n, virt_to_slab(object), object,
+							     false);
+
+			if (d)
+				discard[nd++] = d;
+			object = NULL;
+		}
+		spin_unlock(&n->list_lock);
 		memmove(c->entry, c->entry + nr, (c->avail - nr) * sizeof(void *));
 		c->avail -= nr;
 	}
-	if (c->avail < c->limit)
+	if (object)
 		c->entry[c->avail++] = object;
-	else
-		objs[nr++] = object;	/* limit 0 */
 	pcpu_exit(t);
-	free_objects_to_slabs(s, objs, nr);
+	for (i = 0; i < nd; i++)
+		discard_slab(s, discard[i]);
 }
 
 /*
