@@ -479,6 +479,46 @@ static noinline void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, size_t o
 }
 
 /*
+ * take_objects_locked - move free objects of @slab into @c until it holds
+ * @want (list_lock held). Their free pointers stay as they are: a valid
+ * in-slab encoding still marks them free for the double-free check.
+ */
+static void take_objects_locked(struct kmem_cache *s, struct kmem_cache_node *n,
+				struct page *slab, struct kmem_cache_cpu *c, unsigned int want)
+{
+	char *base = (char *)slab_address(slab) + s->red_left_pad;
+	unsigned int objects = slab->objects, taken = 0;
+	void *object = slab->freelist;
+
+	while (object && c->avail < want) {
+		void *next = get_freepointer(s, object);
+
+		if (unlikely(next)) {
+			unsigned long off = (unsigned long)((char *)next - base);
+			unsigned long idx = (off * s->reciprocal_size) >> 32;
+
+			if (unlikely(idx >= objects || idx * s->size != off)) {
+				/* cut the chain here; the rest is written off as in use */
+				freechain_corrupt(s, slab, object);
+				n->nr_free -= (unsigned long)(objects - slab->inuse - taken - 1);
+				slab->inuse = objects - taken - 1;
+				next = NULL;
+			}
+		}
+		c->entry[c->avail++] = object;
+		taken++;
+		object = next;
+	}
+	slab->freelist = object;
+	slab->inuse += taken;
+	n->nr_free -= taken;
+	if (!object) {
+		list_move(&slab->slab_list, &n->full);
+		n->nr_partial--;
+	}
+}
+
+/*
  * slab_alloc_refill - the CPU array is empty: move up to `batch` objects
  * from the node's partial slabs straight into it (CPU held, then
  * list_lock: the documented order), allocating a new slab with neither
@@ -505,13 +545,8 @@ static noinline void *slab_alloc_refill(struct kmem_cache *s, gfp_t gfp)
 			fresh = NULL;
 		}
 		while (c->avail < want &&
-		       (slab = list_first_entry_or_null(&n->partial, struct page, slab_list))) {
-			while (c->avail < want && slab->freelist) {
-				object = take_object_locked(s, n, slab);
-				set_freepointer(s, object, FREEPTR_IN_CPU);
-				c->entry[c->avail++] = object;
-			}
-		}
+		       (slab = list_first_entry_or_null(&n->partial, struct page, slab_list)))
+			take_objects_locked(s, n, slab, c, want);
 		spin_unlock(&n->list_lock);
 		if (c->avail)
 			goto pop;
