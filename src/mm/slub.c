@@ -565,7 +565,8 @@ pop:
  * slab_alloc - the allocation path every entry point funnels into.
  * @orig_size is the size the caller asked for (kmalloc red zone).
  */
-void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, unsigned long caller)
+static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
+					  unsigned long caller)
 {
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
@@ -597,6 +598,11 @@ void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, unsigned lon
 	if (unlikely(gfp & __GFP_ZERO))
 		memset(object, 0, s->object_size);
 	return object;
+}
+
+void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, unsigned long caller)
+{
+	return __slab_alloc(s, gfp, orig_size, caller);
 }
 
 /* ------------------------------------------------------------ free */
@@ -669,7 +675,8 @@ static noinline void slab_free_flush(struct kmem_cache *s, void *object)
 /*
  * slab_free - free @object, already known to be an object of @s in @slab.
  */
-void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned long caller)
+static __always_inline void __slab_free(struct kmem_cache *s, struct page *slab, void *object,
+					unsigned long caller)
 {
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
@@ -703,6 +710,11 @@ void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned l
 	}
 	preempt_count_dec(t, 1);
 	slab_free_flush(s, object);
+}
+
+void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned long caller)
+{
+	__slab_free(s, slab, object, caller);
 }
 
 /* object_in_slab - @object is the start of an object slot of @slab. */
@@ -870,14 +882,14 @@ __ukmem_export void *kmem_cache_alloc_noprof(struct kmem_cache *s, gfp_t flags)
 {
 	if (unlikely(!s))
 		return NULL;
-	return slab_alloc(s, flags, s->object_size, (unsigned long)__builtin_return_address(0));
+	return __slab_alloc(s, flags, s->object_size, (unsigned long)__builtin_return_address(0));
 }
 
 __ukmem_export void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node)
 {
 	if (unlikely(!s))
 		return NULL;
-	return slab_alloc(s, flags, s->object_size, (unsigned long)__builtin_return_address(0));
+	return __slab_alloc(s, flags, s->object_size, (unsigned long)__builtin_return_address(0));
 }
 
 static noinline void report_not_slab(const char *func, const void *x, const char *why,
@@ -902,7 +914,8 @@ static noinline void report_invalid_pointer(struct kmem_cache *s, struct page *s
  * cache_from_obj - the slab and real cache of @x, or NULL (reported) when
  * @x is not the start of a slab object.
  */
-static struct page *obj_to_slab(const char *func, const void *x, unsigned long caller)
+static __always_inline struct page *obj_to_slab(const char *func, const void *x,
+						unsigned long caller)
 {
 	struct page *slab;
 
@@ -950,7 +963,7 @@ __ukmem_export void kmem_cache_free(struct kmem_cache *s, void *x)
 			    "cache_from_obj: Wrong slab cache. %s but object is from %s\n",
 			    s->name, slab->slab_cache->name);
 	}
-	slab_free(slab->slab_cache, slab, x, caller);
+	__slab_free(slab->slab_cache, slab, x, caller);
 }
 
 static void free_large_kmalloc(struct page *page, const void *x, unsigned long caller)
@@ -991,7 +1004,7 @@ __ukmem_export void kfree(const void *x)
 		free_large_kmalloc(slab, x, caller);
 		return;
 	}
-	slab_free(slab->slab_cache, slab, (void *)x, caller);
+	__slab_free(slab->slab_cache, slab, (void *)x, caller);
 }
 
 /* __ksize - usable size of @x (0 for what is not ours). */
@@ -1048,8 +1061,7 @@ __ukmem_export bool kmem_valid_obj(void *object)
 }
 
 /* kmalloc_large - a compound page block, recognised by kfree from its page. */
-void *kmalloc_large(size_t size, gfp_t flags);
-void *kmalloc_large(size_t size, gfp_t flags)
+static noinline void *kmalloc_large(size_t size, gfp_t flags)
 {
 	unsigned int order = (unsigned int)get_order(size);
 	struct page *page;
@@ -1062,6 +1074,50 @@ void *kmalloc_large(size_t size, gfp_t flags)
 	__atomic_fetch_or(&page->flags, 1UL << PG_large_kmalloc, __ATOMIC_RELAXED);
 	mod_node_page_state(NR_SLAB_UNRECLAIMABLE, 1L << order);
 	return page_address(page);
+}
+
+static __always_inline enum kmalloc_cache_type kmalloc_type(gfp_t flags)
+{
+	if (likely(!(flags & (__GFP_DMA | __GFP_RECLAIMABLE))))
+		return KMALLOC_NORMAL;
+	return (flags & __GFP_DMA) ? KMALLOC_DMA : KMALLOC_RECLAIM;
+}
+
+static __always_inline void *__do_kmalloc(size_t size, gfp_t flags, unsigned long caller)
+{
+	struct kmem_cache *s;
+
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+		return kmalloc_large(size, flags);
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	s = kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];
+	if (unlikely(!s)) {
+		ukmem_ensure_booted();
+		s = kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];
+		if (!s)
+			return NULL;
+	}
+	return __slab_alloc(s, flags, size, caller);
+}
+
+/**
+ * __kmalloc_noprof - kmalloc(): @size bytes of physically contiguous memory.
+ * @size: bytes; 0 gives ZERO_SIZE_PTR
+ * @flags: GFP flags (GFP_DMA: below 16 MiB; __GFP_HIGHMEM is reported and
+ *         dropped, kmalloc memory is always lowmem)
+ *
+ * Context: any context if @flags does not allow direct reclaim.
+ * Return: the memory, ZERO_SIZE_PTR, or NULL.
+ */
+__ukmem_export void *__kmalloc_noprof(size_t size, gfp_t flags)
+{
+	return __do_kmalloc(size, flags, (unsigned long)__builtin_return_address(0));
+}
+
+__ukmem_export void *__kmalloc_node_noprof(size_t size, gfp_t flags, int node)
+{
+	return __do_kmalloc(size, flags, (unsigned long)__builtin_return_address(0));
 }
 
 /**
