@@ -50,6 +50,28 @@
 #include "machine/report.h"
 #include "machine/sched.h"
 
+/*
+ * The task pointer is laundered through an empty asm: GCC's -fsanitize=null
+ * check of the TLS address (&ukmem_task) was compiled as a lea followed by
+ * je on stale flags and fired on a valid pointer. An opaque register value
+ * gets an ordinary test. No cost in normal builds.
+ */
+static __always_inline struct task_struct *slab_task(void)
+{
+	struct task_struct *t = current_task();
+
+	__asm__("" : "+r"(t));
+	return t;
+}
+
+static __always_inline struct task_struct *slab_cpu_enter(void)
+{
+	struct task_struct *t = slab_task();
+
+	preempt_count_inc(t, 1);
+	return t;
+}
+
 #define SLUB_MAX_ORDER	3
 #define CPU_ARRAY_MAX	120
 
@@ -534,7 +556,7 @@ static noinline void *slab_alloc_refill(struct kmem_cache *s, gfp_t gfp)
 	void *object;
 
 	for (;;) {
-		t = pcpu_enter();
+		t = slab_cpu_enter();
 		c = cpu_cache(s, t->cpu);
 		want = c->batch ? c->batch : 1;
 		if (c->avail && !fresh)
@@ -574,7 +596,7 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 
 	if (unlikely(gfp & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK) & ~s->allocflags))
 		gfp = kmalloc_fix_flags(gfp);
-	t = current_task();
+	t = slab_task();
 	if (unlikely((gfp & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))
 		might_sleep_check(__FILE__, __LINE__);
 	if (unlikely(kmem_cache_debug(s))) {
@@ -640,7 +662,7 @@ static noinline void slab_free_flush(struct kmem_cache *s, void *object)
 	struct kmem_cache_cpu *c;
 	unsigned int nr = 0, nd = 0, i;
 
-	t = pcpu_enter();
+	t = slab_cpu_enter();
 	c = cpu_cache(s, t->cpu);
 	if (c->avail >= c->limit) {
 		/* the oldest go back: the newest are the cache-hot ones */
@@ -694,7 +716,7 @@ static __always_inline void __slab_free(struct kmem_cache *s, struct page *slab,
 		return;
 	}
 	set_freepointer(s, object, FREEPTR_IN_CPU);
-	t = current_task();
+	t = slab_task();
 	preempt_count_inc(t, 1);
 	c = cpu_cache(s, t->cpu);
 	if (unlikely(c->avail && c->entry[c->avail - 1] == object)) {
@@ -736,14 +758,10 @@ bool object_in_slab(struct kmem_cache *s, struct page *slab, void *object)
  * flush_all - empty every CPU's array of @s into the slabs. A preemptible
  * caller visits each CPU in turn (pinning itself there for the moment, the
  * kernel's work-on-each-CPU); an atomic one can only empty its own CPU.
- *
- * no_sanitize_undefined: GCC's -fsanitize=null check of the TLS task
- * pointer here tested stale flags (a lea before je) and fired on a valid
- * pointer; this function dereferences nothing user-controlled.
  */
-static __attribute__((no_sanitize_undefined)) void flush_all(struct kmem_cache *s)
+static void flush_all(struct kmem_cache *s)
 {
-	struct task_struct *t = current_task();
+	struct task_struct *t = slab_task();
 	void *objs[CPU_ARRAY_MAX + 1];
 	int cpu, saved_cpu, saved_pinned;
 	unsigned int nr;
@@ -1137,7 +1155,7 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 	if (unlikely(!s || !p))
 		return 0;
 	if (!kmem_cache_debug(s) && !(flags & (__GFP_DMA32 | __GFP_HIGHMEM))) {
-		t = current_task();
+		t = slab_task();
 		if (unlikely((flags & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))
 			might_sleep_check(__FILE__, __LINE__);
 		preempt_count_inc(t, 1);
@@ -1191,7 +1209,7 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 		struct page *slab;
 		unsigned long next;
 
-		t = current_task();
+		t = slab_task();
 		preempt_count_inc(t, 1);
 		c = cpu_cache(s, t->cpu);
 		for (; i < size && c->avail < c->limit; i++) {
