@@ -347,3 +347,27 @@ Test(kmalloc, implicit_boot)
 	cr_assert(ukmem_booted());
 	kfree(p);
 }
+
+Test(kmalloc, krealloc_misuse_is_refused)
+{
+	char *p = kmalloc(100, GFP_KERNEL);
+	int local = 0;
+
+	memset(p, 7, 100);
+	cr_assert_null(krealloc(p + 8, 200, GFP_KERNEL));
+	cr_assert(ukmem_dmesg_contains("Invalid object pointer"));
+	cr_assert_null(krealloc(&local, 200, GFP_KERNEL));
+	cr_assert(ukmem_dmesg_contains("krealloc: "));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 2);
+	for (int i = 0; i < 100; i++)
+		cr_assert_eq(p[i], 7);
+	kfree(p);
+}
+
+Test(kmalloc, kmem_cache_alloc_of_null_cache)
+{
+	cr_assert_null(kmem_cache_alloc(NULL, GFP_KERNEL));
+	kmem_cache_free(NULL, NULL);
+	cr_assert_eq(kmem_cache_size(NULL), 0);
+	kmem_cache_shrink(NULL);
+}
