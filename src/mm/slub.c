@@ -1158,19 +1158,31 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 		t = slab_task();
 		if (unlikely((flags & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))
 			might_sleep_check(__FILE__, __LINE__);
-		preempt_count_inc(t, 1);
-		c = cpu_cache(s, t->cpu);
-		n = min((size_t)c->avail, size);
-		for (; i < n; i++) {
-			void *object = c->entry[--c->avail];
-
-			*freeptr_addr(s, object) = NULL;
-			p[i] = object;
+		for (;;) {
+			/* drain this CPU's array in one section */
+			preempt_count_inc(t, 1);
+			c = cpu_cache(s, t->cpu);
+			n = min((size_t)c->avail, size - i);
+			while (n--)
+				p[i++] = c->entry[--c->avail];
+			preempt_count_dec(t, 1);
+			if (i == size)
+				break;
+			/* refill it (one object comes back directly), then drain again */
+			p[i] = slab_alloc_refill(s, flags);
+			if (unlikely(!p[i]))
+				break;
+			i++;
 		}
-		preempt_count_dec(t, 1);
-		if (unlikely(flags & __GFP_ZERO))
-			for (size_t j = 0; j < i; j++)
+		for (size_t j = 0; j < i; j++) {
+			*freeptr_addr(s, p[j]) = NULL;
+			if (unlikely(flags & __GFP_ZERO))
 				memset(p[j], 0, s->object_size);
+		}
+		if (unlikely(i < size)) {
+			kmem_cache_free_bulk(s, i, p);
+			return 0;
+		}
 	}
 	for (; i < size; i++) {
 		p[i] = slab_alloc(s, flags, s->object_size, caller);
