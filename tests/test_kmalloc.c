@@ -373,3 +373,30 @@ Test(kmalloc, kmem_cache_alloc_of_null_cache)
 	cr_assert_eq(kmem_cache_size(NULL), 0);
 	kmem_cache_shrink(NULL);
 }
+
+Test(kmalloc, exhaustion_returns_null_and_recovers)
+{
+	static void *objs[200000];
+	unsigned long slab_before;
+	int n = 0, i;
+
+	ukmem_shutdown();
+	cr_assert_eq(ukmem_boot("mem=16M nr_cpus=2"), 0);
+	ukmem_report_reset();
+	slab_before = node_page_state(NR_SLAB_UNRECLAIMABLE);
+	while (n < 200000 && (objs[n] = kmalloc(512, GFP_KERNEL | __GFP_NOWARN))) {
+		memset(objs[n], (n + 1) & 0xff, 512);
+		n++;
+	}
+	cr_assert_gt(n, 1000);
+	cr_assert_lt(n, 200000);
+	/* every object intact, then all of it comes back */
+	for (i = 0; i < n; i++)
+		cr_assert_eq(((unsigned char *)objs[i])[511], (i + 1) & 0xff);
+	for (i = 0; i < n; i++)
+		kfree(objs[i]);
+	cr_assert_gt(slab_shrink_all(GFP_KERNEL), 0);
+	cr_assert_eq(node_page_state(NR_SLAB_UNRECLAIMABLE), slab_before);
+	cr_assert(kmalloc(512, GFP_KERNEL));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 0);
+}
