@@ -97,6 +97,7 @@ struct kmem_cache {
 	unsigned int useroffset, usersize;
 	int refcount;			/* aliases merged into it, +1 */
 	unsigned long min_partial;
+	unsigned long max_free_cached;	/* keep empty slabs while nr_free <= this */
 	const char *name;
 	struct list_head list;		/* slab_caches, under slab_mutex */
 	struct kmem_cache_node node;

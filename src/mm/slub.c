@@ -210,6 +210,13 @@ static int alloc_cpu_arrays(struct kmem_cache *s)
 		limit = CPU_ARRAY_MAX;
 	s->cpu_limit = limit;
 	s->cpu_batch = (limit + 1) / 2;
+	/*
+	 * Empty slabs are kept while the node's free objects would fit in two
+	 * arrays per CPU: a working set that breathes by a few arrays' worth
+	 * does not churn slabs through the page allocator. Shrinking and
+	 * reclaim still free them all.
+	 */
+	s->max_free_cached = 2UL * limit * (unsigned long)machine.nr_cpus;
 	s->cpu_stride = ALIGN((unsigned int)(sizeof(struct kmem_cache_cpu) +
 					     limit * sizeof(void *)), 64U);
 	s->cpu_slab = plat_meta_alloc((size_t)s->cpu_stride * (size_t)machine.nr_cpus);
@@ -409,7 +416,8 @@ static struct page *free_to_slab_locked(struct kmem_cache *s, struct kmem_cache_
 		list_move_tail(&slab->slab_list, &n->partial);
 		n->nr_partial++;
 	}
-	if (!slab->inuse && !keep && n->nr_partial > s->min_partial) {
+	if (!slab->inuse && !keep && n->nr_partial > s->min_partial &&
+	    n->nr_free > s->max_free_cached) {
 		list_del(&slab->slab_list);
 		n->nr_partial--;
 		n->nr_slabs--;
