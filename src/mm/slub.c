@@ -216,7 +216,7 @@ static int alloc_cpu_arrays(struct kmem_cache *s)
 	 * does not churn slabs through the page allocator. Shrinking and
 	 * reclaim still free them all.
 	 */
-	s->max_free_cached = 2UL * limit * (unsigned long)machine.nr_cpus;
+	s->max_free_cached = 2UL * (limit ? limit : 60) * (unsigned long)machine.nr_cpus;
 	s->cpu_stride = ALIGN((unsigned int)(sizeof(struct kmem_cache_cpu) +
 					     limit * sizeof(void *)), 64U);
 	s->cpu_slab = plat_meta_alloc((size_t)s->cpu_stride * (size_t)machine.nr_cpus);
