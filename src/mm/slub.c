@@ -747,18 +747,6 @@ void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned l
 	__slab_free(s, slab, object, caller);
 }
 
-/* object_in_slab - @object is the start of an object slot of @slab. */
-bool object_in_slab(struct kmem_cache *s, struct page *slab, void *object)
-{
-	unsigned long off = (unsigned long)((char *)object - (char *)slab_address(slab));
-	unsigned long idx;
-
-	if (off < s->red_left_pad)
-		return false;
-	off -= s->red_left_pad;
-	idx = (off * s->reciprocal_size) >> 32;
-	return idx < slab_objects(s, slab) && idx * s->size == off;
-}
 
 /* ------------------------------------------------------------ per-CPU drain */
 
@@ -925,6 +913,14 @@ static noinline void report_not_slab(const char *func, const void *x, const char
 		    "%s: invalid free of %px: %s\n", func, x, why);
 }
 
+static noinline void report_wrong_cache(struct kmem_cache *expect, struct kmem_cache *s,
+					unsigned long caller)
+{
+	report_warn(UKMEM_REPORT_SLAB, __FILE__, __LINE__, (void *)caller,
+		    "cache_from_obj: Wrong slab cache. %s but object is from %s\n",
+		    expect->name, s->name);
+}
+
 static noinline void report_invalid_pointer(struct kmem_cache *s, struct page *slab,
 					    const void *x)
 {
@@ -936,27 +932,76 @@ static noinline void report_invalid_pointer(struct kmem_cache *s, struct page *s
 	report_end(UKMEM_REPORT_SLAB);
 }
 
+static void free_large_kmalloc(struct page *page, const void *x, unsigned long caller);
+
 /*
- * cache_from_obj - the slab and real cache of @x, or NULL (reported) when
- * @x is not the start of a slab object.
+ * do_kfree - the free path of kfree() (@expect NULL) and kmem_cache_free()
+ * in one pass: find the slab, check the pointer is an object start and not
+ * already free, push it to this CPU's array. Everything is computed once;
+ * anything unusual leaves through a noinline report.
  */
-static __always_inline struct page *obj_to_slab(const char *func, const void *x,
-						unsigned long caller)
+static __always_inline void do_kfree(struct kmem_cache *expect, const void *x, const char *func,
+				     unsigned long caller)
 {
+	unsigned long pa = (unsigned long)((const char *)x - __ukmem_direct_map);
+	unsigned long base, off, idx, next, span;
+	struct kmem_cache *s;
+	struct kmem_cache_cpu *c;
+	struct task_struct *t;
 	struct page *slab;
 
-	if (unlikely(!virt_addr_valid(x))) {
+	/* below the direct map wraps around to a huge pa: one compare */
+	if (unlikely(pa >= (max_low_pfn << PAGE_SHIFT))) {
 		report_not_slab(func, x, "not a kernel logical address", caller);
-		return NULL;
+		return;
 	}
-	slab = virt_to_slab(x);
-	if (unlikely(!PageSlab(slab)))
-		return slab;	/* the caller decides: large kmalloc or bad */
-	if (unlikely(!object_in_slab(slab->slab_cache, slab, (void *)x))) {
-		report_invalid_pointer(slab->slab_cache, slab, x);
-		return NULL;
+	slab = compound_head(mem_map + (pa >> PAGE_SHIFT));
+	if (unlikely(!PageSlab(slab))) {
+		if (expect)
+			report_not_slab(func, x, "object is not from a slab cache", caller);
+		else
+			free_large_kmalloc(slab, x, caller);
+		return;
 	}
-	return slab;
+	s = slab->slab_cache;
+	base = (unsigned long)__ukmem_direct_map + ((unsigned long)(slab - mem_map) << PAGE_SHIFT);
+	span = (unsigned long)slab_objects(s, slab) * s->size;
+	off = (unsigned long)x - base - s->red_left_pad;
+	idx = (off * s->reciprocal_size) >> 32;
+	if (unlikely(off >= span || idx * s->size != off)) {
+		report_invalid_pointer(s, slab, x);
+		return;
+	}
+	if (unlikely(expect && expect != s))
+		report_wrong_cache(expect, s, caller);
+	if (unlikely(kmem_cache_debug(s))) {
+		slab_free_debug(s, slab, (void *)x, caller);
+		return;
+	}
+	/* already free: parked in a CPU array, or on a slab freelist */
+	next = (unsigned long)get_freepointer(s, (void *)x);
+	if (unlikely(next <= 1 || next - base < span)) {
+		report_double_free(s, slab, (void *)x,
+				   "double free detected (object is already free)");
+		return;
+	}
+	set_freepointer(s, (void *)x, FREEPTR_IN_CPU);
+	t = slab_task();
+	preempt_count_inc(t, 1);
+	c = cpu_cache(s, t->cpu);
+	if (likely(c->avail < c->limit)) {
+		if (unlikely(c->avail && c->entry[c->avail - 1] == x)) {
+			/* cannot happen after the check above unless racing frees */
+			preempt_count_dec(t, 1);
+			report_double_free(s, slab, (void *)x, "object is already the freelist head");
+			return;
+		}
+		c->entry[c->avail++] = (void *)x;
+		preempt_count_dec(t, 1);
+		return;
+	}
+	preempt_count_dec(t, 1);
+	slab_free_flush(s, (void *)x);
 }
 
 /**
@@ -972,24 +1017,9 @@ static __always_inline struct page *obj_to_slab(const char *func, const void *x,
  */
 __ukmem_export void kmem_cache_free(struct kmem_cache *s, void *x)
 {
-	unsigned long caller = (unsigned long)__builtin_return_address(0);
-	struct page *slab;
-
 	if (unlikely(!x))
 		return;
-	slab = obj_to_slab("kmem_cache_free", x, caller);
-	if (unlikely(!slab))
-		return;
-	if (unlikely(!PageSlab(slab))) {
-		report_not_slab("kmem_cache_free", x, "object is not from a slab cache", caller);
-		return;
-	}
-	if (unlikely(slab->slab_cache != s && s)) {
-		report_warn(UKMEM_REPORT_SLAB, __FILE__, __LINE__, (void *)caller,
-			    "cache_from_obj: Wrong slab cache. %s but object is from %s\n",
-			    s->name, slab->slab_cache->name);
-	}
-	__slab_free(slab->slab_cache, slab, x, caller);
+	do_kfree(s, x, "kmem_cache_free", (unsigned long)__builtin_return_address(0));
 }
 
 static void free_large_kmalloc(struct page *page, const void *x, unsigned long caller)
@@ -1018,19 +1048,9 @@ static void free_large_kmalloc(struct page *page, const void *x, unsigned long c
  */
 __ukmem_export void kfree(const void *x)
 {
-	unsigned long caller = (unsigned long)__builtin_return_address(0);
-	struct page *slab;
-
 	if (unlikely(ZERO_OR_NULL_PTR(x)))
 		return;
-	slab = obj_to_slab("kfree", x, caller);
-	if (unlikely(!slab))
-		return;
-	if (unlikely(!PageSlab(slab))) {
-		free_large_kmalloc(slab, x, caller);
-		return;
-	}
-	__slab_free(slab->slab_cache, slab, (void *)x, caller);
+	do_kfree(NULL, x, "kfree", (unsigned long)__builtin_return_address(0));
 }
 
 /* __ksize - usable size of @x (0 for what is not ours). */
