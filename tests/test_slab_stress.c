@@ -315,3 +315,60 @@ Test(slab_stress, cross_thread_frees_with_concurrent_shrink)
 	cross_thread("mem=128M nr_cpus=3", 3, 2, 10000, true);
 #endif
 }
+
+/* caches created and destroyed (draining every CPU) while other threads allocate */
+static volatile int stop_workers;
+static void *cache_user(void *arg)
+{
+	unsigned long *held[64];
+	unsigned long n = 0;
+
+	while (!__atomic_load_n(&stop_workers, __ATOMIC_ACQUIRE)) {
+		int k = (int)(n % 64);
+
+		if (n >= 64) {
+			if (held[k][0] != (unsigned long)held[k])
+				__atomic_fetch_add(&bad, 1, __ATOMIC_RELAXED);
+			kmem_cache_free(xcache, held[k]);
+		}
+		held[k] = kmem_cache_alloc(xcache, GFP_KERNEL);
+		held[k][0] = (unsigned long)held[k];
+		n++;
+	}
+	for (unsigned long i = 0; i < 64 && i < n; i++)
+		kmem_cache_free(xcache, held[i]);
+	return NULL;
+}
+
+Test(slab_stress, create_destroy_while_others_allocate)
+{
+	pthread_t t[3];
+	int i, round;
+
+	cr_assert_eq(ukmem_boot("mem=128M nr_cpus=4"), 0);
+	ukmem_report_reset();
+	xcache = kmem_cache_create("xuser", 72, 0, SLAB_NO_MERGE, NULL);
+	prewarm();
+	stop_workers = 0;
+	bad = 0;
+	for (i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, cache_user, NULL);
+	for (round = 0; round < 200; round++) {
+		struct kmem_cache *c = kmem_cache_create("churn", 40 + round % 5 * 8, 0,
+							 SLAB_NO_MERGE, NULL);
+		void *p[50];
+
+		cr_assert(c);
+		for (i = 0; i < 50; i++)
+			p[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		for (i = 0; i < 50; i++)
+			kmem_cache_free(c, p[i]);
+		kmem_cache_destroy(c);
+	}
+	__atomic_store_n(&stop_workers, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	cr_assert_eq(bad, 0);
+	kmem_cache_destroy(xcache);
+	cr_assert_eq(ukmem_report_total(), 0);
+}
