@@ -671,3 +671,25 @@ Test(slab, slabtop_parses_slabinfo)
 	cr_assert(strstr(out, "t_slabtop"), "%s", out);
 	cr_assert(strstr(out, "kmalloc-64"));
 }
+
+/* an LDD3-era (2.6.10) scullc-style user, written as the book has it */
+static kmem_cache_t *scullc_cache;
+static int scullc_quantum = 4000;
+
+Test(slab, ldd3_scullc_style_code_compiles_and_runs)
+{
+	void *data;
+
+	scullc_cache = kmem_cache_create("scullc_ldd3", scullc_quantum, 0, SLAB_HWCACHE_ALIGN,
+					 NULL, NULL);
+	cr_assert(scullc_cache);
+	data = kmem_cache_alloc(scullc_cache, SLAB_KERNEL);
+	cr_assert(data);
+	memset(data, 0, scullc_quantum);
+	kmem_cache_free(scullc_cache, data);
+	data = kmalloc(100, SLAB_ATOMIC);
+	kzfree(data);
+	if (scullc_cache)
+		kmem_cache_destroy(scullc_cache);
+	cr_assert_eq(ukmem_report_total(), 0);
+}
