@@ -94,6 +94,8 @@ void demo_slab(void)
 	       "new slab, never per allocation); objs[0]->state=%d peer=\"%s\"\n\n", ctor_calls,
 	       objs[0]->state, objs[0]->peer);
 	slabinfo_lines(names, 1);
+	printf("(<active_objs> includes the objects waiting in this CPU's object array,\n"
+	       " as SLUB counts the objects of its per-CPU slabs)\n");
 	for (i = 0; i < 100; i++)
 		kmem_cache_free(cache, objs[i]);
 	kmem_cache_shrink(cache);
