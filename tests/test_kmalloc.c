@@ -400,3 +400,21 @@ Test(kmalloc, exhaustion_returns_null_and_recovers)
 	cr_assert(kmalloc(512, GFP_KERNEL));
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 0);
 }
+
+Test(kmalloc, ksize_and_krealloc_of_freed_object_are_reported)
+{
+	char *p = kmalloc(100, GFP_KERNEL), *q = kmalloc(100, GFP_KERNEL);
+
+	kfree(p);
+	cr_assert_eq(ksize(p), 0);
+	cr_assert(ukmem_dmesg_contains("INFO: ksize() of a free object"));
+	cr_assert_null(krealloc(p, 300, GFP_KERNEL));
+	cr_assert(ukmem_dmesg_contains("INFO: krealloc() of a free object"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 2);
+	/* nothing was handed out twice */
+	p = kmalloc(100, GFP_KERNEL);
+	cr_assert_neq(p, q);
+	cr_assert_eq(ksize(q), 128);
+	kfree(p);
+	kfree(q);
+}

@@ -244,6 +244,9 @@ void kmem_cache_free_struct(struct kmem_cache *s);
 void slab_count(struct kmem_cache *s, unsigned long *nr_slabs, unsigned long *nr_objs,
 		unsigned long *nr_free);
 gfp_t kmalloc_fix_flags(gfp_t flags);
+bool slab_object_free(struct kmem_cache *s, struct page *slab, void *object);
+void report_use_after_free(struct kmem_cache *s, struct page *slab, void *object,
+			   const char *func);
 
 /* debug/slub_debug.c */
 extern slab_flags_t slub_debug;

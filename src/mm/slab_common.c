@@ -485,6 +485,10 @@ __ukmem_export void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags
 				kfree(p);	/* reports the bad pointer */
 				return NULL;
 			}
+			if (slab_object_free(s, slab, (void *)p)) {
+				report_use_after_free(s, slab, (void *)p, "krealloc");
+				return NULL;
+			}
 			ks = s->object_size;
 			if (new_size <= ks) {
 				size_t old = get_orig_size(s, (void *)p);

@@ -1053,6 +1053,48 @@ __ukmem_export void kfree(const void *x)
 	do_kfree(NULL, x, "kfree", (unsigned long)__builtin_return_address(0));
 }
 
+/*
+ * slab_object_free - @object (a valid object start of @slab) is free right
+ * now, by the free-pointer encoding; debug caches answer from the freelist.
+ * For callers that must not touch a freed object (ksize, krealloc).
+ */
+bool slab_object_free(struct kmem_cache *s, struct page *slab, void *object)
+{
+	unsigned long base = (unsigned long)slab_address(slab), next;
+	bool found = false;
+
+	if (kmem_cache_debug(s)) {
+		void *fp;
+		unsigned int n = 0;
+
+		spin_lock(&s->node.list_lock);
+		for (fp = slab->freelist; fp && n <= slab->objects; fp = get_freepointer(s, fp), n++) {
+			if (fp == object) {
+				found = true;
+				break;
+			}
+			if (!object_in_slab(s, slab, fp))
+				break;
+		}
+		spin_unlock(&s->node.list_lock);
+		return found;
+	}
+	next = (unsigned long)get_freepointer(s, object);
+	return next <= 1 || next - base < (unsigned long)slab_objects(s, slab) * s->size;
+}
+
+void report_use_after_free(struct kmem_cache *s, struct page *slab, void *object,
+			   const char *func)
+{
+	slab_bug(s, "Object already free");
+	pr_err("INFO: %s() of a free object 0x%p (use after free)\n", func, object);
+	pr_err("Slab 0x%p objects=%u used=%u fp=0x%p flags=%#lx\n", (void *)slab,
+	       slab_objects(s, slab), slab->inuse, slab->freelist, slab->flags);
+	report_stack();
+	add_taint(TAINT_BAD_PAGE);
+	report_end(UKMEM_REPORT_SLAB);
+}
+
 /* __ksize - usable size of @x (0 for what is not ours). */
 static size_t __ksize(const void *x, unsigned long caller)
 {
@@ -1069,6 +1111,11 @@ static size_t __ksize(const void *x, unsigned long caller)
 		if (PageHead(slab) && (slab->flags & (1UL << PG_large_kmalloc)))
 			return PAGE_SIZE << compound_order(slab);
 		report_not_slab("ksize", x, "not a kmalloc object", caller);
+		return 0;
+	}
+	if (unlikely(object_in_slab(slab->slab_cache, slab, x) &&
+		     slab_object_free(slab->slab_cache, slab, (void *)x))) {
+		report_use_after_free(slab->slab_cache, slab, (void *)x, "ksize");
 		return 0;
 	}
 	return slab->slab_cache->object_size;
