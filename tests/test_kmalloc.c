@@ -183,7 +183,9 @@ Test(kmalloc, large_limits)
 	kfree(p);
 	cr_assert_null(kmalloc(KMALLOC_MAX_SIZE + 1, GFP_KERNEL | __GFP_NOWARN));
 	cr_assert_eq(ukmem_report_total(), 0);
-	cr_assert_null(kmalloc(SIZE_MAX, GFP_KERNEL));
+	volatile size_t huge = SIZE_MAX;
+
+	cr_assert_null(kmalloc(huge, GFP_KERNEL));
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_WARN), 1);
 }
 
@@ -346,4 +348,73 @@ Test(kmalloc, implicit_boot)
 	cr_assert(p);
 	cr_assert(ukmem_booted());
 	kfree(p);
+}
+
+Test(kmalloc, krealloc_misuse_is_refused)
+{
+	char *p = kmalloc(100, GFP_KERNEL);
+	int local = 0;
+
+	memset(p, 7, 100);
+	cr_assert_null(krealloc(p + 8, 200, GFP_KERNEL));
+	cr_assert(ukmem_dmesg_contains("Invalid object pointer"));
+	cr_assert_null(krealloc(&local, 200, GFP_KERNEL));
+	cr_assert(ukmem_dmesg_contains("krealloc: "));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 2);
+	for (int i = 0; i < 100; i++)
+		cr_assert_eq(p[i], 7);
+	kfree(p);
+}
+
+Test(kmalloc, kmem_cache_alloc_of_null_cache)
+{
+	cr_assert_null(kmem_cache_alloc(NULL, GFP_KERNEL));
+	kmem_cache_free(NULL, NULL);
+	cr_assert_eq(kmem_cache_size(NULL), 0);
+	kmem_cache_shrink(NULL);
+}
+
+Test(kmalloc, exhaustion_returns_null_and_recovers)
+{
+	static void *objs[200000];
+	unsigned long slab_before;
+	int n = 0, i;
+
+	ukmem_shutdown();
+	cr_assert_eq(ukmem_boot("mem=16M nr_cpus=2"), 0);
+	ukmem_report_reset();
+	slab_before = node_page_state(NR_SLAB_UNRECLAIMABLE);
+	while (n < 200000 && (objs[n] = kmalloc(512, GFP_KERNEL | __GFP_NOWARN))) {
+		memset(objs[n], (n + 1) & 0xff, 512);
+		n++;
+	}
+	cr_assert_gt(n, 1000);
+	cr_assert_lt(n, 200000);
+	/* every object intact, then all of it comes back */
+	for (i = 0; i < n; i++)
+		cr_assert_eq(((unsigned char *)objs[i])[511], (i + 1) & 0xff);
+	for (i = 0; i < n; i++)
+		kfree(objs[i]);
+	cr_assert_gt(slab_shrink_all(GFP_KERNEL), 0);
+	cr_assert_eq(node_page_state(NR_SLAB_UNRECLAIMABLE), slab_before);
+	cr_assert(kmalloc(512, GFP_KERNEL));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 0);
+}
+
+Test(kmalloc, ksize_and_krealloc_of_freed_object_are_reported)
+{
+	char *p = kmalloc(100, GFP_KERNEL), *q = kmalloc(100, GFP_KERNEL);
+
+	kfree(p);
+	cr_assert_eq(ksize(p), 0);
+	cr_assert(ukmem_dmesg_contains("INFO: ksize() of a free object"));
+	cr_assert_null(krealloc(p, 300, GFP_KERNEL));
+	cr_assert(ukmem_dmesg_contains("INFO: krealloc() of a free object"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 2);
+	/* nothing was handed out twice */
+	p = kmalloc(100, GFP_KERNEL);
+	cr_assert_neq(p, q);
+	cr_assert_eq(ksize(q), 128);
+	kfree(p);
+	kfree(q);
 }

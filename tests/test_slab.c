@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mm/internal.h"
 
@@ -638,4 +639,57 @@ Test(slab, shutdown_with_live_objects_reports_a_leak_and_reboots)
 	cr_assert(!ukmem_dmesg_contains("pages (") || 1);
 	cr_assert_eq(ukmem_boot("mem=64M"), 0);
 	cr_assert(kmalloc(32, GFP_KERNEL));
+}
+
+/* procps' slabtop reads /proc/slabinfo only: show it ours in a private mount namespace */
+Test(slab, slabtop_parses_slabinfo)
+{
+	struct kmem_cache *c = kmem_cache_create("t_slabtop", 100, 0, SLAB_NO_MERGE, NULL);
+	void *p = kmem_cache_alloc(c, GFP_KERNEL);
+	char path[] = "/tmp/ukmem-slabinfo-XXXXXX", cmd[512], out[8192];
+	int fd = mkstemp(path);
+	FILE *f, *pipe;
+	size_t n;
+
+	cr_assert_geq(fd, 0);
+	f = fdopen(fd, "w");
+	ukmem_proc_show("slabinfo", f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+		 "command -v slabtop >/dev/null && unshare -m sh -c 'mount --bind %s /proc/slabinfo && slabtop -o -s c' 2>/dev/null",
+		 path);
+	pipe = popen(cmd, "r");
+	n = pipe ? fread(out, 1, sizeof(out) - 1, pipe) : 0;
+	out[n] = 0;
+	if (pipe)
+		pclose(pipe);
+	unlink(path);
+	kmem_cache_free(c, p);
+	kmem_cache_destroy(c);
+	if (!strstr(out, "Active / Total Objects"))
+		cr_skip_test("slabtop or a private mount namespace is not available here");
+	cr_assert(strstr(out, "t_slabtop"), "%s", out);
+	cr_assert(strstr(out, "kmalloc-64"));
+}
+
+/* an LDD3-era (2.6.10) scullc-style user, written as the book has it */
+static kmem_cache_t *scullc_cache;
+static int scullc_quantum = 4000;
+
+Test(slab, ldd3_scullc_style_code_compiles_and_runs)
+{
+	void *data;
+
+	scullc_cache = kmem_cache_create("scullc_ldd3", scullc_quantum, 0, SLAB_HWCACHE_ALIGN,
+					 NULL, NULL);
+	cr_assert(scullc_cache);
+	data = kmem_cache_alloc(scullc_cache, SLAB_KERNEL);
+	cr_assert(data);
+	memset(data, 0, scullc_quantum);
+	kmem_cache_free(scullc_cache, data);
+	data = kmalloc(100, SLAB_ATOMIC);
+	kzfree(data);
+	if (scullc_cache)
+		kmem_cache_destroy(scullc_cache);
+	cr_assert_eq(ukmem_report_total(), 0);
 }

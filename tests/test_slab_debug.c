@@ -24,6 +24,13 @@ static void down(void)
 
 TestSuite(slab_debug, .fini = down);
 
+/* hide the allocation size from the compiler: these overflows are the test */
+static unsigned char *launder(void *p)
+{
+	__asm__("" : "+r"(p));
+	return p;
+}
+
 Test(slab_debug, parameter_syntax)
 {
 	const char *good[] = { "slub_debug", "slub_debug=FZPU", "slab_debug=P",
@@ -48,7 +55,7 @@ Test(slab_debug, parameter_syntax)
 	boot_with("mem=32M");
 	unsigned char *p = kmalloc(64, GFP_KERNEL);
 
-	p[64] = 1;	/* no red zone without slub_debug: unnoticed */
+	launder(p)[64] = 1;	/* no red zone without slub_debug: unnoticed */
 	kfree(p);
 	cr_assert_eq(ukmem_report_total(), 0);
 }
@@ -58,8 +65,8 @@ Test(slab_debug, per_cache_selection)
 	boot_with("mem=32M slub_debug=FZ,kmalloc-64");
 	unsigned char *p = kmalloc(64, GFP_KERNEL), *q = kmalloc(128, GFP_KERNEL);
 
-	p[64] = 0;
-	q[128] = 0;	/* kmalloc-128 has no red zone: not detected */
+	launder(p)[64] = 0;
+	launder(q)[128] = 0;	/* kmalloc-128 has no red zone: not detected */
 	kfree(p);
 	kfree(q);
 	cr_assert_eq(ukmem_dmesg_count("BUG kmalloc-64 (Not tainted): Right Redzone overwritten"), 1);
@@ -121,18 +128,18 @@ Test(slab_debug, kmalloc_redzone_between_request_and_class)
 	unsigned char *p = kmalloc(50, GFP_KERNEL), *q;
 
 	memset(p, 1, 50);	/* the request: fine */
-	p[55] = 2;		/* inside kmalloc-64 but past 50 */
+	launder(p)[55] = 2;		/* inside kmalloc-64 but past 50 */
 	kfree(p);
 	cr_assert(ukmem_dmesg_contains("BUG kmalloc-64 (Not tainted): kmalloc Redzone overwritten"));
 	/* ksize() hands the whole class over: no report */
 	q = kmalloc(50, GFP_KERNEL);
 	cr_assert_eq(ksize(q), 64);
-	memset(q, 3, ksize(q));
+	memset(launder(q), 3, ksize(q));
 	kfree(q);
 	/* krealloc within the class re-arms the red zone for the new size */
 	q = kmalloc(60, GFP_KERNEL);
 	q = krealloc(q, 30, GFP_KERNEL);
-	q[40] = 9;
+	launder(q)[40] = 9;
 	kfree(q);
 	cr_assert_eq(ukmem_dmesg_count("kmalloc Redzone overwritten"), 2);
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 void demo_heading(const char *title);
 void demo_pages(void);
+void demo_slab(void);
 void demo_vmalloc(void);
 void demo_percpu(void);
 #endif

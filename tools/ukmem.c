@@ -79,6 +79,7 @@ int main(int argc, char **argv)
 		if (boot_from_args(argc, argv, 2))
 			return 1;
 		demo_pages();
+		demo_slab();
 		demo_vmalloc();
 		demo_percpu();
 		ukmem_shutdown();

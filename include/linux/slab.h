@@ -42,6 +42,13 @@ typedef unsigned int slab_flags_t;
 #define SLAB_NO_REAP		((slab_flags_t)0)	/* 2.6: ignored since 2.6.20 */
 #define SLAB_MUST_HWCACHE_ALIGN	SLAB_HWCACHE_ALIGN	/* 2.6 name */
 
+/* 2.6-era gfp names for slab allocations (kmem_cache_alloc(c, SLAB_KERNEL)) */
+#define SLAB_KERNEL		GFP_KERNEL
+#define SLAB_ATOMIC		GFP_ATOMIC
+#define SLAB_NOFS		GFP_NOFS
+#define SLAB_NOIO		GFP_NOIO
+#define SLAB_DMA		GFP_DMA
+
 /* 2.6-era constructor/destructor flags (third argument of the old ctor). */
 #define SLAB_CTOR_CONSTRUCTOR	0x001UL
 #define SLAB_CTOR_ATOMIC	0x002UL
@@ -221,6 +228,9 @@ static inline void *krealloc_array(void *p, size_t new_n, size_t new_size, gfp_t
 		return NULL;
 	return krealloc_noprof(p, bytes, flags);
 }
+/* kzfree - the name of kfree_sensitive() before 5.9 */
+#define kzfree(p)	kfree_sensitive(p)
+
 static inline void kfree_bulk(size_t size, void **p)
 {
 	kmem_cache_free_bulk(NULL, size, p);

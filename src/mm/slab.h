@@ -97,6 +97,7 @@ struct kmem_cache {
 	unsigned int useroffset, usersize;
 	int refcount;			/* aliases merged into it, +1 */
 	unsigned long min_partial;
+	unsigned long max_free_cached;	/* keep empty slabs while nr_free <= this */
 	const char *name;
 	struct list_head list;		/* slab_caches, under slab_mutex */
 	struct kmem_cache_node node;
@@ -120,6 +121,23 @@ static inline void *slab_address(const struct page *slab)
 static inline unsigned long slab_bytes(const struct kmem_cache *s)
 {
 	return PAGE_SIZE << s->order;
+}
+/*
+ * slab_objects - objects in @slab, for lockless readers: slab->objects
+ * shares a word with inuse, which list_lock holders rewrite, so derive it
+ * from the order (fixed while the slab lives) instead.
+ */
+static inline unsigned int slab_objects(const struct kmem_cache *s, const struct page *slab)
+{
+	unsigned int order;
+
+	if (!s->order)		/* fallback slabs are never larger */
+		return s->objects;
+	order = compound_order(slab);
+
+	if (likely(order == s->order))
+		return s->objects;
+	return (unsigned int)((PAGE_SIZE << order) / s->size);
 }
 static inline bool kmem_cache_debug(const struct kmem_cache *s)
 {
@@ -191,6 +209,26 @@ static inline void set_freepointer(const struct kmem_cache *s, void *object, voi
 	*(unsigned long *)freeptr_addr(s, object) = freeptr_encode(s, object, next);
 }
 
+/* object_in_slab - @object is the start of an object slot of @slab. */
+static inline bool object_in_slab(const struct kmem_cache *s, const struct page *slab,
+				  const void *object)
+{
+	unsigned long off = (unsigned long)((const char *)object -
+					    (const char *)slab_address(slab));
+	unsigned long idx;
+
+	if (off < s->red_left_pad)
+		return false;
+	off -= s->red_left_pad;
+	/*
+	 * reciprocal_size = ceil(2^32 / size): for off = k * size the product
+	 * is k * 2^32 + k * r with r < size and k < 2^16, so idx == k exactly;
+	 * any other off fails idx * size == off.
+	 */
+	idx = (off * s->reciprocal_size) >> 32;
+	return idx < slab_objects(s, slab) && idx * s->size == off;
+}
+
 /* slub.c */
 unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigned int size);
 struct kmem_cache *kmem_cache_alloc_struct(void);
@@ -203,10 +241,12 @@ void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, unsigned lon
 void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned long caller);
 struct kmem_cache *kmem_cache_boot_init(void);
 void kmem_cache_free_struct(struct kmem_cache *s);
-bool object_in_slab(struct kmem_cache *s, struct page *slab, void *object);
 void slab_count(struct kmem_cache *s, unsigned long *nr_slabs, unsigned long *nr_objs,
 		unsigned long *nr_free);
 gfp_t kmalloc_fix_flags(gfp_t flags);
+bool slab_object_free(struct kmem_cache *s, struct page *slab, void *object);
+void report_use_after_free(struct kmem_cache *s, struct page *slab, void *object,
+			   const char *func);
 
 /* debug/slub_debug.c */
 extern slab_flags_t slub_debug;

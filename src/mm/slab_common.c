@@ -36,7 +36,6 @@ struct kmem_cache *kmalloc_caches[3][KMALLOC_SHIFT_HIGH + 1];
 static struct kmem_cache kmem_cache_boot;
 static struct kmem_cache *kmem_cache;
 
-void *kmalloc_large(size_t size, gfp_t flags);
 
 #define SLAB_CREATE_MASK (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | \
 			  SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | \
@@ -436,50 +435,6 @@ static struct kmem_cache *create_kmalloc_cache(enum kmalloc_cache_type type, uns
 	return s;
 }
 
-static __always_inline enum kmalloc_cache_type kmalloc_type(gfp_t flags)
-{
-	if (likely(!(flags & (__GFP_DMA | __GFP_RECLAIMABLE))))
-		return KMALLOC_NORMAL;
-	return (flags & __GFP_DMA) ? KMALLOC_DMA : KMALLOC_RECLAIM;
-}
-
-static __always_inline void *__do_kmalloc(size_t size, gfp_t flags, unsigned long caller)
-{
-	struct kmem_cache *s;
-
-	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
-		return kmalloc_large(size, flags);
-	if (unlikely(!size))
-		return ZERO_SIZE_PTR;
-	s = kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];
-	if (unlikely(!s)) {
-		ukmem_ensure_booted();
-		s = kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];
-		if (!s)
-			return NULL;
-	}
-	return slab_alloc(s, flags, size, caller);
-}
-
-/**
- * __kmalloc_noprof - kmalloc(): @size bytes of physically contiguous memory.
- * @size: bytes; 0 gives ZERO_SIZE_PTR
- * @flags: GFP flags (GFP_DMA: below 16 MiB; __GFP_HIGHMEM is reported and
- *         dropped, kmalloc memory is always lowmem)
- *
- * Context: any context if @flags does not allow direct reclaim.
- * Return: the memory, ZERO_SIZE_PTR, or NULL.
- */
-__ukmem_export void *__kmalloc_noprof(size_t size, gfp_t flags)
-{
-	return __do_kmalloc(size, flags, (unsigned long)__builtin_return_address(0));
-}
-
-__ukmem_export void *__kmalloc_node_noprof(size_t size, gfp_t flags, int node)
-{
-	return __do_kmalloc(size, flags, (unsigned long)__builtin_return_address(0));
-}
-
 /**
  * kmalloc_size_roundup - the size kmalloc(@size) really provides.
  * Return: the size class, the page-rounded size for large requests, 0 for 0.
@@ -530,6 +485,10 @@ __ukmem_export void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags
 				kfree(p);	/* reports the bad pointer */
 				return NULL;
 			}
+			if (slab_object_free(s, slab, (void *)p)) {
+				report_use_after_free(s, slab, (void *)p, "krealloc");
+				return NULL;
+			}
 			ks = s->object_size;
 			if (new_size <= ks) {
 				size_t old = get_orig_size(s, (void *)p);
@@ -558,7 +517,7 @@ __ukmem_export void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags
 			return NULL;
 		}
 	}
-	ret = __do_kmalloc(new_size, flags, (unsigned long)__builtin_return_address(0));
+	ret = __kmalloc_noprof(new_size, flags);
 	if (ret && ks) {
 		memcpy(ret, p, min(ks, new_size));
 		kfree(p);

@@ -50,6 +50,28 @@
 #include "machine/report.h"
 #include "machine/sched.h"
 
+/*
+ * The task pointer is laundered through an empty asm: GCC's -fsanitize=null
+ * check of the TLS address (&ukmem_task) was compiled as a lea followed by
+ * je on stale flags and fired on a valid pointer. An opaque register value
+ * gets an ordinary test. No cost in normal builds.
+ */
+static __always_inline struct task_struct *slab_task(void)
+{
+	struct task_struct *t = current_task();
+
+	__asm__("" : "+r"(t));
+	return t;
+}
+
+static __always_inline struct task_struct *slab_cpu_enter(void)
+{
+	struct task_struct *t = slab_task();
+
+	preempt_count_inc(t, 1);
+	return t;
+}
+
 #define SLUB_MAX_ORDER	3
 #define CPU_ARRAY_MAX	120
 
@@ -188,6 +210,13 @@ static int alloc_cpu_arrays(struct kmem_cache *s)
 		limit = CPU_ARRAY_MAX;
 	s->cpu_limit = limit;
 	s->cpu_batch = (limit + 1) / 2;
+	/*
+	 * Empty slabs are kept while the node's free objects would fit in two
+	 * arrays per CPU: a working set that breathes by a few arrays' worth
+	 * does not churn slabs through the page allocator. Shrinking and
+	 * reclaim still free them all.
+	 */
+	s->max_free_cached = 2UL * (limit ? limit : 60) * (unsigned long)machine.nr_cpus;
 	s->cpu_stride = ALIGN((unsigned int)(sizeof(struct kmem_cache_cpu) +
 					     limit * sizeof(void *)), 64U);
 	s->cpu_slab = plat_meta_alloc((size_t)s->cpu_stride * (size_t)machine.nr_cpus);
@@ -282,7 +311,7 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 	slab->inuse = 0;
 	slab->objects = objects;
 	slab->frozen = 0;
-	__SetPageSlab(slab);
+	SetPageSlab(slab);	/* atomic: buddy merging reads neighbours' flags */
 	account_slab(s, order, 1);
 	if (kmem_cache_debug(s))
 		setup_slab_debug(s, slab, base);
@@ -306,7 +335,7 @@ static void discard_slab(struct kmem_cache *s, struct page *slab)
 			s->dtor(p, s, 0);
 	if (s->flags & SLAB_CONSISTENCY_CHECKS)
 		check_slab_pad(s, slab);
-	__ClearPageSlab(slab);
+	ClearPageSlab(slab);
 	slab->slab_cache = NULL;
 	slab->freelist = NULL;
 	slab->counters = 0;
@@ -331,15 +360,7 @@ static void add_slab_locked(struct kmem_cache_node *n, struct page *slab)
  */
 static bool freepointer_ok(struct kmem_cache *s, struct page *slab, void *next)
 {
-	char *base = slab_address(slab);
-	unsigned long off;
-
-	if (!next)
-		return true;
-	off = (unsigned long)((char *)next - base);
-	if (off >= (unsigned long)slab->objects * s->size)
-		return false;
-	return off % s->size == s->red_left_pad;
+	return !next || object_in_slab(s, slab, next);
 }
 
 static noinline void freechain_corrupt(struct kmem_cache *s, struct page *slab, void *object)
@@ -395,7 +416,8 @@ static struct page *free_to_slab_locked(struct kmem_cache *s, struct kmem_cache_
 		list_move_tail(&slab->slab_list, &n->partial);
 		n->nr_partial++;
 	}
-	if (!slab->inuse && !keep && n->nr_partial > s->min_partial) {
+	if (!slab->inuse && !keep && n->nr_partial > s->min_partial &&
+	    n->nr_free > s->max_free_cached) {
 		list_del(&slab->slab_list);
 		n->nr_partial--;
 		n->nr_slabs--;
@@ -429,36 +451,6 @@ static void free_objects_to_slabs(struct kmem_cache *s, void **objs, unsigned in
 	spin_unlock(&n->list_lock);
 	for (i = 0; i < nd; i++)
 		discard_slab(s, discard[i]);
-}
-
-/*
- * get_objects - up to @want objects from the partial slabs, or from a new
- * slab. Called with no lock and no CPU held. Return: how many were taken.
- */
-static unsigned int get_objects(struct kmem_cache *s, gfp_t gfp, void **objs,
-				unsigned int want)
-{
-	struct kmem_cache_node *n = &s->node;
-	struct page *slab, *fresh = NULL;
-	unsigned int got = 0;
-
-	for (;;) {
-		spin_lock(&n->list_lock);
-		if (fresh) {
-			add_slab_locked(n, fresh);
-			fresh = NULL;
-		}
-		while (got < want &&
-		       (slab = list_first_entry_or_null(&n->partial, struct page, slab_list)))
-			while (got < want && slab->freelist)
-				objs[got++] = take_object_locked(s, n, slab);
-		spin_unlock(&n->list_lock);
-		if (got)
-			return got;
-		fresh = allocate_slab(s, gfp);
-		if (!fresh)
-			return 0;
-	}
 }
 
 /* ------------------------------------------------------------ alloc */
@@ -516,29 +508,86 @@ static noinline void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, size_t o
 	return object;
 }
 
+/*
+ * take_objects_locked - move free objects of @slab into @c until it holds
+ * @want (list_lock held). Their free pointers stay as they are: a valid
+ * in-slab encoding still marks them free for the double-free check.
+ */
+static void take_objects_locked(struct kmem_cache *s, struct kmem_cache_node *n,
+				struct page *slab, struct kmem_cache_cpu *c, unsigned int want)
+{
+	char *base = (char *)slab_address(slab) + s->red_left_pad;
+	unsigned int objects = slab->objects, taken = 0;
+	void *object = slab->freelist;
+
+	while (object && c->avail < want) {
+		void *next = get_freepointer(s, object);
+
+		if (unlikely(next)) {
+			unsigned long off = (unsigned long)((char *)next - base);
+			unsigned long idx = (off * s->reciprocal_size) >> 32;
+
+			if (unlikely(idx >= objects || idx * s->size != off)) {
+				/* cut the chain here; the rest is written off as in use */
+				freechain_corrupt(s, slab, object);
+				n->nr_free -= (unsigned long)(objects - slab->inuse - taken - 1);
+				slab->inuse = objects - taken - 1;
+				next = NULL;
+			}
+		}
+		c->entry[c->avail++] = object;
+		taken++;
+		object = next;
+	}
+	slab->freelist = object;
+	slab->inuse += taken;
+	n->nr_free -= taken;
+	if (!object) {
+		list_move(&slab->slab_list, &n->full);
+		n->nr_partial--;
+	}
+}
+
+/*
+ * slab_alloc_refill - the CPU array is empty: move up to `batch` objects
+ * from the node's partial slabs straight into it (CPU held, then
+ * list_lock: the documented order), allocating a new slab with neither
+ * held when the node has none. Return: one object, or NULL.
+ */
 static noinline void *slab_alloc_refill(struct kmem_cache *s, gfp_t gfp)
 {
-	void *objs[CPU_ARRAY_MAX + 1];
-	unsigned int want = s->cpu_batch ? s->cpu_batch : 1, got, i = 0;
+	struct kmem_cache_node *n = &s->node;
+	struct page *fresh = NULL, *slab;
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
+	unsigned int want;
 	void *object;
 
-	got = get_objects(s, gfp, objs, want);
-	if (!got)
-		return NULL;
-	object = objs[--got];
-	if (got) {
-		t = pcpu_enter();
+	for (;;) {
+		t = slab_cpu_enter();
 		c = cpu_cache(s, t->cpu);
-		for (; i < got && c->avail < c->limit; i++) {
-			set_freepointer(s, objs[i], FREEPTR_IN_CPU);
-			c->entry[c->avail++] = objs[i];
+		want = c->batch ? c->batch : 1;
+		if (c->avail && !fresh)
+			goto pop;	/* someone refilled this CPU meanwhile */
+		spin_lock(&n->list_lock);
+		if (fresh) {
+			add_slab_locked(n, fresh);
+			fresh = NULL;
 		}
+		while (c->avail < want &&
+		       (slab = list_first_entry_or_null(&n->partial, struct page, slab_list)))
+			take_objects_locked(s, n, slab, c, want);
+		spin_unlock(&n->list_lock);
+		if (c->avail)
+			goto pop;
 		pcpu_exit(t);
-		if (i < got)	/* another task filled this CPU meanwhile */
-			free_objects_to_slabs(s, objs + i, got - i);
+		fresh = allocate_slab(s, gfp);
+		if (!fresh)
+			return NULL;
 	}
+pop:
+	object = c->entry[--c->avail];
+	pcpu_exit(t);
 	return object;
 }
 
@@ -546,7 +595,8 @@ static noinline void *slab_alloc_refill(struct kmem_cache *s, gfp_t gfp)
  * slab_alloc - the allocation path every entry point funnels into.
  * @orig_size is the size the caller asked for (kmalloc red zone).
  */
-void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, unsigned long caller)
+static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
+					  unsigned long caller)
 {
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
@@ -554,7 +604,7 @@ void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, unsigned lon
 
 	if (unlikely(gfp & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK) & ~s->allocflags))
 		gfp = kmalloc_fix_flags(gfp);
-	t = current_task();
+	t = slab_task();
 	if (unlikely((gfp & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))
 		might_sleep_check(__FILE__, __LINE__);
 	if (unlikely(kmem_cache_debug(s))) {
@@ -580,6 +630,11 @@ void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, unsigned lon
 	return object;
 }
 
+void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, unsigned long caller)
+{
+	return __slab_alloc(s, gfp, orig_size, caller);
+}
+
 /* ------------------------------------------------------------ free */
 
 static noinline void slab_free_debug(struct kmem_cache *s, struct page *slab, void *object,
@@ -601,34 +656,57 @@ static noinline void slab_free_debug(struct kmem_cache *s, struct page *slab, vo
 		discard_slab(s, discard);
 }
 
+/*
+ * slab_free_flush - the CPU array is full: its `batch` oldest objects go
+ * back to their slabs under list_lock (CPU held), then @object is pushed.
+ * Slabs that became empty beyond min_partial are freed after both are
+ * released.
+ */
 static noinline void slab_free_flush(struct kmem_cache *s, void *object)
 {
-	void *objs[CPU_ARRAY_MAX + 1];
+	struct kmem_cache_node *n = &s->node;
+	struct page *discard[CPU_ARRAY_MAX + 1];
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
-	unsigned int nr = 0;
+	unsigned int nr = 0, nd = 0, i;
 
-	t = pcpu_enter();
+	t = slab_cpu_enter();
 	c = cpu_cache(s, t->cpu);
 	if (c->avail >= c->limit) {
-		/* the oldest half goes back: the newest are the cache-hot ones */
+		/* the oldest go back: the newest are the cache-hot ones */
 		nr = min(c->batch ? c->batch : 1, c->avail);
-		memcpy(objs, c->entry, nr * sizeof(void *));
+		spin_lock(&n->list_lock);
+		for (i = 0; i < nr; i++) {
+			void *o = c->entry[i];
+			struct page *d = free_to_slab_locked(s, n, virt_to_slab(o), o, false);
+
+			if (d)
+				discard[nd++] = d;
+		}
+		if (c->avail >= c->limit && !c->limit) {
+			struct page *d = free_to_slab_locked(s, n, virt_to_slab(object), object,
+							     false);
+
+			if (d)
+				discard[nd++] = d;
+			object = NULL;
+		}
+		spin_unlock(&n->list_lock);
 		memmove(c->entry, c->entry + nr, (c->avail - nr) * sizeof(void *));
 		c->avail -= nr;
 	}
-	if (c->avail < c->limit)
+	if (object)
 		c->entry[c->avail++] = object;
-	else
-		objs[nr++] = object;	/* limit 0 */
 	pcpu_exit(t);
-	free_objects_to_slabs(s, objs, nr);
+	for (i = 0; i < nd; i++)
+		discard_slab(s, discard[i]);
 }
 
 /*
  * slab_free - free @object, already known to be an object of @s in @slab.
  */
-void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned long caller)
+static __always_inline void __slab_free(struct kmem_cache *s, struct page *slab, void *object,
+					unsigned long caller)
 {
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
@@ -641,12 +719,12 @@ void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned l
 	/* already free: parked in a CPU array, or on a slab freelist */
 	next = (unsigned long)get_freepointer(s, object);
 	if (unlikely(next <= 1 || next - (unsigned long)slab_address(slab) <
-				  (unsigned long)slab->objects * s->size)) {
+				  (unsigned long)slab_objects(s, slab) * s->size)) {
 		report_double_free(s, slab, object, "double free detected (object is already free)");
 		return;
 	}
 	set_freepointer(s, object, FREEPTR_IN_CPU);
-	t = current_task();
+	t = slab_task();
 	preempt_count_inc(t, 1);
 	c = cpu_cache(s, t->cpu);
 	if (unlikely(c->avail && c->entry[c->avail - 1] == object)) {
@@ -664,18 +742,11 @@ void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned l
 	slab_free_flush(s, object);
 }
 
-/* object_in_slab - @object is the start of an object slot of @slab. */
-bool object_in_slab(struct kmem_cache *s, struct page *slab, void *object)
+void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned long caller)
 {
-	unsigned long off = (unsigned long)((char *)object - (char *)slab_address(slab));
-	unsigned long idx;
-
-	if (off < s->red_left_pad)
-		return false;
-	off -= s->red_left_pad;
-	idx = (off * s->reciprocal_size) >> 32;
-	return idx < slab->objects && idx * s->size == off;
+	__slab_free(s, slab, object, caller);
 }
+
 
 /* ------------------------------------------------------------ per-CPU drain */
 
@@ -686,7 +757,7 @@ bool object_in_slab(struct kmem_cache *s, struct page *slab, void *object)
  */
 static void flush_all(struct kmem_cache *s)
 {
-	struct task_struct *t = current_task();
+	struct task_struct *t = slab_task();
 	void *objs[CPU_ARRAY_MAX + 1];
 	int cpu, saved_cpu, saved_pinned;
 	unsigned int nr;
@@ -707,8 +778,8 @@ static void flush_all(struct kmem_cache *s)
 	for (cpu = 0; cpu < machine.nr_cpus; cpu++) {
 		struct kmem_cache_cpu *c;
 
-		t->cpu = cpu;
-		t->pinned = 1;
+		/* migrate there (dropping any standing lease on the old CPU) */
+		ukmem_set_cpu(cpu);
 		preempt_count_inc(t, 1);
 		c = cpu_cache(s, cpu);
 		nr = c->avail;
@@ -718,7 +789,7 @@ static void flush_all(struct kmem_cache *s)
 		if (nr)
 			free_objects_to_slabs(s, objs, nr);
 	}
-	t->cpu = saved_cpu;
+	ukmem_set_cpu(saved_cpu);
 	t->pinned = saved_pinned;
 }
 
@@ -825,14 +896,14 @@ __ukmem_export void *kmem_cache_alloc_noprof(struct kmem_cache *s, gfp_t flags)
 {
 	if (unlikely(!s))
 		return NULL;
-	return slab_alloc(s, flags, s->object_size, (unsigned long)__builtin_return_address(0));
+	return __slab_alloc(s, flags, s->object_size, (unsigned long)__builtin_return_address(0));
 }
 
 __ukmem_export void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node)
 {
 	if (unlikely(!s))
 		return NULL;
-	return slab_alloc(s, flags, s->object_size, (unsigned long)__builtin_return_address(0));
+	return __slab_alloc(s, flags, s->object_size, (unsigned long)__builtin_return_address(0));
 }
 
 static noinline void report_not_slab(const char *func, const void *x, const char *why,
@@ -840,6 +911,14 @@ static noinline void report_not_slab(const char *func, const void *x, const char
 {
 	report_warn(UKMEM_REPORT_SLAB, __FILE__, __LINE__, (void *)caller,
 		    "%s: invalid free of %px: %s\n", func, x, why);
+}
+
+static noinline void report_wrong_cache(struct kmem_cache *expect, struct kmem_cache *s,
+					unsigned long caller)
+{
+	report_warn(UKMEM_REPORT_SLAB, __FILE__, __LINE__, (void *)caller,
+		    "cache_from_obj: Wrong slab cache. %s but object is from %s\n",
+		    expect->name, s->name);
 }
 
 static noinline void report_invalid_pointer(struct kmem_cache *s, struct page *slab,
@@ -853,28 +932,78 @@ static noinline void report_invalid_pointer(struct kmem_cache *s, struct page *s
 	report_end(UKMEM_REPORT_SLAB);
 }
 
+static void free_large_kmalloc(struct page *page, const void *x, unsigned long caller);
+
 /*
- * cache_from_obj - the slab and real cache of @x, or NULL (reported) when
- * @x is not the start of a slab object.
+ * do_kfree - the free path of kfree() (@expect NULL) and kmem_cache_free()
+ * in one pass: find the slab, check the pointer is an object start and not
+ * already free, push it to this CPU's array. Everything is computed once;
+ * anything unusual leaves through a noinline report.
  */
-static struct page *obj_to_slab(const char *func, const void *x, unsigned long caller)
+static __always_inline void do_kfree(struct kmem_cache *expect, const void *x, const char *func,
+				     unsigned long caller)
 {
+	unsigned long pa = (unsigned long)((const char *)x - __ukmem_direct_map);
+	unsigned long base, off, idx, next, span;
+	struct kmem_cache *s;
+	struct kmem_cache_cpu *c;
+	struct task_struct *t;
 	struct page *slab;
 
-	if (unlikely(!virt_addr_valid(x))) {
+	/* below the direct map wraps around to a huge pa: one compare */
+	if (unlikely(pa >= (max_low_pfn << PAGE_SHIFT))) {
 		report_not_slab(func, x, is_vmalloc_addr(x) ?
 				"vmalloc memory (use vfree() or kvfree())" :
 				"not a kernel logical address", caller);
-		return NULL;
+		return;
 	}
-	slab = virt_to_slab(x);
-	if (unlikely(!PageSlab(slab)))
-		return slab;	/* the caller decides: large kmalloc or bad */
-	if (unlikely(!object_in_slab(slab->slab_cache, slab, (void *)x))) {
-		report_invalid_pointer(slab->slab_cache, slab, x);
-		return NULL;
+	slab = compound_head(mem_map + (pa >> PAGE_SHIFT));
+	if (unlikely(!PageSlab(slab))) {
+		if (expect)
+			report_not_slab(func, x, "object is not from a slab cache", caller);
+		else
+			free_large_kmalloc(slab, x, caller);
+		return;
 	}
-	return slab;
+	s = slab->slab_cache;
+	base = (unsigned long)__ukmem_direct_map + ((unsigned long)(slab - mem_map) << PAGE_SHIFT);
+	span = (unsigned long)slab_objects(s, slab) * s->size;
+	off = (unsigned long)x - base - s->red_left_pad;
+	idx = (off * s->reciprocal_size) >> 32;
+	if (unlikely(off >= span || idx * s->size != off)) {
+		report_invalid_pointer(s, slab, x);
+		return;
+	}
+	if (unlikely(expect && expect != s))
+		report_wrong_cache(expect, s, caller);
+	if (unlikely(kmem_cache_debug(s))) {
+		slab_free_debug(s, slab, (void *)x, caller);
+		return;
+	}
+	/* already free: parked in a CPU array, or on a slab freelist */
+	next = (unsigned long)get_freepointer(s, (void *)x);
+	if (unlikely(next <= 1 || next - base < span)) {
+		report_double_free(s, slab, (void *)x,
+				   "double free detected (object is already free)");
+		return;
+	}
+	set_freepointer(s, (void *)x, FREEPTR_IN_CPU);
+	t = slab_task();
+	preempt_count_inc(t, 1);
+	c = cpu_cache(s, t->cpu);
+	if (likely(c->avail < c->limit)) {
+		if (unlikely(c->avail && c->entry[c->avail - 1] == x)) {
+			/* cannot happen after the check above unless racing frees */
+			preempt_count_dec(t, 1);
+			report_double_free(s, slab, (void *)x, "object is already the freelist head");
+			return;
+		}
+		c->entry[c->avail++] = (void *)x;
+		preempt_count_dec(t, 1);
+		return;
+	}
+	preempt_count_dec(t, 1);
+	slab_free_flush(s, (void *)x);
 }
 
 /**
@@ -890,24 +1019,9 @@ static struct page *obj_to_slab(const char *func, const void *x, unsigned long c
  */
 __ukmem_export void kmem_cache_free(struct kmem_cache *s, void *x)
 {
-	unsigned long caller = (unsigned long)__builtin_return_address(0);
-	struct page *slab;
-
 	if (unlikely(!x))
 		return;
-	slab = obj_to_slab("kmem_cache_free", x, caller);
-	if (unlikely(!slab))
-		return;
-	if (unlikely(!PageSlab(slab))) {
-		report_not_slab("kmem_cache_free", x, "object is not from a slab cache", caller);
-		return;
-	}
-	if (unlikely(slab->slab_cache != s && s)) {
-		report_warn(UKMEM_REPORT_SLAB, __FILE__, __LINE__, (void *)caller,
-			    "cache_from_obj: Wrong slab cache. %s but object is from %s\n",
-			    s->name, slab->slab_cache->name);
-	}
-	slab_free(slab->slab_cache, slab, x, caller);
+	do_kfree(s, x, "kmem_cache_free", (unsigned long)__builtin_return_address(0));
 }
 
 static void free_large_kmalloc(struct page *page, const void *x, unsigned long caller)
@@ -936,19 +1050,51 @@ static void free_large_kmalloc(struct page *page, const void *x, unsigned long c
  */
 __ukmem_export void kfree(const void *x)
 {
-	unsigned long caller = (unsigned long)__builtin_return_address(0);
-	struct page *slab;
-
 	if (unlikely(ZERO_OR_NULL_PTR(x)))
 		return;
-	slab = obj_to_slab("kfree", x, caller);
-	if (unlikely(!slab))
-		return;
-	if (unlikely(!PageSlab(slab))) {
-		free_large_kmalloc(slab, x, caller);
-		return;
+	do_kfree(NULL, x, "kfree", (unsigned long)__builtin_return_address(0));
+}
+
+/*
+ * slab_object_free - @object (a valid object start of @slab) is free right
+ * now, by the free-pointer encoding; debug caches answer from the freelist.
+ * For callers that must not touch a freed object (ksize, krealloc).
+ */
+bool slab_object_free(struct kmem_cache *s, struct page *slab, void *object)
+{
+	unsigned long base = (unsigned long)slab_address(slab), next;
+	bool found = false;
+
+	if (kmem_cache_debug(s)) {
+		void *fp;
+		unsigned int n = 0;
+
+		spin_lock(&s->node.list_lock);
+		for (fp = slab->freelist; fp && n <= slab->objects; fp = get_freepointer(s, fp), n++) {
+			if (fp == object) {
+				found = true;
+				break;
+			}
+			if (!object_in_slab(s, slab, fp))
+				break;
+		}
+		spin_unlock(&s->node.list_lock);
+		return found;
 	}
-	slab_free(slab->slab_cache, slab, (void *)x, caller);
+	next = (unsigned long)get_freepointer(s, object);
+	return next <= 1 || next - base < (unsigned long)slab_objects(s, slab) * s->size;
+}
+
+void report_use_after_free(struct kmem_cache *s, struct page *slab, void *object,
+			   const char *func)
+{
+	slab_bug(s, "Object already free");
+	pr_err("INFO: %s() of a free object 0x%p (use after free)\n", func, object);
+	pr_err("Slab 0x%p objects=%u used=%u fp=0x%p flags=%#lx\n", (void *)slab,
+	       slab_objects(s, slab), slab->inuse, slab->freelist, slab->flags);
+	report_stack();
+	add_taint(TAINT_BAD_PAGE);
+	report_end(UKMEM_REPORT_SLAB);
 }
 
 /* __ksize - usable size of @x (0 for what is not ours). */
@@ -967,6 +1113,11 @@ static size_t __ksize(const void *x, unsigned long caller)
 		if (PageHead(slab) && (slab->flags & (1UL << PG_large_kmalloc)))
 			return PAGE_SIZE << compound_order(slab);
 		report_not_slab("ksize", x, "not a kmalloc object", caller);
+		return 0;
+	}
+	if (unlikely(object_in_slab(slab->slab_cache, slab, x) &&
+		     slab_object_free(slab->slab_cache, slab, (void *)x))) {
+		report_use_after_free(slab->slab_cache, slab, (void *)x, "ksize");
 		return 0;
 	}
 	return slab->slab_cache->object_size;
@@ -1005,8 +1156,7 @@ __ukmem_export bool kmem_valid_obj(void *object)
 }
 
 /* kmalloc_large - a compound page block, recognised by kfree from its page. */
-void *kmalloc_large(size_t size, gfp_t flags);
-void *kmalloc_large(size_t size, gfp_t flags)
+static noinline void *kmalloc_large(size_t size, gfp_t flags)
 {
 	unsigned int order = (unsigned int)get_order(size);
 	struct page *page;
@@ -1019,6 +1169,50 @@ void *kmalloc_large(size_t size, gfp_t flags)
 	__atomic_fetch_or(&page->flags, 1UL << PG_large_kmalloc, __ATOMIC_RELAXED);
 	mod_node_page_state(NR_SLAB_UNRECLAIMABLE, 1L << order);
 	return page_address(page);
+}
+
+static __always_inline enum kmalloc_cache_type kmalloc_type(gfp_t flags)
+{
+	if (likely(!(flags & (__GFP_DMA | __GFP_RECLAIMABLE))))
+		return KMALLOC_NORMAL;
+	return (flags & __GFP_DMA) ? KMALLOC_DMA : KMALLOC_RECLAIM;
+}
+
+static __always_inline void *__do_kmalloc(size_t size, gfp_t flags, unsigned long caller)
+{
+	struct kmem_cache *s;
+
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+		return kmalloc_large(size, flags);
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	s = kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];
+	if (unlikely(!s)) {
+		ukmem_ensure_booted();
+		s = kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];
+		if (!s)
+			return NULL;
+	}
+	return __slab_alloc(s, flags, size, caller);
+}
+
+/**
+ * __kmalloc_noprof - kmalloc(): @size bytes of physically contiguous memory.
+ * @size: bytes; 0 gives ZERO_SIZE_PTR
+ * @flags: GFP flags (GFP_DMA: below 16 MiB; __GFP_HIGHMEM is reported and
+ *         dropped, kmalloc memory is always lowmem)
+ *
+ * Context: any context if @flags does not allow direct reclaim.
+ * Return: the memory, ZERO_SIZE_PTR, or NULL.
+ */
+__ukmem_export void *__kmalloc_noprof(size_t size, gfp_t flags)
+{
+	return __do_kmalloc(size, flags, (unsigned long)__builtin_return_address(0));
+}
+
+__ukmem_export void *__kmalloc_node_noprof(size_t size, gfp_t flags, int node)
+{
+	return __do_kmalloc(size, flags, (unsigned long)__builtin_return_address(0));
 }
 
 /**
@@ -1038,22 +1232,34 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 	if (unlikely(!s || !p))
 		return 0;
 	if (!kmem_cache_debug(s) && !(flags & (__GFP_DMA32 | __GFP_HIGHMEM))) {
-		t = current_task();
+		t = slab_task();
 		if (unlikely((flags & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))
 			might_sleep_check(__FILE__, __LINE__);
-		preempt_count_inc(t, 1);
-		c = cpu_cache(s, t->cpu);
-		n = min((size_t)c->avail, size);
-		for (; i < n; i++) {
-			void *object = c->entry[--c->avail];
-
-			*freeptr_addr(s, object) = NULL;
-			p[i] = object;
+		for (;;) {
+			/* drain this CPU's array in one section */
+			preempt_count_inc(t, 1);
+			c = cpu_cache(s, t->cpu);
+			n = min((size_t)c->avail, size - i);
+			while (n--)
+				p[i++] = c->entry[--c->avail];
+			preempt_count_dec(t, 1);
+			if (i == size)
+				break;
+			/* refill it (one object comes back directly), then drain again */
+			p[i] = slab_alloc_refill(s, flags);
+			if (unlikely(!p[i]))
+				break;
+			i++;
 		}
-		preempt_count_dec(t, 1);
-		if (unlikely(flags & __GFP_ZERO))
-			for (size_t j = 0; j < i; j++)
+		for (size_t j = 0; j < i; j++) {
+			*freeptr_addr(s, p[j]) = NULL;
+			if (unlikely(flags & __GFP_ZERO))
 				memset(p[j], 0, s->object_size);
+		}
+		if (unlikely(i < size)) {
+			kmem_cache_free_bulk(s, i, p);
+			return 0;
+		}
 	}
 	for (; i < size; i++) {
 		p[i] = slab_alloc(s, flags, s->object_size, caller);
@@ -1092,7 +1298,7 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 		struct page *slab;
 		unsigned long next;
 
-		t = current_task();
+		t = slab_task();
 		preempt_count_inc(t, 1);
 		c = cpu_cache(s, t->cpu);
 		for (; i < size && c->avail < c->limit; i++) {
@@ -1105,7 +1311,7 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 				break;
 			next = (unsigned long)get_freepointer(s, x);
 			if (unlikely(next <= 1 || next - (unsigned long)slab_address(slab) <
-						  (unsigned long)slab->objects * s->size))
+						  (unsigned long)slab_objects(s, slab) * s->size))
 				break;
 			set_freepointer(s, x, FREEPTR_IN_CPU);
 			c->entry[c->avail++] = x;
