@@ -6,6 +6,7 @@
 #include <linux/kernel.h>
 #include <linux/smp.h>
 #include <linux/preempt.h>
+#include <linux/irqflags.h>
 #include <pthread.h>
 #include <sched.h>
 #include <unistd.h>
@@ -251,5 +252,51 @@ Test(cpu, stale_lessee_cannot_hide_the_current_one, .timeout = 30)
 	pthread_join(c, NULL);
 	pthread_join(a, NULL);
 	cr_assert_eq(__atomic_load_n(&overlap, __ATOMIC_SEQ_CST), 0, "two tasks were inside CPU 0 at once");
+	ukmem_shutdown();
+}
+
+/*
+ * Interrupt-disabled sections and preemption-disabled sections nest in any
+ * order with a standing lease held; the CPU must be free afterwards.
+ */
+static void *irq_mixer(void *arg)
+{
+	int i;
+
+	for (i = 0; i < 4000; i++) {
+		unsigned long flags;
+
+		if (i & 1) {
+			local_irq_save(flags);
+			preempt_disable();
+			local_irq_restore(flags);
+			preempt_enable();
+		} else {
+			preempt_disable();
+			local_irq_save(flags);
+			preempt_enable();
+			local_irq_restore(flags);
+		}
+	}
+	return NULL;
+}
+
+Test(cpu, irq_and_preempt_sections_interleave_with_leases, .timeout = 60)
+{
+	pthread_t th[6];
+	int i;
+
+	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=2"), 0);
+	for (i = 0; i < 6; i++)
+		pthread_create(&th[i], NULL, irq_mixer, NULL);
+	for (i = 0; i < 6; i++)
+		pthread_join(th[i], NULL);
+	/* every CPU must be takeable now, by a pinned task */
+	for (i = 0; i < 2; i++) {
+		cr_assert_eq(ukmem_set_cpu(i), 0);
+		preempt_disable();
+		cr_assert_eq(smp_processor_id(), i);
+		preempt_enable();
+	}
 	ukmem_shutdown();
 }

@@ -118,6 +118,7 @@ void cpu_acquire(struct task_struct *t)
 	bool contended = false;
 	struct cpu_state *cs;
 
+	t->leased = 0; /* only tasks without a valid lease come here */
 	if (likely(cpu_try_take(t, cpu)))
 		goto done;
 	contended = true;
@@ -223,7 +224,7 @@ __ukmem_export void local_irq_disable(void)
 	if (t->irqs_off)
 		return;
 	if (t->preempt_count == 0)
-		cpu_acquire(t);
+		cpu_enter(t); /* the same door as preemption: leases stay coherent */
 	t->irqs_off = 1;
 	barrier();
 }
@@ -237,7 +238,7 @@ __ukmem_export void local_irq_enable(void)
 	barrier();
 	t->irqs_off = 0;
 	if (t->preempt_count == 0)
-		cpu_release(t);
+		cpu_exit(t);
 }
 
 __ukmem_export unsigned long __local_irq_save(void)
