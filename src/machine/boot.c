@@ -409,14 +409,7 @@ static void fork_child(void)
 	printk_fork_child();
 	report_fork_child();
 	if (machine.booted || booting_tid) {
-		if (machine.reservation)
-			plat_release(machine.reservation, machine.reservation_size);
-		machine.reservation = NULL;
-		machine.direct_map = __ukmem_direct_map = NULL;
-		plat_meta_free(machine.mem_map, machine.mem_map_bytes);
-		machine.mem_map = mem_map = NULL;
-		plat_ram_destroy(machine.ram_fd);
-		machine.ram_fd = -1;
+		unmap_machine(); /* the child's copies of the mappings only */
 		cpu_states = NULL; /* the parent's CPUs; the child's boot makes new ones */
 		__atomic_store_n(&machine.booted, false, __ATOMIC_RELEASE);
 		__atomic_store_n(&machine.generation, machine.generation + 1, __ATOMIC_RELEASE);
