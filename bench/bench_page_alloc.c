@@ -12,6 +12,7 @@
  *
  * usage: bench_page_alloc [--csv] [--reps N] [--pairs N]
  */
+#include "bench.h"
 #include <ukmem.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -129,18 +130,6 @@ static double measure(enum peer peer, unsigned int order, int threads)
 	return sum / threads;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static void bench(int pcp, unsigned int order, int threads)
 {

@@ -14,6 +14,7 @@
  * Peers and ukmem alternate; each figure is the median of REPS runs.
  * Usage: bench_percpu [--csv] [--cpus N] [--reps N]
  */
+#include "bench.h"
 #include <ukmem.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
@@ -42,18 +43,6 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 static void emit(const char *what, int threads, double ns, const char *unit_name, double ratio,
 		 const char *peer)

@@ -20,6 +20,7 @@
  * Every line is the median of REPS runs, ukmem and peers alternating; the
  * ratio is ukmem's time over the peer's. --csv prints CSV.
  */
+#include "bench.h"
 #include <ukmem.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
@@ -150,18 +151,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 /* run @fn for ukmem (@mine) and every peer, alternating, REPS times */
 typedef double (*workload_fn)(const struct alloc_ops *ops, long arg);

@@ -9,6 +9,7 @@
  *
  *   bench_vmalloc [--csv] [--quick]
  */
+#include "bench.h"
 #include <ukmem.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -33,18 +34,6 @@ static double now_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 static void touch(char *p, unsigned long pages)
 {

@@ -41,7 +41,7 @@ int ukmem_dmesg(FILE *out);
 void ukmem_dmesg_clear(void);
 /* ukmem_dmesg_contains - nonzero when a log line contains @needle (for tests). */
 int ukmem_dmesg_contains(const char *needle);
-/* ukmem_dmesg_count - number of log lines containing @needle. */
+/* ukmem_dmesg_count - number of occurrences of @needle in the log. */
 unsigned long ukmem_dmesg_count(const char *needle);
 
 /*

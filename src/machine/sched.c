@@ -51,6 +51,14 @@ static bool cpu_try_take(struct task_struct *t, int cpu)
 					   false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
+/* cpu_free - clear the owner word and wake one task sleeping on it. */
+static inline void cpu_free(struct cpu_state *cs)
+{
+	__atomic_store_n(&cs->owner, 0, __ATOMIC_RELEASE);
+	if (unlikely(__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST)))
+		plat_futex_wake(&cs->owner, 1);
+}
+
 /*
  * cpu_revoke - take the standing lease away from whoever holds @cpu, and
  * wait until that task is out of its section. Afterwards the CPU is free or
@@ -76,9 +84,7 @@ static void cpu_revoke(int cpu)
 	__atomic_fetch_add(&cs->revocations, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&cs->cooldown, LEASE_COOLDOWN, __ATOMIC_RELAXED);
 	/* the former lessee owned the CPU between sections; now nobody does */
-	__atomic_store_n(&cs->owner, 0, __ATOMIC_RELEASE);
-	if (__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST))
-		plat_futex_wake(&cs->owner, 1);
+	cpu_free(cs);
 }
 
 /* cpu_lease_lost - the lease of @t was revoked under it: step back to the ordinary path. */
@@ -99,9 +105,7 @@ static void cpu_drop_lease(struct task_struct *t)
 	t->leased = 0;
 	if (__atomic_compare_exchange_n(&cs->lessee, &me, 0, false, __ATOMIC_SEQ_CST,
 					__ATOMIC_RELAXED)) {
-		__atomic_store_n(&cs->owner, 0, __ATOMIC_RELEASE);
-		if (__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST))
-			plat_futex_wake(&cs->owner, 1);
+		cpu_free(cs);
 	}
 	/* else a revoker took it and frees the owner word itself */
 }
@@ -174,9 +178,7 @@ void cpu_release(struct task_struct *t)
 	struct cpu_state *cs = &cpu_states[t->cpu];
 
 	t->cpu_held = 0;
-	__atomic_store_n(&cs->owner, 0, __ATOMIC_RELEASE);
-	if (unlikely(__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST)))
-		plat_futex_wake(&cs->owner, 1);
+	cpu_free(cs);
 }
 
 __ukmem_export struct task_struct *get_current(void)

@@ -942,7 +942,8 @@ static void __vfree(const void *addr, void *caller)
  *
  * Context: any (interrupt context included).
  */
-__ukmem_export void vfree_atomic(const void *addr)
+/* vfree_defer - queue @addr for the next purge; lock-free, so any context may call it. */
+static void vfree_defer(const void *addr, void *caller)
 {
 	struct vfree_deferred *d;
 
@@ -952,11 +953,16 @@ __ukmem_export void vfree_atomic(const void *addr)
 	if (!d)
 		return;
 	d->addr = addr;
-	d->caller = __builtin_return_address(0);
+	d->caller = caller;
 	d->next = __atomic_load_n(&deferred_head, __ATOMIC_RELAXED);
 	while (!__atomic_compare_exchange_n(&deferred_head, &d->next, d, true,
 					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
 		;
+}
+
+__ukmem_export void vfree_atomic(const void *addr)
+{
+	vfree_defer(addr, __builtin_return_address(0));
 }
 
 /**
@@ -974,18 +980,7 @@ __ukmem_export void vfree_atomic(const void *addr)
 __ukmem_export void vfree(const void *addr)
 {
 	if (unlikely(in_interrupt())) {
-		if (addr) {
-			struct vfree_deferred *d = malloc(sizeof(*d));
-
-			if (!d)
-				return;
-			d->addr = addr;
-			d->caller = __builtin_return_address(0);
-			d->next = __atomic_load_n(&deferred_head, __ATOMIC_RELAXED);
-			while (!__atomic_compare_exchange_n(&deferred_head, &d->next, d, true,
-							    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-				;
-		}
+		vfree_defer(addr, __builtin_return_address(0));
 		return;
 	}
 	might_sleep_check(__FILE__, __LINE__);
