@@ -27,7 +27,7 @@
 #endif
 
 enum peer { P_UKMEM, P_MALLOC, P_MMAP, P_MIMALLOC, NR_PEERS };
-static const char *const peer_names[NR_PEERS] = { "ukmem", "glibc", "mmap", "mimalloc" };
+static const char *const peer_names[NR_PEERS] = {"ukmem", "glibc", "mmap", "mimalloc"};
 
 static int reps = 11;
 static long pairs = 200000;
@@ -113,13 +113,13 @@ static double measure(enum peer peer, unsigned int order, int threads)
 	int i;
 
 	if (threads == 1) {
-		jobs[0] = (struct job){ peer, order, n, NULL, 0 };
+		jobs[0] = (struct job){peer, order, n, NULL, 0};
 		run_job(&jobs[0]);
 		return jobs[0].ns;
 	}
 	pthread_barrier_init(&bar, NULL, (unsigned int)threads);
 	for (i = 0; i < threads; i++) {
-		jobs[i] = (struct job){ peer, order, n, &bar, 0 };
+		jobs[i] = (struct job){peer, order, n, &bar, 0};
 		pthread_create(&th[i], NULL, run_job, &jobs[i]);
 	}
 	for (i = 0; i < threads; i++) {
@@ -129,7 +129,6 @@ static double measure(enum peer peer, unsigned int order, int threads)
 	pthread_barrier_destroy(&bar);
 	return sum / threads;
 }
-
 
 static void bench(int pcp, unsigned int order, int threads)
 {
@@ -141,7 +140,7 @@ static void bench(int pcp, unsigned int order, int threads)
 #endif
 	for (p = 0; p < np; p++)
 		t[p] = calloc((size_t)reps, sizeof(double));
-	measure(P_UKMEM, order, threads);	/* warm the lists and the page tables */
+	measure(P_UKMEM, order, threads); /* warm the lists and the page tables */
 	/* alternate: every peer once per repetition, starting with a different one */
 	for (r = 0; r < reps; r++) {
 		int k;
@@ -155,8 +154,9 @@ static void bench(int pcp, unsigned int order, int threads)
 		med[p] = median(t[p], reps);
 	if (csv) {
 		for (p = 0; p < np; p++)
-			printf("order%u,pcp=%s,threads=%d,%s,%.1f,%.3f\n", order, pcp ? "on" : "off",
-			       threads, peer_names[p], med[p], med[P_UKMEM] / med[p]);
+			printf("order%u,pcp=%s,threads=%d,%s,%.1f,%.3f\n", order,
+			       pcp ? "on" : "off", threads, peer_names[p], med[p],
+			       med[P_UKMEM] / med[p]);
 	} else {
 		printf("order-%u pair (%2lu KiB)  pcp %-3s  %d thread%s: ukmem %7.1f ns", order,
 		       4UL << order, pcp ? "on" : "off", threads, threads > 1 ? "s" : " ",
@@ -193,11 +193,12 @@ int main(int argc, char **argv)
 	if (csv)
 		printf("workload,pcp,threads,peer,median_ns_per_pair,ratio_ukmem_over_peer\n");
 	else
-		printf("# median of %d repetitions, %ld pairs each (mmap: %ld); ratio = ukmem/peer\n",
-		       reps, pairs, pairs / 20);
+		printf(
+		    "# median of %d repetitions, %ld pairs each (mmap: %ld); ratio = ukmem/peer\n",
+		    reps, pairs, pairs / 20);
 	for (pcp = 1; pcp >= 0; pcp--) {
-		if (ukmem_boot(pcp ? "mem=1G nr_cpus=2 quiet" :
-				     "mem=1G nr_cpus=2 quiet percpu_pagelists=0")) {
+		if (ukmem_boot(pcp ? "mem=1G nr_cpus=2 quiet"
+				   : "mem=1G nr_cpus=2 quiet percpu_pagelists=0")) {
 			fprintf(stderr, "boot failed\n");
 			return 1;
 		}

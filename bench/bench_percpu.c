@@ -27,8 +27,8 @@
 #include <mimalloc.h>
 #endif
 
-#define INC_OPS		2000000
-#define NR_ALLOCS	35000
+#define INC_OPS	  2000000
+#define NR_ALLOCS 35000
 
 static bool csv;
 static int reps = 7;
@@ -42,7 +42,6 @@ static double now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
-
 
 static void emit(const char *what, int threads, double ns, const char *unit_name, double ratio,
 		 const char *peer)
@@ -72,7 +71,7 @@ static void *inc_worker(void *p)
 	int i;
 
 	ukmem_set_cpu(a->cpu);
-	this_cpu_inc(bench_counter);	/* warm: task state, CPU, cache */
+	this_cpu_inc(bench_counter); /* warm: task state, CPU, cache */
 	pthread_barrier_wait(a->bar);
 	t0 = now_ns();
 	switch (a->kind) {
@@ -109,7 +108,7 @@ static double run_inc(enum inc_kind kind, int threads)
 
 	pthread_barrier_init(&bar, NULL, (unsigned int)threads);
 	for (i = 0; i < threads; i++) {
-		args[i] = (struct inc_arg){ kind, i % ukmem_nr_cpus(), &bar, 0 };
+		args[i] = (struct inc_arg){kind, i % ukmem_nr_cpus(), &bar, 0};
 		pthread_create(&th[i], NULL, inc_worker, &args[i]);
 	}
 	for (i = 0; i < threads; i++) {
@@ -123,10 +122,13 @@ static double run_inc(enum inc_kind kind, int threads)
 
 static void bench_counters(void)
 {
-	static const struct { enum inc_kind kind; const char *name; } kinds[] = {
-		{ INC_THIS_CPU, "this_cpu_inc" },
-		{ INC_THIS_CPU_NOPREEMPT, "__this_cpu_inc (preempt off)" },
-		{ INC_RAW, "raw_cpu_inc" },
+	static const struct {
+		enum inc_kind kind;
+		const char *name;
+	} kinds[] = {
+	    {INC_THIS_CPU, "this_cpu_inc"},
+	    {INC_THIS_CPU_NOPREEMPT, "__this_cpu_inc (preempt off)"},
+	    {INC_RAW, "raw_cpu_inc"},
 	};
 	int threads, k, r;
 
@@ -180,10 +182,11 @@ static double run_memalign(void)
 	int i;
 
 	for (i = 0; i < NR_ALLOCS; i++) {
-		if (posix_memalign(&ptrs[i], reqs[i].align < sizeof(void *) ? sizeof(void *)
-					     : reqs[i].align, reqs[i].size))
+		if (posix_memalign(&ptrs[i],
+				   reqs[i].align < sizeof(void *) ? sizeof(void *) : reqs[i].align,
+				   reqs[i].size))
 			exit(1);
-		memset(ptrs[i], 0, reqs[i].size);	/* alloc_percpu zeroes */
+		memset(ptrs[i], 0, reqs[i].size); /* alloc_percpu zeroes */
 	}
 	for (i = 0; i < NR_ALLOCS; i++)
 		free(ptrs[i]);
@@ -233,7 +236,8 @@ static void bench_alloc(void)
 #endif
 	emit("alloc_percpu/free_percpu", 1, m, "us/pair", m / g, "posix_memalign");
 	if (!csv)
-		printf("  (%d CPUs: alloc_percpu zeroes %d copies; Linux anchor ~6.6 us/pair, target <= 1 us)\n",
+		printf("  (%d CPUs: alloc_percpu zeroes %d copies; Linux anchor ~6.6 us/pair, "
+		       "target <= 1 us)\n",
 		       ukmem_nr_cpus(), ukmem_nr_cpus());
 }
 

@@ -3,9 +3,9 @@
  * bench_slab.c - slab caches and kmalloc against glibc, mimalloc, jemalloc
  * and tcmalloc, each called through its own API in this one process:
  * glibc through malloc/free looked up in libc.so.6 itself (linking mimalloc
- * overrides malloc and even __libc_malloc), mimalloc through mi_malloc/mi_free, jemalloc (mallocx/dallocx)
- * and tcmalloc (tc_malloc/tc_free) dlopen()ed RTLD_LOCAL so that neither
- * replaces malloc for the others. Peers that cannot be had are skipped.
+ * overrides malloc and even __libc_malloc), mimalloc through mi_malloc/mi_free, jemalloc
+ * (mallocx/dallocx) and tcmalloc (tc_malloc/tc_free) dlopen()ed RTLD_LOCAL so that neither replaces
+ * malloc for the others. Peers that cannot be had are skipped.
  *
  * Workloads (docs/slab.md quotes the figures):
  *   1 pair      kmem_cache_alloc+free, 64 and 256 bytes, hot
@@ -52,7 +52,7 @@ struct alloc_ops {
 	void (*free)(void *p, size_t size);
 };
 
-static struct kmem_cache *cur_cache;	/* for the "slab" allocator */
+static struct kmem_cache *cur_cache; /* for the "slab" allocator */
 
 static void *slab_a(size_t size)
 {
@@ -119,24 +119,24 @@ static void find_peers(void)
 	h = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
 	if (h && (libc_malloc = (void *(*)(size_t))dlsym(h, "malloc")) &&
 	    (libc_free = (void (*)(void *))dlsym(h, "free")))
-		peers[nr_peers++] = (struct alloc_ops){ "glibc", glibc_a, glibc_f };
+		peers[nr_peers++] = (struct alloc_ops){"glibc", glibc_a, glibc_f};
 	else
 		fprintf(stderr, "note: glibc malloc not found (%s), skipped\n", dlerror());
 #ifdef HAVE_MIMALLOC
-	peers[nr_peers++] = (struct alloc_ops){ "mimalloc", mi_a, mi_f };
+	peers[nr_peers++] = (struct alloc_ops){"mimalloc", mi_a, mi_f};
 #else
 	fprintf(stderr, "note: mimalloc not found at configure time, skipped\n");
 #endif
 	h = dlopen("libjemalloc.so.2", RTLD_NOW | RTLD_LOCAL);
 	if (h && (je_mallocx = (void *(*)(size_t, int))dlsym(h, "mallocx")) &&
 	    (je_sdallocx = (void (*)(void *, size_t, int))dlsym(h, "sdallocx")))
-		peers[nr_peers++] = (struct alloc_ops){ "jemalloc", je_a, je_f };
+		peers[nr_peers++] = (struct alloc_ops){"jemalloc", je_a, je_f};
 	else
 		fprintf(stderr, "note: jemalloc not loadable (%s), skipped\n", dlerror());
 	h = dlopen("libtcmalloc_minimal.so.4", RTLD_NOW | RTLD_LOCAL);
 	if (h && (tc_malloc_p = (void *(*)(size_t))dlsym(h, "tc_malloc")) &&
 	    (tc_free_p = (void (*)(void *))dlsym(h, "tc_free")))
-		peers[nr_peers++] = (struct alloc_ops){ "tcmalloc", tc_a, tc_f };
+		peers[nr_peers++] = (struct alloc_ops){"tcmalloc", tc_a, tc_f};
 	else
 		fprintf(stderr, "note: tcmalloc not loadable (%s), skipped\n", dlerror());
 }
@@ -151,7 +151,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-
 /* run @fn for ukmem (@mine) and every peer, alternating, REPS times */
 typedef double (*workload_fn)(const struct alloc_ops *ops, long arg);
 
@@ -161,7 +160,7 @@ static void compare(const char *what, const struct alloc_ops *mine, workload_fn 
 	double t_mine[REPS], t_peer[4][REPS], m, p;
 	int r, i;
 
-	fn(mine, arg);	/* warm up */
+	fn(mine, arg); /* warm up */
 	for (i = 0; i < nr_peers; i++)
 		fn(&peers[i], arg);
 	for (r = 0; r < REPS; r++) {
@@ -238,9 +237,9 @@ static double wl_mixed(const struct alloc_ops *ops, long live)
 			blk[i] = ops->alloc(sz[i]);
 			*(volatile char *)blk[i] = 1;
 		}
-		for (i = 0; i < live / 2; i++)			/* FIFO half */
+		for (i = 0; i < live / 2; i++) /* FIFO half */
 			ops->free(blk[i], sz[i]);
-		for (i = live - 1; i >= live / 2; i--)		/* LIFO half */
+		for (i = live - 1; i >= live / 2; i--) /* LIFO half */
 			ops->free(blk[i], sz[i]);
 	}
 	return (double)(now_ns() - t0) / (double)(rounds * live);
@@ -263,7 +262,7 @@ static void *mixed_thread(void *arg)
 /* 4b: the same on a second thread (its own CPU / thread cache) */
 static double wl_mixed_thread(const struct alloc_ops *ops, long live)
 {
-	struct thread_job j = { ops, live, 0 };
+	struct thread_job j = {ops, live, 0};
 	pthread_t t;
 
 	pthread_create(&t, NULL, mixed_thread, &j);
@@ -341,14 +340,14 @@ static double bulk_run(long bulk)
 
 static double single_run(void)
 {
-	const struct alloc_ops slab = { "slab", slab_a, slab_f };
+	const struct alloc_ops slab = {"slab", slab_a, slab_f};
 
 	return wl_pair(&slab, 2000000);
 }
 
 static void bulk_table(void)
 {
-	static const long bulks[] = { 1, 2, 4, 8, 16, 32, 64, 128, 256 };
+	static const long bulks[] = {1, 2, 4, 8, 16, 32, 64, 128, 256};
 	double single[REPS], b[REPS], s;
 
 	for (int r = 0; r < REPS; r++)
@@ -364,7 +363,8 @@ static void bulk_table(void)
 			printf("bulk,%ld,%.2f,single,%.2f,%.3f\n", bulks[k], median(b, REPS), s,
 			       median(b, REPS) / s);
 		else
-			printf("3 bulk %-3ld per object (64 B)      %8.2f ns  | single pair %.2f ns (x%.2f)\n",
+			printf("3 bulk %-3ld per object (64 B)      %8.2f ns  | single pair %.2f "
+			       "ns (x%.2f)\n",
 			       bulks[k], median(b, REPS), s, median(b, REPS) / s);
 	}
 }
@@ -388,7 +388,8 @@ static void memory_line(void)
 	if (line) {
 		unsigned long active, total, objsize, per, pages, slabs;
 
-		sscanf(line + 1, "bench_mem64 %lu %lu %lu %lu %lu : tunables %*u %*u %*u : slabdata %lu",
+		sscanf(line + 1,
+		       "bench_mem64 %lu %lu %lu %lu %lu : tunables %*u %*u %*u : slabdata %lu",
 		       &active, &total, &objsize, &per, &pages, &slabs);
 		after = slabs * pages * 4096;
 		before = 100000UL * 64;
@@ -409,9 +410,9 @@ static void memory_line(void)
 
 int main(int argc, char **argv)
 {
-	const struct alloc_ops slab = { "slab", slab_a, slab_f };
-	const struct alloc_ops km = { "kmalloc", kmalloc_a, kmalloc_f };
-	static const long lives[] = { 25, 100, 400, 1600 };
+	const struct alloc_ops slab = {"slab", slab_a, slab_f};
+	const struct alloc_ops km = {"kmalloc", kmalloc_a, kmalloc_f};
+	static const long lives[] = {25, 100, 400, 1600};
 	const char *only = NULL;
 	char what[64];
 
@@ -442,8 +443,9 @@ int main(int argc, char **argv)
 	if (!only || !strcmp(only, "pair")) {
 		for (int s = 0; s < 2; s++) {
 			wl_size = s ? 256 : 64;
-			cur_cache = kmem_cache_create(s ? "bench_256" : "bench_64", (unsigned int)wl_size,
-						      0, SLAB_NO_MERGE, NULL);
+			cur_cache =
+			    kmem_cache_create(s ? "bench_256" : "bench_64", (unsigned int)wl_size,
+					      0, SLAB_NO_MERGE, NULL);
 			snprintf(what, sizeof(what), "1 pair %zu B (ns/pair)", wl_size);
 			compare(what, &slab, wl_pair, 2000000, "ns");
 			snprintf(what, sizeof(what), "1 pair %zu B kmalloc (ns/pair)", wl_size);

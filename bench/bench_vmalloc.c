@@ -34,7 +34,6 @@ static double now_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-
 static void touch(char *p, unsigned long pages)
 {
 	unsigned long i;
@@ -50,9 +49,8 @@ static void report(const char *what, double ukmem_ns, const char *peer, double p
 		printf("%s,%.1f,%s,%.1f,%.3f\n", what, ukmem_ns, peer, peer_ns, ukmem_ns / peer_ns);
 		return;
 	}
-	printf("%-44s ukmem %9.2f us   %-14s %9.2f us   ratio %5.2f%s%s\n", what,
-	       ukmem_ns / 1e3, peer, peer_ns / 1e3, ukmem_ns / peer_ns, note ? "   " : "",
-	       note ? note : "");
+	printf("%-44s ukmem %9.2f us   %-14s %9.2f us   ratio %5.2f%s%s\n", what, ukmem_ns / 1e3,
+	       peer, peer_ns / 1e3, ukmem_ns / peer_ns, note ? "   " : "", note ? note : "");
 }
 
 /* ---------------------------------------------------------------- batches */
@@ -88,7 +86,7 @@ static double batch_host(unsigned long pages, unsigned int n)
 
 static void bench_fixed_sizes(void)
 {
-	static const unsigned long sizes[] = { 1, 4, 16, 64 };
+	static const unsigned long sizes[] = {1, 4, 16, 64};
 	unsigned int s;
 
 	for (s = 0; s < 4; s++) {
@@ -97,7 +95,7 @@ static void bench_fixed_sizes(void)
 		char what[64];
 		int r;
 
-		batch_vmalloc(sizes[s], n);	/* warm: frames faulted in once */
+		batch_vmalloc(sizes[s], n); /* warm: frames faulted in once */
 		batch_host(sizes[s], n);
 		for (r = 0; r < REPS; r++) {
 			u[r] = batch_vmalloc(sizes[s], n);
@@ -216,7 +214,7 @@ static void bench_random_sizes(void)
 
 static void bench_aligned(void)
 {
-	static const unsigned long aligns[] = { 1, 16, 256 };	/* in pages */
+	static const unsigned long aligns[] = {1, 16, 256}; /* in pages */
 	unsigned int a;
 
 	for (a = 0; a < 3; a++) {

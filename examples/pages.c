@@ -16,7 +16,7 @@ int main(void)
 
 	if (ukmem_boot("mem=256M nr_cpus=2"))
 		return 1;
-	addr = __get_free_pages(GFP_KERNEL, 3);	/* 8 physically contiguous frames */
+	addr = __get_free_pages(GFP_KERNEL, 3); /* 8 physically contiguous frames */
 	printf("order-3 block at %#lx, phys %#llx\n", addr,
 	       (unsigned long long)virt_to_phys((void *)addr));
 	free_pages(addr, 3);
@@ -26,7 +26,7 @@ int main(void)
 	__free_page(page);
 
 	spin_lock(&lock);
-	page = alloc_page(GFP_KERNEL);	/* may sleep: reported, then goes on */
+	page = alloc_page(GFP_KERNEL); /* may sleep: reported, then goes on */
 	spin_unlock(&lock);
 	__free_page(page);
 	printf("reports: %lu sleeping-in-atomic\n",

@@ -39,9 +39,8 @@ void pagefault_enable(void);
 bool pagefault_disabled(void);
 #pragma GCC visibility pop
 
-#define faulthandler_disabled()	(pagefault_disabled() || in_atomic())
-#define kmap_local_folio(folio, offset) \
-	((char *)kmap_local_page(&(folio)->page) + (offset))
+#define faulthandler_disabled()		(pagefault_disabled() || in_atomic())
+#define kmap_local_folio(folio, offset) ((char *)kmap_local_page(&(folio)->page) + (offset))
 
 static inline void clear_page(void *page)
 {
@@ -62,8 +61,7 @@ static inline void memcpy_from_page(char *to, struct page *page, size_t offset, 
 	kunmap_local(from);
 }
 
-static inline void memcpy_to_page(struct page *page, size_t offset, const char *from,
-				  size_t len)
+static inline void memcpy_to_page(struct page *page, size_t offset, const char *from, size_t len)
 {
 	char *to = kmap_local_page(page);
 
@@ -121,15 +119,14 @@ static inline void copy_highpage(struct page *to, struct page *from)
 	kunmap_local(vfrom);
 }
 
-static inline void copy_user_highpage(struct page *to, struct page *from,
-				      unsigned long vaddr, void *vma)
+static inline void copy_user_highpage(struct page *to, struct page *from, unsigned long vaddr,
+				      void *vma)
 {
 	copy_highpage(to, from);
 }
 
-static inline void zero_user_segments(struct page *page, unsigned int start1,
-				      unsigned int end1, unsigned int start2,
-				      unsigned int end2)
+static inline void zero_user_segments(struct page *page, unsigned int start1, unsigned int end1,
+				      unsigned int start2, unsigned int end2)
 {
 	char *kaddr = kmap_local_page(page);
 

@@ -13,27 +13,15 @@
 #define MAX_PAGE_ORDER		10
 #define NR_PAGE_ORDERS		(MAX_PAGE_ORDER + 1)
 #define MAX_ORDER_NR_PAGES	(1UL << MAX_PAGE_ORDER)
-#define PAGE_ALLOC_COSTLY_ORDER	3
+#define PAGE_ALLOC_COSTLY_ORDER 3
 #define MAX_NUMNODES		1
 #define NUMA_NO_NODE		(-1)
 
 /* Zone indices are the same on every machine profile; a missing zone is empty. */
-enum zone_type {
-	ZONE_DMA,
-	ZONE_DMA32,
-	ZONE_NORMAL,
-	ZONE_HIGHMEM,
-	__MAX_NR_ZONES
-};
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_HIGHMEM, __MAX_NR_ZONES };
 #define MAX_NR_ZONES __MAX_NR_ZONES
 
-enum zone_watermarks {
-	WMARK_MIN,
-	WMARK_LOW,
-	WMARK_HIGH,
-	WMARK_PROMO,
-	NR_WMARK
-};
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK };
 
 enum zone_stat_item {
 	NR_FREE_PAGES,
@@ -67,20 +55,20 @@ struct free_area {
  */
 #define NR_PCP_LISTS (PAGE_ALLOC_COSTLY_ORDER + 1)
 struct per_cpu_pages {
-	int count;		/* pages on all lists */
-	int high;		/* free down by batch when count reaches this */
-	int high_min;		/* high with percpu_pagelist_high_fraction = 0 */
-	int high_max;		/* high with the minimum fraction (8) */
-	int batch;		/* refill/drain chunk, in pages */
+	int count;    /* pages on all lists */
+	int high;     /* free down by batch when count reaches this */
+	int high_min; /* high with percpu_pagelist_high_fraction = 0 */
+	int high_max; /* high with the minimum fraction (8) */
+	int batch;    /* refill/drain chunk, in pages */
 	struct list_head lists[NR_PCP_LISTS];
-	unsigned long alloc_hits, refills, drains;	/* statistics, owner-only */
+	unsigned long alloc_hits, refills, drains; /* statistics, owner-only */
 } __attribute__((aligned(64)));
 
 struct zone {
 	unsigned long _watermark[NR_WMARK];
 	long lowmem_reserve[MAX_NR_ZONES];
 	int node;
-	struct per_cpu_pages *per_cpu_pageset;	/* [nr_cpus] */
+	struct per_cpu_pages *per_cpu_pageset; /* [nr_cpus] */
 	int pageset_high_min;
 	int pageset_high_max;
 	int pageset_batch;
@@ -100,11 +88,11 @@ struct zone {
 #define high_wmark_pages(z) ((z)->_watermark[WMARK_HIGH])
 #define wmark_pages(z, i)   ((z)->_watermark[i])
 
-#define DEF_PRIORITY		12	/* reclaim scans 1/2^priority of a cache per pass */
-#define MAX_RECLAIM_RETRIES	16	/* rounds without progress before OOM */
+#define DEF_PRIORITY	    12 /* reclaim scans 1/2^priority of a cache per pass */
+#define MAX_RECLAIM_RETRIES 16 /* rounds without progress before OOM */
 
 #pragma GCC visibility push(default)
-extern struct zone *ukmem_zones;	/* [MAX_NR_ZONES] of node 0 */
+extern struct zone *ukmem_zones; /* [MAX_NR_ZONES] of node 0 */
 #pragma GCC visibility pop
 
 static inline bool populated_zone(const struct zone *zone)
@@ -132,6 +120,10 @@ static inline bool is_highmem(const struct zone *zone)
 	return zone->zone_idx == ZONE_HIGHMEM;
 }
 #define for_each_zone(z) for ((z) = ukmem_zones; (z) < ukmem_zones + MAX_NR_ZONES; (z)++)
-#define for_each_populated_zone(z) for_each_zone(z) if (!populated_zone(z)) ; else
+#define for_each_populated_zone(z)                                                                 \
+	for_each_zone (z)                                                                          \
+		if (!populated_zone(z))                                                            \
+			;                                                                          \
+		else
 
 #endif

@@ -18,13 +18,13 @@
 #include <linux/percpu-defs.h>
 
 /* Largest dynamic allocation (the kernel's PCPU_MIN_UNIT_SIZE) */
-#define PCPU_MIN_UNIT_SIZE	(32 << 10)
+#define PCPU_MIN_UNIT_SIZE (32 << 10)
 /* Space of the first chunk kept for DSOs loaded after boot (modules) */
-#define PERCPU_MODULE_RESERVE	(8 << 10)
+#define PERCPU_MODULE_RESERVE (8 << 10)
 /* Space of the first chunk kept free for dynamic allocations at boot */
-#define PERCPU_DYNAMIC_RESERVE	(20 << 10)
-#define PCPU_MIN_ALLOC_SHIFT	2
-#define PCPU_MIN_ALLOC_SIZE	(1 << PCPU_MIN_ALLOC_SHIFT)
+#define PERCPU_DYNAMIC_RESERVE (20 << 10)
+#define PCPU_MIN_ALLOC_SHIFT   2
+#define PCPU_MIN_ALLOC_SIZE    (1 << PCPU_MIN_ALLOC_SHIFT)
 
 #pragma GCC visibility push(default)
 void __percpu *__alloc_percpu_gfp(size_t size, size_t align, gfp_t gfp) __must_check;
@@ -35,10 +35,10 @@ phys_addr_t per_cpu_ptr_to_phys(void *addr);
 unsigned long pcpu_nr_pages(void);
 #pragma GCC visibility pop
 
-#define alloc_percpu_gfp(type, gfp) \
+#define alloc_percpu_gfp(type, gfp)                                                                \
 	((__typeof__(type) __percpu *)__alloc_percpu_gfp(sizeof(type), __alignof__(type), gfp))
-#define alloc_percpu(type) \
+#define alloc_percpu(type)                                                                         \
 	((__typeof__(type) __percpu *)__alloc_percpu(sizeof(type), __alignof__(type)))
-#define alloc_percpu_noprof(type)	alloc_percpu(type)
+#define alloc_percpu_noprof(type) alloc_percpu(type)
 
 #endif

@@ -20,14 +20,14 @@
 struct percpu_counter {
 	raw_spinlock_t lock;
 	s64 count;		/* folded part; read without the lock */
-	s32 __percpu *counters;	/* this CPU's unfolded delta */
+	s32 __percpu *counters; /* this CPU's unfolded delta */
 };
 
 #pragma GCC visibility push(default)
 extern int percpu_counter_batch;
 
-int __percpu_counter_init_many(struct percpu_counter *fbc, s64 amount, gfp_t gfp,
-			       u32 nr_counters, void *key);
+int __percpu_counter_init_many(struct percpu_counter *fbc, s64 amount, gfp_t gfp, u32 nr_counters,
+			       void *key);
 void percpu_counter_destroy_many(struct percpu_counter *fbc, u32 nr_counters);
 void percpu_counter_set(struct percpu_counter *fbc, s64 amount);
 void percpu_counter_add_batch(struct percpu_counter *fbc, s64 amount, s32 batch);
@@ -36,7 +36,7 @@ int __percpu_counter_compare(struct percpu_counter *fbc, s64 rhs, s32 batch);
 void percpu_counter_sync(struct percpu_counter *fbc);
 #pragma GCC visibility pop
 
-#define percpu_counter_init_many(fbc, value, gfp, nr_counters) \
+#define percpu_counter_init_many(fbc, value, gfp, nr_counters)                                     \
 	__percpu_counter_init_many(fbc, value, gfp, nr_counters, NULL)
 #define percpu_counter_init(fbc, value, gfp) percpu_counter_init_many(fbc, value, gfp, 1)
 

@@ -13,15 +13,15 @@
 #include <linux/compiler.h>
 
 #define TASK_COMM_LEN 16
-#define KM_MAX_IDX 16
+#define KM_MAX_IDX    16
 
 /* task flags (the kernel's PF_ values) */
-#define PF_MEMALLOC		0x00000800
-#define PF_KSWAPD		0x00020000
-#define PF_MEMALLOC_NOFS	0x00040000
-#define PF_MEMALLOC_NOIO	0x00080000
-#define PF_KTHREAD		0x00200000
-#define PF_MEMALLOC_NORECLAIM	0x00800000
+#define PF_MEMALLOC	      0x00000800
+#define PF_KSWAPD	      0x00020000
+#define PF_MEMALLOC_NOFS      0x00040000
+#define PF_MEMALLOC_NOIO      0x00080000
+#define PF_KTHREAD	      0x00200000
+#define PF_MEMALLOC_NORECLAIM 0x00800000
 
 struct kmap_ctrl {
 	int idx;
@@ -33,13 +33,13 @@ struct task_struct {
 	char comm[TASK_COMM_LEN];
 	unsigned int flags;
 	unsigned int preempt_count;
-	unsigned int irqs_off;		/* local_irq_disable() state */
-	int cpu;			/* the CPU this task runs on */
-	int pinned;			/* ukmem_set_cpu() fixed it there */
-	int cpu_held;			/* this task owns its CPU right now */
-	int leased;			/* ... and keeps it between sections (sched.c) */
-	unsigned int lease_id;		/* this task's in-section slot for leases, 0: none */
-	unsigned long boot_gen;		/* machine generation this state belongs to */
+	unsigned int irqs_off;	/* local_irq_disable() state */
+	int cpu;		/* the CPU this task runs on */
+	int pinned;		/* ukmem_set_cpu() fixed it there */
+	int cpu_held;		/* this task owns its CPU right now */
+	int leased;		/* ... and keeps it between sections (sched.c) */
+	unsigned int lease_id;	/* this task's in-section slot for leases, 0: none */
+	unsigned long boot_gen; /* machine generation this state belongs to */
 	int rcu_read_lock_nesting;
 	struct kmap_ctrl kmap_ctrl;
 };

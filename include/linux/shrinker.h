@@ -23,15 +23,15 @@ struct shrink_control {
 	struct mem_cgroup *memcg;
 };
 
-#define SHRINK_STOP	(~0UL)
-#define SHRINK_EMPTY	(~0UL - 1)
-#define DEFAULT_SEEKS	2
+#define SHRINK_STOP   (~0UL)
+#define SHRINK_EMPTY  (~0UL - 1)
+#define DEFAULT_SEEKS 2
 
-#define SHRINKER_REGISTERED	(1 << 0)
-#define SHRINKER_ALLOCATED	(1 << 1)
-#define SHRINKER_NUMA_AWARE	(1 << 2)
-#define SHRINKER_MEMCG_AWARE	(1 << 3)
-#define SHRINKER_NONSLAB	(1 << 4)
+#define SHRINKER_REGISTERED  (1 << 0)
+#define SHRINKER_ALLOCATED   (1 << 1)
+#define SHRINKER_NUMA_AWARE  (1 << 2)
+#define SHRINKER_MEMCG_AWARE (1 << 3)
+#define SHRINKER_NONSLAB     (1 << 4)
 
 struct shrinker {
 	unsigned long (*count_objects)(struct shrinker *, struct shrink_control *sc);

@@ -18,17 +18,17 @@
 typedef unsigned int slab_flags_t;
 
 /* Cache flags (values as the kernel's; only the names matter to callers). */
-#define SLAB_CONSISTENCY_CHECKS	((slab_flags_t)0x00000100U)	/* F */
-#define SLAB_RED_ZONE		((slab_flags_t)0x00000400U)	/* Z */
-#define SLAB_POISON		((slab_flags_t)0x00000800U)	/* P */
-#define SLAB_KMALLOC		((slab_flags_t)0x00001000U)	/* a kmalloc cache */
+#define SLAB_CONSISTENCY_CHECKS ((slab_flags_t)0x00000100U) /* F */
+#define SLAB_RED_ZONE		((slab_flags_t)0x00000400U) /* Z */
+#define SLAB_POISON		((slab_flags_t)0x00000800U) /* P */
+#define SLAB_KMALLOC		((slab_flags_t)0x00001000U) /* a kmalloc cache */
 #define SLAB_HWCACHE_ALIGN	((slab_flags_t)0x00002000U)
 #define SLAB_CACHE_DMA		((slab_flags_t)0x00004000U)
 #define SLAB_CACHE_DMA32	((slab_flags_t)0x00008000U)
-#define SLAB_STORE_USER		((slab_flags_t)0x00010000U)	/* U */
+#define SLAB_STORE_USER		((slab_flags_t)0x00010000U) /* U */
 #define SLAB_PANIC		((slab_flags_t)0x00040000U)
 #define SLAB_TYPESAFE_BY_RCU	((slab_flags_t)0x00080000U)
-#define SLAB_TRACE		((slab_flags_t)0x00200000U)	/* T */
+#define SLAB_TRACE		((slab_flags_t)0x00200000U) /* T */
 #define SLAB_NOLEAKTRACE	((slab_flags_t)0x00800000U)
 #define SLAB_NO_MERGE		((slab_flags_t)0x01000000U)
 #define SLAB_FAILSLAB		((slab_flags_t)0x02000000U)
@@ -37,40 +37,40 @@ typedef unsigned int slab_flags_t;
 #define SLAB_RECLAIM_ACCOUNT	((slab_flags_t)0x20000000U)
 #define SLAB_TEMPORARY		SLAB_RECLAIM_ACCOUNT
 #define SLAB_MEM_SPREAD		((slab_flags_t)0)
-#define SLAB_DEBUG_FREE		SLAB_CONSISTENCY_CHECKS	/* 2.6 name */
+#define SLAB_DEBUG_FREE		SLAB_CONSISTENCY_CHECKS /* 2.6 name */
 #define SLAB_DEBUG_INITIAL	((slab_flags_t)0)	/* 2.6: ctor verification, gone */
 #define SLAB_NO_REAP		((slab_flags_t)0)	/* 2.6: ignored since 2.6.20 */
-#define SLAB_MUST_HWCACHE_ALIGN	SLAB_HWCACHE_ALIGN	/* 2.6 name */
+#define SLAB_MUST_HWCACHE_ALIGN SLAB_HWCACHE_ALIGN	/* 2.6 name */
 
 /* 2.6-era gfp names for slab allocations (kmem_cache_alloc(c, SLAB_KERNEL)) */
-#define SLAB_KERNEL		GFP_KERNEL
-#define SLAB_ATOMIC		GFP_ATOMIC
-#define SLAB_NOFS		GFP_NOFS
-#define SLAB_NOIO		GFP_NOIO
-#define SLAB_DMA		GFP_DMA
+#define SLAB_KERNEL GFP_KERNEL
+#define SLAB_ATOMIC GFP_ATOMIC
+#define SLAB_NOFS   GFP_NOFS
+#define SLAB_NOIO   GFP_NOIO
+#define SLAB_DMA    GFP_DMA
 
 /* 2.6-era constructor/destructor flags (third argument of the old ctor). */
-#define SLAB_CTOR_CONSTRUCTOR	0x001UL
-#define SLAB_CTOR_ATOMIC	0x002UL
-#define SLAB_CTOR_VERIFY	0x004UL
+#define SLAB_CTOR_CONSTRUCTOR 0x001UL
+#define SLAB_CTOR_ATOMIC      0x002UL
+#define SLAB_CTOR_VERIFY      0x004UL
 
 /* kmalloc geometry: caches kmalloc-8 .. kmalloc-8k, beyond that pages. */
-#define ARCH_KMALLOC_MINALIGN	8
-#define ARCH_SLAB_MINALIGN	8
-#define KMALLOC_MIN_SIZE	8
-#define KMALLOC_SHIFT_LOW	3
-#define KMALLOC_SHIFT_HIGH	13
-#define KMALLOC_SHIFT_MAX	22	/* MAX_PAGE_ORDER + PAGE_SHIFT */
-#define KMALLOC_MAX_SIZE	(1UL << KMALLOC_SHIFT_MAX)
-#define KMALLOC_MAX_CACHE_SIZE	(1UL << KMALLOC_SHIFT_HIGH)
-#define KMALLOC_MAX_ORDER	(KMALLOC_SHIFT_MAX - 12)
+#define ARCH_KMALLOC_MINALIGN  8
+#define ARCH_SLAB_MINALIGN     8
+#define KMALLOC_MIN_SIZE       8
+#define KMALLOC_SHIFT_LOW      3
+#define KMALLOC_SHIFT_HIGH     13
+#define KMALLOC_SHIFT_MAX      22 /* MAX_PAGE_ORDER + PAGE_SHIFT */
+#define KMALLOC_MAX_SIZE       (1UL << KMALLOC_SHIFT_MAX)
+#define KMALLOC_MAX_CACHE_SIZE (1UL << KMALLOC_SHIFT_HIGH)
+#define KMALLOC_MAX_ORDER      (KMALLOC_SHIFT_MAX - 12)
 
 /* kmalloc(0) returns this: not NULL, and any access faults (in the kernel). */
-#define ZERO_SIZE_PTR		((void *)16)
-#define ZERO_OR_NULL_PTR(x)	((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
+#define ZERO_SIZE_PTR	    ((void *)16)
+#define ZERO_OR_NULL_PTR(x) ((unsigned long)(x) <= (unsigned long)ZERO_SIZE_PTR)
 
 struct kmem_cache;
-typedef struct kmem_cache kmem_cache_t;	/* 2.6 name */
+typedef struct kmem_cache kmem_cache_t; /* 2.6 name */
 
 /* struct kmem_cache_args - the 6.12 argument block of kmem_cache_create(). */
 struct kmem_cache_args {
@@ -85,15 +85,12 @@ struct kmem_cache_args {
 #pragma GCC visibility push(default)
 
 struct kmem_cache *__kmem_cache_create_args(const char *name, unsigned int object_size,
-					    struct kmem_cache_args *args,
-					    slab_flags_t flags);
-struct kmem_cache *__kmem_cache_create(const char *name, unsigned int size,
-				       unsigned int align, slab_flags_t flags,
-				       void (*ctor)(void *));
+					    struct kmem_cache_args *args, slab_flags_t flags);
+struct kmem_cache *__kmem_cache_create(const char *name, unsigned int size, unsigned int align,
+				       slab_flags_t flags, void (*ctor)(void *));
 struct kmem_cache *kmem_cache_create_usercopy(const char *name, unsigned int size,
 					      unsigned int align, slab_flags_t flags,
-					      unsigned int useroffset,
-					      unsigned int usersize,
+					      unsigned int useroffset, unsigned int usersize,
 					      void (*ctor)(void *));
 /* 2.6-era: ctor and dtor take (object, cache, flags). */
 struct kmem_cache *kmem_cache_create_legacy(const char *name, size_t size, size_t offset,
@@ -129,31 +126,33 @@ bool kmem_valid_obj(void *object);
  *   5: (name, size, align, flags, ctor)                             classic
  *   6: (name, size, offset, flags, ctor, dtor)                      2.6 era
  */
-#define __KMC_NARGS(...)	__KMC_NARGS_(__VA_ARGS__, 6, 5, 4, 3, 2, 1)
+#define __KMC_NARGS(...)		       __KMC_NARGS_(__VA_ARGS__, 6, 5, 4, 3, 2, 1)
 #define __KMC_NARGS_(a, b, c, d, e, f, n, ...) n
-#define __KMC_CAT(a, b)		__KMC_CAT_(a, b)
-#define __KMC_CAT_(a, b)	a##b
-#define kmem_cache_create(...)	__KMC_CAT(__kmem_cache_create_, __KMC_NARGS(__VA_ARGS__))(__VA_ARGS__)
-#define __kmem_cache_create_4(name, size, args, flags)                        \
-	__kmem_cache_create_args((name), (size),                               \
-		_Generic((args), struct kmem_cache_args *: (args), default: NULL), \
-		(flags))
-#define __kmem_cache_create_5(name, size, align, flags, ctor)                 \
+#define __KMC_CAT(a, b)			       __KMC_CAT_(a, b)
+#define __KMC_CAT_(a, b)		       a##b
+#define kmem_cache_create(...)                                                                     \
+	__KMC_CAT(__kmem_cache_create_, __KMC_NARGS(__VA_ARGS__))(__VA_ARGS__)
+#define __kmem_cache_create_4(name, size, args, flags)                                             \
+	__kmem_cache_create_args((name), (size),                                                   \
+				 _Generic((args), struct kmem_cache_args *                         \
+					  : (args), default                                        \
+					  : NULL),                                                 \
+				 (flags))
+#define __kmem_cache_create_5(name, size, align, flags, ctor)                                      \
 	__kmem_cache_create((name), (size), (align), (flags), (ctor))
-#define __kmem_cache_create_6(name, size, offset, flags, ctor, dtor)          \
+#define __kmem_cache_create_6(name, size, offset, flags, ctor, dtor)                               \
 	kmem_cache_create_legacy((name), (size), (offset), (flags), (ctor), (dtor))
 
 /* KMEM_CACHE - a cache for struct @__struct, named after it, aligned to it. */
-#define KMEM_CACHE(__struct, __flags)                                         \
-	__kmem_cache_create(#__struct, sizeof(struct __struct),                \
-			    __alignof__(struct __struct), (__flags), NULL)
-#define KMEM_CACHE_USERCOPY(__struct, __flags, __field)                       \
-	kmem_cache_create_usercopy(#__struct, sizeof(struct __struct),         \
-				   __alignof__(struct __struct), (__flags),    \
-				   offsetof(struct __struct, __field),         \
-				   sizeof(((struct __struct *)0)->__field), NULL)
+#define KMEM_CACHE(__struct, __flags)                                                              \
+	__kmem_cache_create(#__struct, sizeof(struct __struct), __alignof__(struct __struct),      \
+			    (__flags), NULL)
+#define KMEM_CACHE_USERCOPY(__struct, __flags, __field)                                            \
+	kmem_cache_create_usercopy(                                                                \
+	    #__struct, sizeof(struct __struct), __alignof__(struct __struct), (__flags),           \
+	    offsetof(struct __struct, __field), sizeof(((struct __struct *)0)->__field), NULL)
 
-#define kmem_cache_alloc(s, flags)	kmem_cache_alloc_noprof((s), (flags))
+#define kmem_cache_alloc(s, flags)	    kmem_cache_alloc_noprof((s), (flags))
 #define kmem_cache_alloc_lru(s, lru, flags) kmem_cache_alloc_noprof((s), (flags))
 
 static inline void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t flags)
@@ -229,13 +228,13 @@ static inline void *krealloc_array(void *p, size_t new_n, size_t new_size, gfp_t
 	return krealloc_noprof(p, bytes, flags);
 }
 /* kzfree - the name of kfree_sensitive() before 5.9 */
-#define kzfree(p)	kfree_sensitive(p)
+#define kzfree(p) kfree_sensitive(p)
 
 static inline void kfree_bulk(size_t size, void **p)
 {
 	kmem_cache_free_bulk(NULL, size, p);
 }
 
-#include <linux/vmalloc.h>	/* kvmalloc & co. */
+#include <linux/vmalloc.h> /* kvmalloc & co. */
 
 #endif

@@ -31,7 +31,7 @@ slab_flags_t slub_debug;
 #define MAX_DEBUG_BLOCKS 8
 static struct {
 	slab_flags_t flags;
-	char names[256];	/* comma-separated, '*' suffix globs */
+	char names[256]; /* comma-separated, '*' suffix globs */
 } debug_blocks[MAX_DEBUG_BLOCKS];
 static int nr_debug_blocks;
 static bool slub_debug_global_set;
@@ -48,7 +48,7 @@ static int parse_slub_debug_flags(const char *s, size_t len, slab_flags_t *flags
 	size_t i;
 
 	*flags = 0;
-	if (!len) {	/* no letters: the kernel's default set */
+	if (!len) { /* no letters: the kernel's default set */
 		*flags = SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER;
 		return 0;
 	}
@@ -77,7 +77,7 @@ static int parse_slub_debug_flags(const char *s, size_t len, slab_flags_t *flags
 		case 'a':
 			*flags |= SLAB_FAILSLAB;
 			break;
-		case 'o':	/* "switch off for caches whose order would grow": no-op */
+		case 'o': /* "switch off for caches whose order would grow": no-op */
 			break;
 		default:
 			pr_err("slub_debug option '%c' unknown. skipped\n", s[i]);
@@ -258,8 +258,8 @@ static void print_tracking(struct kmem_cache *s, void *object)
 
 static void print_slab_info(struct page *slab)
 {
-	pr_err("Slab 0x%p objects=%u used=%u fp=0x%p flags=%#lx\n", (void *)slab,
-	       slab->objects, slab->inuse, slab->freelist, slab->flags);
+	pr_err("Slab 0x%p objects=%u used=%u fp=0x%p flags=%#lx\n", (void *)slab, slab->objects,
+	       slab->inuse, slab->freelist, slab->flags);
 }
 
 static unsigned int meta_end(struct kmem_cache *s)
@@ -301,8 +301,7 @@ static void object_err(struct kmem_cache *s, struct page *slab, void *object, co
 	add_taint(TAINT_BAD_PAGE);
 }
 
-void report_double_free(struct kmem_cache *s, struct page *slab, void *object,
-			const char *why)
+void report_double_free(struct kmem_cache *s, struct page *slab, void *object, const char *why)
 {
 	slab_bug(s, "Object already free");
 	pr_err("INFO: %s: 0x%p\n", why, object);
@@ -336,7 +335,7 @@ static void init_object(struct kmem_cache *s, void *object, u8 val)
 
 	if (s->flags & SLAB_RED_ZONE)
 		memset(p - s->red_left_pad, val, s->red_left_pad);
-	if (s->flags & 0x80000000U) {	/* __OBJECT_POISON */
+	if (s->flags & 0x80000000U) { /* __OBJECT_POISON */
 		memset(p, POISON_FREE, s->object_size - 1);
 		p[s->object_size - 1] = POISON_END;
 	}
@@ -412,8 +411,7 @@ static bool check_object(struct kmem_cache *s, struct page *slab, void *object, 
 
 			if (orig < s->object_size)
 				ok &= check_bytes_and_report(s, slab, p, "kmalloc Redzone",
-							     p + orig, val,
-							     s->object_size - orig);
+							     p + orig, val, s->object_size - orig);
 		}
 	}
 	if ((s->flags & 0x80000000U) && val == SLUB_RED_INACTIVE) {
@@ -426,11 +424,10 @@ static bool check_object(struct kmem_cache *s, struct page *slab, void *object, 
 		unsigned int off = meta_end(s);
 
 		if (off < size_from_object(s) - ((s->flags & SLAB_RED_ZONE) ? sizeof(void *) : 0))
-			ok &= check_bytes_and_report(s, slab, p, "Object padding", p + off,
-						     POISON_INUSE,
-						     size_from_object(s) - off -
-						     ((s->flags & SLAB_RED_ZONE) ?
-						      (unsigned int)sizeof(void *) : 0));
+			ok &= check_bytes_and_report(
+			    s, slab, p, "Object padding", p + off, POISON_INUSE,
+			    size_from_object(s) - off -
+				((s->flags & SLAB_RED_ZONE) ? (unsigned int)sizeof(void *) : 0));
 	}
 	return ok;
 }
@@ -457,8 +454,8 @@ bool check_slab_pad(struct kmem_cache *s, struct page *slab)
 		return true;
 	while (end > fault && end[-1] == POISON_INUSE)
 		end--;
-	slab_bug(s, "Padding overwritten. 0x%p-0x%p @offset=%tu", (void *)fault,
-		 (void *)(end - 1), fault - start);
+	slab_bug(s, "Padding overwritten. 0x%p-0x%p @offset=%tu", (void *)fault, (void *)(end - 1),
+		 fault - start);
 	print_section(KERN_ERR, "Padding  ", pad, (unsigned int)remainder);
 	report_stack();
 	add_taint(TAINT_BAD_PAGE);
@@ -503,8 +500,8 @@ static bool on_freelist(struct kmem_cache *s, struct page *slab, void *search)
 	return false;
 }
 
-bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
-			    size_t orig_size, unsigned long caller)
+bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object, size_t orig_size,
+			    unsigned long caller)
 {
 	if ((s->flags & SLAB_CONSISTENCY_CHECKS) && !object_in_slab(s, slab, object)) {
 		object_err(s, slab, object, "Freelist Pointer check fails");
@@ -548,8 +545,8 @@ bool free_debug_processing(struct kmem_cache *s, struct page *slab, void *object
 
 void trace_object(struct kmem_cache *s, struct page *slab, void *object, int alloc)
 {
-	pr_info("TRACE %s %s 0x%p inuse=%d fp=0x%p\n", s->name, alloc ? "alloc" : "free",
-		object, slab->inuse, slab->freelist);
+	pr_info("TRACE %s %s 0x%p inuse=%d fp=0x%p\n", s->name, alloc ? "alloc" : "free", object,
+		slab->inuse, slab->freelist);
 	if (!alloc)
 		print_section(KERN_INFO, "Object ", object, s->object_size);
 	report_stack();
