@@ -38,6 +38,7 @@ void task_init(struct task_struct *t)
 	t->lease_id = __atomic_add_fetch(&next_lease_id, 1, __ATOMIC_RELAXED);
 	if (t->lease_id >= NR_LEASE_SLOTS)
 		t->lease_id = 0; /* out of slots: this task never gets a lease */
+	t->lease_slot = &lease_slots[t->lease_id];
 	__atomic_store_n(&t->boot_gen, machine.generation, __ATOMIC_RELAXED);
 }
 
@@ -169,6 +170,7 @@ done:
 		/* uncontended for a while: keep the CPU between sections */
 		__atomic_store_n(&lease_slots[t->lease_id], 1, __ATOMIC_RELAXED);
 		__atomic_store_n(&cs->lessee, t->lease_id, __ATOMIC_RELEASE);
+		t->lease_word = &cs->lessee;
 		t->leased = 1;
 	}
 }

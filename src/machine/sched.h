@@ -69,11 +69,9 @@ static __always_inline struct task_struct *current_task(void)
 static __always_inline void cpu_enter(struct task_struct *t)
 {
 	if (likely(t->leased)) {
-		struct cpu_state *cs = &cpu_states[t->cpu];
-
-		__atomic_store_n(&lease_slots[t->lease_id], 1, __ATOMIC_RELAXED);
+		__atomic_store_n(t->lease_slot, 1, __ATOMIC_RELAXED);
 		barrier(); /* the revoker's membarrier() supplies the full fence */
-		if (likely(__atomic_load_n(&cs->lessee, __ATOMIC_ACQUIRE) == t->lease_id)) {
+		if (likely(__atomic_load_n(t->lease_word, __ATOMIC_ACQUIRE) == t->lease_id)) {
 			t->cpu_held = 1;
 			return;
 		}
@@ -86,7 +84,7 @@ static __always_inline void cpu_exit(struct task_struct *t)
 {
 	t->cpu_held = 0;
 	if (likely(t->leased))
-		__atomic_store_n(&lease_slots[t->lease_id], 0, __ATOMIC_RELEASE);
+		__atomic_store_n(t->lease_slot, 0, __ATOMIC_RELEASE);
 	else
 		cpu_release(t);
 }
@@ -101,10 +99,61 @@ static __always_inline void preempt_count_inc(struct task_struct *t, unsigned in
 
 static __always_inline void preempt_count_dec(struct task_struct *t, unsigned int val)
 {
+	unsigned int pc = t->preempt_count - val;
+
 	barrier();
-	t->preempt_count -= val;
-	if (t->preempt_count == 0 && !t->irqs_off)
+	/*
+	 * Test the new count from the register: re-reading it would let the
+	 * compiler fuse it with irqs_off into one 8-byte load right after
+	 * this 4-byte store, and that load cannot be store-forwarded (a
+	 * ~15-cycle stall that was most of a kmalloc/kfree pair).
+	 */
+	t->preempt_count = pc;
+	if (pc == 0 && !t->irqs_off)
 		cpu_exit(t);
+}
+
+/*
+ * Leaf sections. A section that only touches this CPU's data and calls
+ * nothing (a slab fast path: pop or push one object) needs only the lease
+ * half of the door: with a valid lease and a preemptible task, storing the
+ * in-section slot and finding the lease still ours is exclusion enough, and
+ * preempt_count is left alone. pcpu_leaf_enter() returns false when that
+ * does not apply (no lease, lost lease, atomic context): the caller then
+ * takes the ordinary pcpu_enter() path. Nothing inside a leaf section may
+ * call anything that enters or leaves the CPU.
+ */
+static __always_inline bool pcpu_leaf_enter(struct task_struct *t)
+{
+	if (likely(t->leased && !(t->preempt_count | t->irqs_off))) {
+		__atomic_store_n(t->lease_slot, 1, __ATOMIC_RELAXED);
+		barrier(); /* the revoker's membarrier() supplies the full fence */
+		if (likely(__atomic_load_n(t->lease_word, __ATOMIC_ACQUIRE) == t->lease_id))
+			return true;
+		/* revoked: step out; the ordinary door notices it again */
+		__atomic_store_n(t->lease_slot, 0, __ATOMIC_RELEASE);
+	}
+	return false;
+}
+
+/*
+ * task_peek - the calling thread's task if it belongs to this boot, else
+ * NULL. Unlike current_task() it calls nothing, so fast paths built on it
+ * need no stack frame; NULL sends them to their full path.
+ */
+static __always_inline struct task_struct *task_peek(void)
+{
+	struct task_struct *t = &ukmem_task;
+
+	__asm__("" : "+r"(t)); /* see slab_task() in slub.c */
+	if (unlikely(t->boot_gen != __atomic_load_n(&machine.generation, __ATOMIC_RELAXED)))
+		return NULL;
+	return t;
+}
+
+static __always_inline void pcpu_leaf_exit(struct task_struct *t)
+{
+	__atomic_store_n(t->lease_slot, 0, __ATOMIC_RELEASE);
 }
 
 /* The fast-path pair the allocators use around per-CPU data. */

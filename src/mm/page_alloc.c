@@ -1074,13 +1074,12 @@ static noinline void on_cpu(int cpu, void (*fn)(int cpu, void *arg), void *arg)
 	struct task_struct *t = current_task();
 	int saved_cpu = t->cpu, saved_pinned = t->pinned;
 
-	t->cpu = cpu;
-	t->pinned = 1;
+	ukmem_set_cpu(cpu); /* pins, and drops a standing lease on the old CPU */
 	preempt_count_inc(t, 1);
 	fn(cpu, arg);
 	t = current_task();
 	preempt_count_dec(t, 1);
-	t->cpu = saved_cpu;
+	ukmem_set_cpu(saved_cpu);
 	t->pinned = saved_pinned;
 }
 

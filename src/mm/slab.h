@@ -81,6 +81,7 @@ struct kmem_cache {
 	slab_flags_t flags;
 	unsigned int cpu_limit, cpu_batch;
 	u32 reciprocal_size;		/* ceil(2^32 / size): object index by multiply */
+	u64 size_magic;			/* ceil(2^64 / size): divisibility by multiply */
 	unsigned int offset;		/* free pointer offset from the object */
 	unsigned int object_size;	/* what the user asked for */
 	unsigned long random;		/* free pointer encoding secret */
@@ -111,6 +112,8 @@ extern struct list_head slab_caches;
 extern bool slab_nomerge;
 extern unsigned long slab_secret;
 extern struct kmem_cache *kmalloc_caches[3][KMALLOC_SHIFT_HIGH + 1];
+/* [(size - 1) / 8] for size 1..KMALLOC_MAX_CACHE_SIZE: kmalloc_index(size) */
+extern u8 kmalloc_size_index[KMALLOC_MAX_CACHE_SIZE / 8];
 enum kmalloc_cache_type { KMALLOC_NORMAL, KMALLOC_RECLAIM, KMALLOC_DMA };
 
 /* the layout helpers */
@@ -207,6 +210,16 @@ static inline void *get_freepointer(const struct kmem_cache *s, void *object)
 static inline void set_freepointer(const struct kmem_cache *s, void *object, void *next)
 {
 	*(unsigned long *)freeptr_addr(s, object) = freeptr_encode(s, object, next);
+}
+
+/*
+ * size_divides - @off (< 2^32) is a multiple of s->size. With
+ * c = ceil(2^64 / size), off * c mod 2^64 < c exactly for the multiples
+ * (Lemire, Kaser, Kurz: "Faster remainder by direct computation", 2019).
+ */
+static inline bool size_divides(const struct kmem_cache *s, unsigned long off)
+{
+	return (u64)off * s->size_magic <= s->size_magic - 1;
 }
 
 /* object_in_slab - @object is the start of an object slot of @slab. */

@@ -31,6 +31,7 @@ DEFINE_MUTEX(slab_mutex);
 LIST_HEAD(slab_caches);
 bool slab_nomerge;
 struct kmem_cache *kmalloc_caches[3][KMALLOC_SHIFT_HIGH + 1];
+u8 kmalloc_size_index[KMALLOC_MAX_CACHE_SIZE / 8];
 
 /* The cache of struct kmem_cache itself, created by hand at boot. */
 static struct kmem_cache kmem_cache_boot;
@@ -599,6 +600,8 @@ int slab_init(void)
 	int type, idx, err;
 
 	slab_secret = plat_random() | 1;
+	for (idx = 0; idx < (int)ARRAY_SIZE(kmalloc_size_index); idx++)
+		kmalloc_size_index[idx] = (u8)kmalloc_index((size_t)idx * 8 + 8);
 	INIT_LIST_HEAD(&slab_caches);
 	memset(s, 0, sizeof(*s));
 	err = do_kmem_cache_create(s, "kmem_cache", sizeof(struct kmem_cache), 0,

@@ -182,6 +182,7 @@ static int calculate_sizes(struct kmem_cache *s)
 	if (!s->objects)
 		return -EINVAL;
 	s->reciprocal_size = (u32)(((1ULL << 32) + size - 1) / size);
+	s->size_magic = UINT64_MAX / size + 1;
 	s->allocflags = s->order ? __GFP_COMP : 0;
 	if (flags & SLAB_CACHE_DMA)
 		s->allocflags |= GFP_DMA;
@@ -630,9 +631,52 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 	return object;
 }
 
-void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, unsigned long caller)
+noinline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, unsigned long caller)
 {
 	return __slab_alloc(s, gfp, orig_size, caller);
+}
+
+/*
+ * slab_alloc_fast - the common case in a leaf section: a plain cache, flags
+ * that need no fixing, a task holding a lease on its CPU, an object in the
+ * CPU array. NULL means "take the full path", which handles everything
+ * (including this case). Nothing here needs a stack frame.
+ */
+static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
+{
+	struct task_struct *t;
+	struct kmem_cache_cpu *c;
+	void *object;
+
+	if (unlikely(((gfp & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK) & ~s->allocflags) |
+		      kmem_cache_debug(s))))
+		return NULL;
+	t = task_peek();
+	if (unlikely(!t || !pcpu_leaf_enter(t)))
+		return NULL;
+	c = cpu_cache(s, t->cpu);
+	if (unlikely(!c->avail)) {
+		pcpu_leaf_exit(t);
+		return NULL;
+	}
+	object = c->entry[--c->avail];
+	pcpu_leaf_exit(t);
+	*freeptr_addr(s, object) = NULL;	/* live: no valid encoding */
+	return object;
+}
+
+static __always_inline void *cache_alloc(struct kmem_cache *s, gfp_t flags, unsigned long caller)
+{
+	void *object;
+
+	if (unlikely(!s))
+		return NULL;
+	if (likely(object = slab_alloc_fast(s, flags))) {
+		if (unlikely(flags & __GFP_ZERO))
+			return memset(object, 0, s->object_size);
+		return object;
+	}
+	return slab_alloc(s, flags, s->object_size, caller);
 }
 
 /* ------------------------------------------------------------ free */
@@ -894,16 +938,12 @@ void slab_count(struct kmem_cache *s, unsigned long *nr_slabs, unsigned long *nr
  */
 __ukmem_export void *kmem_cache_alloc_noprof(struct kmem_cache *s, gfp_t flags)
 {
-	if (unlikely(!s))
-		return NULL;
-	return __slab_alloc(s, flags, s->object_size, (unsigned long)__builtin_return_address(0));
+	return cache_alloc(s, flags, (unsigned long)__builtin_return_address(0));
 }
 
 __ukmem_export void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node)
 {
-	if (unlikely(!s))
-		return NULL;
-	return __slab_alloc(s, flags, s->object_size, (unsigned long)__builtin_return_address(0));
+	return cache_alloc(s, flags, (unsigned long)__builtin_return_address(0));
 }
 
 static noinline void report_not_slab(const char *func, const void *x, const char *why,
@@ -935,12 +975,12 @@ static noinline void report_invalid_pointer(struct kmem_cache *s, struct page *s
 static void free_large_kmalloc(struct page *page, const void *x, unsigned long caller);
 
 /*
- * do_kfree - the free path of kfree() (@expect NULL) and kmem_cache_free()
- * in one pass: find the slab, check the pointer is an object start and not
- * already free, push it to this CPU's array. Everything is computed once;
- * anything unusual leaves through a noinline report.
+ * do_kfree - the full free path of kfree() (@expect NULL) and
+ * kmem_cache_free(): find the slab, check the pointer is an object start
+ * and not already free, push it to this CPU's array (or to its slab).
+ * Anything unusual leaves through a noinline report.
  */
-static __always_inline void do_kfree(struct kmem_cache *expect, const void *x, const char *func,
+static noinline void do_kfree(struct kmem_cache *expect, const void *x, const char *func,
 				     unsigned long caller)
 {
 	unsigned long pa = (unsigned long)((const char *)x - __ukmem_direct_map);
@@ -1006,6 +1046,54 @@ static __always_inline void do_kfree(struct kmem_cache *expect, const void *x, c
 	slab_free_flush(s, (void *)x);
 }
 
+/*
+ * slab_free_fast - do_kfree()'s common case with no stack frame: a plain
+ * cache (@expect, when @have_expect, must be the object's), a pointer that
+ * is an object start and not already free, a leased CPU with room in its
+ * array. False: nothing was done, take do_kfree(), which checks and reports
+ * everything again.
+ */
+static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void *x,
+					   bool have_expect)
+{
+	unsigned long pa = (unsigned long)((const char *)x - __ukmem_direct_map);
+	unsigned long base, off, next, span;
+	struct kmem_cache *s;
+	struct kmem_cache_cpu *c;
+	struct task_struct *t;
+	struct page *slab;
+
+	if (unlikely(pa >= (max_low_pfn << PAGE_SHIFT)))
+		return false;
+	slab = compound_head(mem_map + (pa >> PAGE_SHIFT));
+	/* with a cache named, work from it while its slab's word is checked */
+	s = have_expect ? expect : slab->slab_cache;
+	if (unlikely(!PageSlab(slab) || (have_expect && slab->slab_cache != s) ||
+		     kmem_cache_debug(s)))
+		return false;
+	/* no red zone outside debug caches: objects start at k * size */
+	base = (unsigned long)__ukmem_direct_map + ((unsigned long)(slab - mem_map) << PAGE_SHIFT);
+	span = (unsigned long)slab_objects(s, slab) * s->size;
+	off = (unsigned long)x - base;
+	if (unlikely(off >= span || !size_divides(s, off)))
+		return false;
+	next = (unsigned long)get_freepointer(s, (void *)x);
+	if (unlikely(next <= 1 || next - base < span))
+		return false;
+	t = task_peek();
+	if (unlikely(!t || !pcpu_leaf_enter(t)))
+		return false;
+	c = cpu_cache(s, t->cpu);
+	if (unlikely(c->avail >= c->limit || (c->avail && c->entry[c->avail - 1] == x))) {
+		pcpu_leaf_exit(t);
+		return false;
+	}
+	set_freepointer(s, (void *)x, FREEPTR_IN_CPU);
+	c->entry[c->avail++] = (void *)x;
+	pcpu_leaf_exit(t);
+	return true;
+}
+
 /**
  * kmem_cache_free - give an object back to its cache.
  * @s: the cache it was allocated from
@@ -1020,6 +1108,8 @@ static __always_inline void do_kfree(struct kmem_cache *expect, const void *x, c
 __ukmem_export void kmem_cache_free(struct kmem_cache *s, void *x)
 {
 	if (unlikely(!x))
+		return;
+	if (likely(s) && likely(slab_free_fast(s, x, true)))
 		return;
 	do_kfree(s, x, "kmem_cache_free", (unsigned long)__builtin_return_address(0));
 }
@@ -1051,6 +1141,8 @@ static void free_large_kmalloc(struct page *page, const void *x, unsigned long c
 __ukmem_export void kfree(const void *x)
 {
 	if (unlikely(ZERO_OR_NULL_PTR(x)))
+		return;
+	if (likely(slab_free_fast(NULL, x, false)))
 		return;
 	do_kfree(NULL, x, "kfree", (unsigned long)__builtin_return_address(0));
 }
@@ -1178,7 +1270,7 @@ static __always_inline enum kmalloc_cache_type kmalloc_type(gfp_t flags)
 	return (flags & __GFP_DMA) ? KMALLOC_DMA : KMALLOC_RECLAIM;
 }
 
-static __always_inline void *__do_kmalloc(size_t size, gfp_t flags, unsigned long caller)
+static noinline void *__do_kmalloc(size_t size, gfp_t flags, unsigned long caller)
 {
 	struct kmem_cache *s;
 
@@ -1205,14 +1297,31 @@ static __always_inline void *__do_kmalloc(size_t size, gfp_t flags, unsigned lon
  * Context: any context if @flags does not allow direct reclaim.
  * Return: the memory, ZERO_SIZE_PTR, or NULL.
  */
+static __always_inline void *do_kmalloc(size_t size, gfp_t flags, unsigned long caller)
+{
+	struct kmem_cache *s;
+	void *object;
+
+	/* size 1..KMALLOC_MAX_CACHE_SIZE: one table load picks the class */
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
+		s = kmalloc_caches[kmalloc_type(flags)][kmalloc_size_index[(size - 1) >> 3]];
+		if (likely(s) && likely(object = slab_alloc_fast(s, flags))) {
+			if (unlikely(flags & __GFP_ZERO))
+				return memset(object, 0, s->object_size);
+			return object;
+		}
+	}
+	return __do_kmalloc(size, flags, caller);
+}
+
 __ukmem_export void *__kmalloc_noprof(size_t size, gfp_t flags)
 {
-	return __do_kmalloc(size, flags, (unsigned long)__builtin_return_address(0));
+	return do_kmalloc(size, flags, (unsigned long)__builtin_return_address(0));
 }
 
 __ukmem_export void *__kmalloc_node_noprof(size_t size, gfp_t flags, int node)
 {
-	return __do_kmalloc(size, flags, (unsigned long)__builtin_return_address(0));
+	return do_kmalloc(size, flags, (unsigned long)__builtin_return_address(0));
 }
 
 /**
