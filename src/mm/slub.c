@@ -510,6 +510,32 @@ static noinline void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, size_t o
 }
 
 /*
+ * take_free_slab - every object of the wholly free @slab into @c, by address
+ * rather than by walking the chain: the loads of the free pointers are
+ * independent, so this runs at throughput, not at one cache latency per
+ * object. Each must still hold a valid encoding (NULL or an object of the
+ * slab); if one does not, nothing is taken and the chain walk reports it.
+ */
+static bool take_free_slab(struct kmem_cache *s, struct page *slab, struct kmem_cache_cpu *c)
+{
+	char *base = (char *)slab_address(slab) + s->red_left_pad, *p = base;
+	unsigned long span = (unsigned long)slab->objects * s->size;
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < slab->objects; i++, p += s->size) {
+		unsigned long next = (unsigned long)get_freepointer(s, p);
+		unsigned long off = next - (unsigned long)base;
+
+		bad |= next && (off >= span || !size_divides(s, off));
+		c->entry[c->avail + i] = p;
+	}
+	if (bad)
+		return false;
+	c->avail += slab->objects;
+	return true;
+}
+
+/*
  * take_objects_locked - move free objects of @slab into @c until it holds
  * @want (list_lock held). Their free pointers stay as they are: a valid
  * in-slab encoding still marks them free for the double-free check.
@@ -520,6 +546,15 @@ static void take_objects_locked(struct kmem_cache *s, struct kmem_cache_node *n,
 	char *base = (char *)slab_address(slab) + s->red_left_pad;
 	unsigned int objects = slab->objects, taken = 0;
 	void *object = slab->freelist;
+
+	if (!slab->inuse && want - c->avail >= objects && take_free_slab(s, slab, c)) {
+		slab->freelist = NULL;
+		slab->inuse = objects;
+		n->nr_free -= objects;
+		list_move(&slab->slab_list, &n->full);
+		n->nr_partial--;
+		return;
+	}
 
 	while (object && c->avail < want) {
 		void *next = get_freepointer(s, object);
@@ -567,7 +602,7 @@ static noinline void *slab_alloc_refill(struct kmem_cache *s, gfp_t gfp)
 	for (;;) {
 		t = slab_cpu_enter();
 		c = cpu_cache(s, t->cpu);
-		want = c->batch ? c->batch : 1;
+		want = c->limit ? c->limit : 1;	/* a full array: half as many trips */
 		if (c->avail && !fresh)
 			goto pop;	/* someone refilled this CPU meanwhile */
 		spin_lock(&n->list_lock);
