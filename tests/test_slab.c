@@ -7,6 +7,8 @@
 #include <linux/mm.h>
 #include <linux/gfp.h>
 #include <linux/preempt.h>
+#include <linux/smp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -691,5 +693,60 @@ Test(slab, ldd3_scullc_style_code_compiles_and_runs)
 	kzfree(data);
 	if (scullc_cache)
 		kmem_cache_destroy(scullc_cache);
+	cr_assert_eq(ukmem_report_total(), 0);
+}
+
+/*
+ * A thread that earned a standing lease keeps its task across a reboot: the
+ * task is left over from the old machine, and its CPU need not exist in the
+ * new one. The frameless fast paths must notice (the lease test fails) and
+ * take the full path, which renews the task, instead of using CPU 3's array.
+ */
+static int lo_stage; /* __atomic: 1 leased, 2 rebooted, 3 done */
+static void *lo_objs[64];
+static int lo_cpu = -1;
+
+static void *leftover_lessee(void *arg)
+{
+	int i;
+
+	ukmem_set_cpu(3);
+	for (i = 0; i < 5000; i++) /* long enough to be granted a lease */
+		kfree(kmalloc(64, GFP_KERNEL));
+	__atomic_store_n(&lo_stage, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&lo_stage, __ATOMIC_SEQ_CST) != 2)
+		usleep(1000);
+	for (i = 0; i < 64; i++) {
+		lo_objs[i] = kmalloc(64, GFP_KERNEL);
+		if (lo_objs[i])
+			memset(lo_objs[i], i, 64);
+	}
+	preempt_disable();
+	lo_cpu = smp_processor_id();
+	preempt_enable();
+	return arg;
+}
+
+Test(slab, lease_left_over_from_an_earlier_boot)
+{
+	pthread_t th;
+	int i, j;
+
+	pthread_create(&th, NULL, leftover_lessee, NULL);
+	while (__atomic_load_n(&lo_stage, __ATOMIC_SEQ_CST) != 1)
+		usleep(1000);
+	ukmem_shutdown();
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=1"), 0);
+	ukmem_report_reset();
+	__atomic_store_n(&lo_stage, 2, __ATOMIC_SEQ_CST);
+	pthread_join(th, NULL);
+	cr_assert_eq(lo_cpu, 0);
+	for (i = 0; i < 64; i++) {
+		cr_assert(lo_objs[i]);
+		for (j = 0; j < i; j++)
+			cr_assert_neq(lo_objs[i], lo_objs[j]);
+		cr_assert_eq(((unsigned char *)lo_objs[i])[63], i);
+		kfree(lo_objs[i]);
+	}
 	cr_assert_eq(ukmem_report_total(), 0);
 }

@@ -41,6 +41,7 @@ struct task_struct {
 	unsigned int lease_id;	/* this task's in-section slot for leases, 0: none */
 	unsigned int *lease_slot;	/* &lease_slots[lease_id] (internal) */
 	unsigned int *lease_word;	/* &lessee of the leased CPU while leased (internal) */
+	unsigned int *fast_slot;	/* lease_slot while leased and preemptible, else NULL (internal) */
 	unsigned long boot_gen; /* machine generation this state belongs to */
 	int rcu_read_lock_nesting;
 	struct kmap_ctrl kmap_ctrl;

@@ -122,7 +122,7 @@ static int core_param(const char *key, const char *val)
 		else
 			return -EINVAL;
 	} else if (!strcmp(key, "nr_cpus")) {
-		if (parse_int(val, 1, 4096, &l))
+		if (parse_int(val, 1, UKMEM_MAX_CPUS, &l))
 			return -EINVAL;
 		machine.nr_cpus = (int)l;
 	} else if (!strcmp(key, "vmalloc")) {
@@ -410,7 +410,6 @@ static void fork_child(void)
 	report_fork_child();
 	if (machine.booted || booting_tid) {
 		unmap_machine(); /* the child's copies of the mappings only */
-		cpu_states = NULL; /* the parent's CPUs; the child's boot makes new ones */
 		__atomic_store_n(&machine.booted, false, __ATOMIC_RELEASE);
 		__atomic_store_n(&machine.generation, machine.generation + 1, __ATOMIC_RELEASE);
 		booting_tid = 0;

@@ -29,6 +29,9 @@ enum machine_arch {
 	MACHINE_I386,
 };
 
+/* nr_cpus= accepts 1..UKMEM_MAX_CPUS */
+#define UKMEM_MAX_CPUS		4096
+
 /* Zone indices are fixed on every profile; a zone a profile lacks is empty. */
 #define UKMEM_ZONE_DMA		0
 #define UKMEM_ZONE_DMA32	1

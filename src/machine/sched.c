@@ -93,6 +93,7 @@ void cpu_lease_lost(struct task_struct *t)
 {
 	__atomic_store_n(&lease_slots[t->lease_id], 0, __ATOMIC_RELEASE);
 	t->leased = 0;
+	t->fast_slot = NULL;
 }
 
 /* cpu_drop_lease - give up a lease voluntarily (from preemptible context). */
@@ -104,6 +105,7 @@ static void cpu_drop_lease(struct task_struct *t)
 	if (!t->leased)
 		return;
 	t->leased = 0;
+	t->fast_slot = NULL;
 	if (__atomic_compare_exchange_n(&cs->lessee, &me, 0, false, __ATOMIC_SEQ_CST,
 					__ATOMIC_RELAXED)) {
 		cpu_free(cs);
@@ -440,17 +442,24 @@ __ukmem_export int ukmem_set_cpu(int cpu)
 	return 0;
 }
 
+/*
+ * The CPU words and the lease slots outlive boots (allocated once, for the
+ * most CPUs a boot may have): a thread's task left over from an earlier boot
+ * still holds pointers into them (t->fast_slot, t->lease_word) and may test
+ * them before it notices the new boot. Every boot clears the CPU words, and
+ * lease ids are never reused, so such a task finds its lease gone and takes
+ * the ordinary path, which re-initialises it. After fork() the child's
+ * private copies are reused the same way.
+ */
 int sched_init(void)
 {
-	cpu_states = plat_meta_alloc(sizeof(*cpu_states) * (size_t)machine.nr_cpus);
 	if (!cpu_states)
+		cpu_states = plat_meta_alloc(sizeof(*cpu_states) * UKMEM_MAX_CPUS);
+	if (!lease_slots)
+		lease_slots = plat_meta_alloc(sizeof(u32) * NR_LEASE_SLOTS);
+	if (!cpu_states || !lease_slots)
 		return -ENOMEM;
-	lease_slots = plat_meta_alloc(sizeof(u32) * NR_LEASE_SLOTS);
-	if (!lease_slots) {
-		plat_meta_free(cpu_states, sizeof(*cpu_states) * (size_t)machine.nr_cpus);
-		return -ENOMEM;
-	}
-	next_lease_id = 0;
+	memset(cpu_states, 0, sizeof(*cpu_states) * UKMEM_MAX_CPUS);
 	nr_cpu_ids = (unsigned int)machine.nr_cpus;
 	next_cpu = 0;
 	return 0;
@@ -458,8 +467,5 @@ int sched_init(void)
 
 void sched_exit(void)
 {
-	plat_meta_free(cpu_states, sizeof(*cpu_states) * (size_t)machine.nr_cpus);
-	cpu_states = NULL;
-	plat_meta_free(lease_slots, sizeof(u32) * NR_LEASE_SLOTS);
-	lease_slots = NULL;
+	/* cpu_states and lease_slots stay: see sched_init() */
 }

@@ -68,6 +68,7 @@ static __always_inline struct task_struct *current_task(void)
 /* cpu_enter - become the only task on t->cpu (see the lease protocol above). */
 static __always_inline void cpu_enter(struct task_struct *t)
 {
+	t->fast_slot = NULL;	/* no leaf sections inside a section */
 	if (likely(t->leased)) {
 		__atomic_store_n(t->lease_slot, 1, __ATOMIC_RELAXED);
 		barrier(); /* the revoker's membarrier() supplies the full fence */
@@ -83,10 +84,12 @@ static __always_inline void cpu_enter(struct task_struct *t)
 static __always_inline void cpu_exit(struct task_struct *t)
 {
 	t->cpu_held = 0;
-	if (likely(t->leased))
+	if (likely(t->leased)) {
 		__atomic_store_n(t->lease_slot, 0, __ATOMIC_RELEASE);
-	else
+		t->fast_slot = t->lease_slot;	/* preemptible again, lease kept */
+	} else {
 		cpu_release(t);
+	}
 }
 
 static __always_inline void preempt_count_inc(struct task_struct *t, unsigned int val)
@@ -125,35 +128,37 @@ static __always_inline void preempt_count_dec(struct task_struct *t, unsigned in
  */
 static __always_inline bool pcpu_leaf_enter(struct task_struct *t)
 {
-	if (likely(t->leased && !(t->preempt_count | t->irqs_off))) {
-		__atomic_store_n(t->lease_slot, 1, __ATOMIC_RELAXED);
+	/* t->fast_slot: non-NULL only while leased and preemptible */
+	u32 *slot = t->fast_slot;
+
+	if (likely(slot)) {
+		__atomic_store_n(slot, 1, __ATOMIC_RELAXED);
 		barrier(); /* the revoker's membarrier() supplies the full fence */
 		if (likely(__atomic_load_n(t->lease_word, __ATOMIC_ACQUIRE) == t->lease_id))
 			return true;
-		/* revoked: step out; the ordinary door notices it again */
-		__atomic_store_n(t->lease_slot, 0, __ATOMIC_RELEASE);
+		/* revoked (or left from an earlier boot): the ordinary door sorts it out */
+		__atomic_store_n(slot, 0, __ATOMIC_RELEASE);
 	}
 	return false;
 }
 
 /*
- * task_peek - the calling thread's task if it belongs to this boot, else
- * NULL. Unlike current_task() it calls nothing, so fast paths built on it
- * need no stack frame; NULL sends them to their full path.
+ * task_peek - the calling thread's task, possibly left over from an earlier
+ * boot, for pcpu_leaf_enter() alone: it calls nothing, so fast paths built
+ * on it need no stack frame. A leftover task fails the lease test (see
+ * sched_init()), and the full path, through current_task(), renews it.
  */
 static __always_inline struct task_struct *task_peek(void)
 {
 	struct task_struct *t = &ukmem_task;
 
 	__asm__("" : "+r"(t)); /* see slab_task() in slub.c */
-	if (unlikely(t->boot_gen != __atomic_load_n(&machine.generation, __ATOMIC_RELAXED)))
-		return NULL;
 	return t;
 }
 
 static __always_inline void pcpu_leaf_exit(struct task_struct *t)
 {
-	__atomic_store_n(t->lease_slot, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(t->fast_slot, 0, __ATOMIC_RELEASE);
 }
 
 /* The fast-path pair the allocators use around per-CPU data. */

@@ -79,6 +79,7 @@ struct kmem_cache {
 	struct kmem_cache_cpu *cpu_slab;	/* nr_cpus arrays, cpu_stride apart */
 	unsigned int cpu_stride;
 	slab_flags_t flags;
+	gfp_t gfp_fixup;		/* gfp bits that contradict the cache ("Unexpected gfp") */
 	unsigned int cpu_limit, cpu_batch;
 	u32 reciprocal_size;		/* ceil(2^32 / size): object index by multiply */
 	u64 size_magic;			/* ceil(2^64 / size): divisibility by multiply */

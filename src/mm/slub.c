@@ -190,6 +190,7 @@ static int calculate_sizes(struct kmem_cache *s)
 		s->allocflags |= GFP_DMA32;
 	if (flags & SLAB_RECLAIM_ACCOUNT)
 		s->allocflags |= __GFP_RECLAIMABLE;
+	s->gfp_fixup = (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK) & ~s->allocflags;
 	return 0;
 }
 
@@ -638,7 +639,7 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 	struct kmem_cache_cpu *c;
 	void *object;
 
-	if (unlikely(gfp & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK) & ~s->allocflags))
+	if (unlikely(gfp & s->gfp_fixup))
 		gfp = kmalloc_fix_flags(gfp);
 	t = slab_task();
 	if (unlikely((gfp & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))
@@ -683,11 +684,11 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 	struct kmem_cache_cpu *c;
 	void *object;
 
-	if (unlikely(((gfp & (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK) & ~s->allocflags) |
-		      kmem_cache_debug(s))))
+	/* debug caches have no CPU arrays (limit 0): they fail the avail test */
+	if (unlikely(gfp & s->gfp_fixup))
 		return NULL;
 	t = task_peek();
-	if (unlikely(!t || !pcpu_leaf_enter(t)))
+	if (unlikely(!pcpu_leaf_enter(t)))
 		return NULL;
 	c = cpu_cache(s, t->cpu);
 	if (unlikely(!c->avail)) {
@@ -1103,10 +1104,13 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 	slab = compound_head(mem_map + (pa >> PAGE_SHIFT));
 	/* with a cache named, work from it while its slab's word is checked */
 	s = have_expect ? expect : slab->slab_cache;
-	if (unlikely(!PageSlab(slab) || (have_expect && slab->slab_cache != s) ||
-		     kmem_cache_debug(s)))
+	if (unlikely(!PageSlab(slab) || (have_expect && slab->slab_cache != s)))
 		return false;
-	/* no red zone outside debug caches: objects start at k * size */
+	/*
+	 * Objects start at k * size outside debug caches. A debug cache (red
+	 * zone or not) is caught below at the latest: its CPU arrays have limit
+	 * 0, and nothing is written before that test.
+	 */
 	base = (unsigned long)__ukmem_direct_map + ((unsigned long)(slab - mem_map) << PAGE_SHIFT);
 	span = (unsigned long)slab_objects(s, slab) * s->size;
 	off = (unsigned long)x - base;
@@ -1116,7 +1120,7 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 	if (unlikely(next <= 1 || next - base < span))
 		return false;
 	t = task_peek();
-	if (unlikely(!t || !pcpu_leaf_enter(t)))
+	if (unlikely(!pcpu_leaf_enter(t)))
 		return false;
 	c = cpu_cache(s, t->cpu);
 	if (unlikely(c->avail >= c->limit || (c->avail && c->entry[c->avail - 1] == x))) {
