@@ -750,3 +750,80 @@ Test(slab, lease_left_over_from_an_earlier_boot)
 	}
 	cr_assert_eq(ukmem_report_total(), 0);
 }
+
+/*
+ * Fallback slabs: when the cache's order cannot be had, a slab of the
+ * smallest order holding one object is used (the kernel's oo_min). Such a
+ * slab is not aligned to the cache's slab size, so the frameless free path
+ * must leave it to the full path: frees, double frees and interior
+ * pointers must all still be handled.
+ */
+Test(slab, fallback_slabs_of_a_lower_order)
+{
+	struct page *held[20000], *big[4096], *p;
+	unsigned int big_order[4096];
+	unsigned long n = 0, kept = 0, nbig = 0, i;
+	struct kmem_cache *c;
+	unsigned char *obj[40];
+	int k, j, order;
+
+	c = kmem_cache_create("t_fallback", 3072, 0, SLAB_NO_MERGE, NULL);
+	cr_assert(c);
+	/* every frame out, then every odd one back: no free block above order 0 */
+	while (n < 20000 && (held[n] = alloc_page(GFP_ATOMIC | __GFP_NOWARN)))
+		n++;
+	cr_assert_lt(n, 20000);
+	for (i = 0; i < n; i++) {
+		if (page_to_pfn(held[i]) & 1)
+			__free_page(held[i]);
+		else
+			held[kept++] = held[i];
+	}
+	/* ... and the reserves' larger blocks held too */
+	for (order = MAX_PAGE_ORDER; order >= 1; order--)
+		while (nbig < 4096 && (p = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, order))) {
+			big_order[nbig] = order;
+			big[nbig++] = p;
+		}
+	cr_assert_null(alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 1));
+	for (k = 0; k < 40; k++) {
+		obj[k] = kmem_cache_alloc(c, GFP_KERNEL | __GFP_NOWARN);
+		cr_assert(obj[k]);
+		cr_assert_not(PageHead(virt_to_page(obj[k])), "an order-0 fallback slab");
+		memset(obj[k], k, 3072);
+	}
+	for (k = 0; k < 40; k++)
+		for (j = 0; j < k; j++)
+			cr_assert_neq(obj[k], obj[j]);
+	/*
+	 * Interior pointers at a third and two thirds of each object: one of
+	 * them is a multiple of 3072 from the order-3 boundary below it, so a
+	 * check that took the slab for one of the cache's order would pass it.
+	 */
+	for (k = 0; k < 40; k++) {
+		kmem_cache_free(c, obj[k] + 1024);
+		kmem_cache_free(c, obj[k] + 2048);
+	}
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 80);
+	for (k = 0; k < 40; k++) {
+		cr_assert_eq(obj[k][3071], k);
+		kmem_cache_free(c, obj[k]);
+	}
+	kmem_cache_free(c, obj[5]);		/* double free: caught */
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 81);
+	cr_assert(ukmem_dmesg_contains("double free"));
+	for (k = 0; k < 40; k++) {
+		obj[k] = kmem_cache_alloc(c, GFP_KERNEL | __GFP_NOWARN);
+		cr_assert(obj[k]);
+		for (j = 0; j < k; j++)
+			cr_assert_neq(obj[k], obj[j]);
+	}
+	for (k = 0; k < 40; k++)
+		kmem_cache_free(c, obj[k]);
+	for (i = 0; i < kept; i++)
+		__free_page(held[i]);
+	for (i = 0; i < nbig; i++)
+		__free_pages(big[i], big_order[i]);
+	kmem_cache_destroy(c);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 81);
+}

@@ -39,6 +39,8 @@
 
 /* large kmalloc pages: head page flag (kernel 6.12 uses a page type) */
 #define PG_large_kmalloc	PG_owner_2
+/* slab pages: a fallback slab, of a lower order than its cache's */
+#define PG_slab_small		PG_owner_priv_1
 
 #define TRACK_ADDRS_COUNT	8
 struct track {
@@ -83,6 +85,8 @@ struct kmem_cache {
 	unsigned int cpu_limit, cpu_batch;
 	u32 reciprocal_size;		/* ceil(2^32 / size): object index by multiply */
 	u64 size_magic;			/* ceil(2^64 / size): divisibility by multiply */
+	unsigned long slab_mask;	/* bytes of a slab of the cache's order, - 1 */
+	unsigned long slab_span;	/* objects * size in such a slab */
 	unsigned int offset;		/* free pointer offset from the object */
 	unsigned int object_size;	/* what the user asked for */
 	unsigned long random;		/* free pointer encoding secret */

@@ -183,6 +183,8 @@ static int calculate_sizes(struct kmem_cache *s)
 		return -EINVAL;
 	s->reciprocal_size = (u32)(((1ULL << 32) + size - 1) / size);
 	s->size_magic = UINT64_MAX / size + 1;
+	s->slab_mask = (PAGE_SIZE << s->order) - 1;
+	s->slab_span = (unsigned long)s->objects * size;
 	s->allocflags = s->order ? __GFP_COMP : 0;
 	if (flags & SLAB_CACHE_DMA)
 		s->allocflags |= GFP_DMA;
@@ -313,7 +315,9 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 	slab->inuse = 0;
 	slab->objects = objects;
 	slab->frozen = 0;
-	SetPageSlab(slab);	/* atomic: buddy merging reads neighbours' flags */
+	/* atomic: buddy merging reads neighbours' flags */
+	__atomic_fetch_or(&slab->flags, 1UL << PG_slab |
+			  (order != s->order ? 1UL << PG_slab_small : 0), __ATOMIC_RELAXED);
 	account_slab(s, order, 1);
 	if (kmem_cache_debug(s))
 		setup_slab_debug(s, slab, base);
@@ -337,7 +341,7 @@ static void discard_slab(struct kmem_cache *s, struct page *slab)
 			s->dtor(p, s, 0);
 	if (s->flags & SLAB_CONSISTENCY_CHECKS)
 		check_slab_pad(s, slab);
-	ClearPageSlab(slab);
+	__atomic_fetch_and(&slab->flags, ~(1UL << PG_slab | 1UL << PG_slab_small), __ATOMIC_RELAXED);
 	slab->slab_cache = NULL;
 	slab->freelist = NULL;
 	slab->counters = 0;
@@ -1104,16 +1108,20 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 	slab = compound_head(mem_map + (pa >> PAGE_SHIFT));
 	/* with a cache named, work from it while its slab's word is checked */
 	s = have_expect ? expect : slab->slab_cache;
-	if (unlikely(!PageSlab(slab) || (have_expect && slab->slab_cache != s)))
+	if (unlikely((__atomic_load_n(&slab->flags, __ATOMIC_RELAXED) &
+		      (1UL << PG_slab | 1UL << PG_slab_small)) != 1UL << PG_slab ||
+		     (have_expect && slab->slab_cache != s)))
 		return false;
 	/*
-	 * Objects start at k * size outside debug caches. A debug cache (red
-	 * zone or not) is caught below at the latest: its CPU arrays have limit
-	 * 0, and nothing is written before that test.
+	 * A slab of the cache's own order is a naturally aligned buddy block,
+	 * so the object's offset in it is its physical address masked. Objects
+	 * start at k * size outside debug caches; a debug cache (red zone or
+	 * not) is caught below at the latest: its CPU arrays have limit 0, and
+	 * nothing is written before that test.
 	 */
-	base = (unsigned long)__ukmem_direct_map + ((unsigned long)(slab - mem_map) << PAGE_SHIFT);
-	span = (unsigned long)slab_objects(s, slab) * s->size;
-	off = (unsigned long)x - base;
+	off = pa & s->slab_mask;
+	base = (unsigned long)x - off;
+	span = s->slab_span;
 	if (unlikely(off >= span || !size_divides(s, off)))
 		return false;
 	next = (unsigned long)get_freepointer(s, (void *)x);
