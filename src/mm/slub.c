@@ -207,9 +207,9 @@ static int alloc_cpu_arrays(struct kmem_cache *s)
 	else if (size > PAGE_SIZE)
 		limit = 8;
 	else if (size > 1024)
-		limit = 24;
+		limit = 64;
 	else if (size > 256)
-		limit = 54;
+		limit = 120;
 	else
 		limit = CPU_ARRAY_MAX;
 	s->cpu_limit = limit;
