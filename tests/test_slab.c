@@ -827,3 +827,49 @@ Test(slab, fallback_slabs_of_a_lower_order)
 	kmem_cache_destroy(c);
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 81);
 }
+
+/*
+ * The barn: a full CPU array parks its oldest half in a sheaf instead of
+ * walking slab freelists. Parked objects count as active (as objects in CPU
+ * arrays do), are handed out again, are still recognised as free by a
+ * second kfree, and go back to their slabs on kmem_cache_shrink. The barn
+ * holds at most 1/64 of RAM (64 MiB here: 16384 objects of 64 bytes).
+ */
+Test(slab, barn_parks_sheaves_and_shrink_empties_it)
+{
+	struct kmem_cache *c = kmem_cache_create("t_barn", 64, 0, SLAB_NO_MERGE, NULL);
+	unsigned long before = node_page_state(NR_SLAB_UNRECLAIMABLE), v[6];
+	static void *objs[20000];
+	int i, j;
+
+	for (i = 0; i < 20000; i++) {
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		cr_assert(objs[i]);
+	}
+	for (i = 0; i < 20000; i++)
+		kmem_cache_free(c, objs[i]);
+	cr_assert(slabinfo_line("t_barn", v));
+	/* parked: active; beyond the cap they went back to their slabs */
+	cr_assert_geq(v[0], 16384 - 4 * 120, "the barn took sheaves (active %lu)", v[0]);
+	cr_assert_leq(v[0], 16384 + 4 * 120, "the barn stays under its cap (active %lu)", v[0]);
+	kmem_cache_free(c, objs[100]);	/* parked in a sheaf: still a double free */
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 1);
+	cr_assert(ukmem_dmesg_contains("double free"));
+	/* handed out again, each once */
+	for (i = 0; i < 2000; i++) {
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		memset(objs[i], i & 0xff, 64);
+	}
+	for (i = 0; i < 2000; i++)
+		for (j = i + 1; j < 2000; j += 97)
+			cr_assert_neq(objs[i], objs[j]);
+	for (i = 0; i < 2000; i++)
+		kmem_cache_free(c, objs[i]);
+	kmem_cache_shrink(c);
+	cr_assert(slabinfo_line("t_barn", v));
+	cr_assert_eq(v[0], 0);
+	cr_assert_eq(v[5], 0, "every slab went back");
+	cr_assert_eq(node_page_state(NR_SLAB_UNRECLAIMABLE), before, "sheaves freed too");
+	kmem_cache_destroy(c);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 1);
+}

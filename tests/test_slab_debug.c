@@ -189,13 +189,21 @@ Test(slab_debug, freepointer_corrupt_without_debugging)
 
 	for (i = 0; i < 300; i++)
 		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
-	/* the first freed overflow the CPU array and go back to their slabs */
+	/*
+	 * Free all but every 50th (so no slab of 64 becomes empty), then shrink:
+	 * CPU arrays and the barn give every free object back to its slab's
+	 * freelist, where the free pointers are followed.
+	 */
 	for (i = 0; i < 300; i++)
-		kmem_cache_free(c, objs[i]);
+		if (i % 50)
+			kmem_cache_free(c, objs[i]);
+	kmem_cache_shrink(c);
 	for (i = 0; i < 300; i++)
-		objs[i][4] = 0x1234;	/* use after free on every object */
+		if (i % 50)
+			objs[i][4] = 0x1234;	/* use after free on every freed object */
 	for (i = 0; i < 300; i++)
-		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		if (i % 50)
+			objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
 	cr_assert(ukmem_dmesg_contains("BUG t_fp2 (Not tainted): Freepointer corrupt"));
 	for (i = 0; i < 300; i++) {
 		cr_assert(objs[i]);

@@ -65,6 +65,33 @@ struct kmem_cache_cpu {
 	void *entry[];
 };
 
+/*
+ * struct slab_sheaf - a batch of free objects parked off-CPU (SLUB's 2025
+ * "sheaf"): a full CPU array gives its `batch` oldest objects to one, an
+ * empty array takes one back, a copy of at most SHEAF_CAPACITY pointers
+ * instead of a walk over slab freelists. Sheaves come from their own cache,
+ * which has no barn.
+ */
+#define SHEAF_CAPACITY	64
+struct slab_sheaf {
+	struct slab_sheaf *next;
+	unsigned int size;
+	void *objects[SHEAF_CAPACITY];
+};
+
+/*
+ * struct kmem_cache_barn - the node's full sheaves, under lock. Objects in
+ * the barn count as in use for their slabs, as objects in CPU arrays do;
+ * at most max_objects are parked (1/64 of RAM's worth), and shrinking the
+ * cache (kmem_cache_shrink, reclaim, destroy, shutdown) empties it.
+ */
+struct kmem_cache_barn {
+	spinlock_t lock;
+	struct slab_sheaf *full;
+	unsigned long nr_objects;
+	unsigned long max_objects;	/* 0: no barn (debug caches, the sheaf cache) */
+};
+
 /* struct kmem_cache_node - the (single) node's slab lists, under list_lock. */
 struct kmem_cache_node {
 	spinlock_t list_lock;
@@ -107,6 +134,7 @@ struct kmem_cache {
 	const char *name;
 	struct list_head list;		/* slab_caches, under slab_mutex */
 	struct kmem_cache_node node;
+	struct kmem_cache_barn barn;
 	bool dying;			/* destroyed with objects left: kept, not listed */
 	bool destroyed;
 	bool name_owned;
@@ -248,6 +276,8 @@ static inline bool object_in_slab(const struct kmem_cache *s, const struct page 
 }
 
 /* slub.c */
+extern struct kmem_cache *slab_sheaf_cache;
+bool barn_drain(struct kmem_cache *s);
 unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigned int size);
 struct kmem_cache *kmem_cache_alloc_struct(void);
 int do_kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int size,

@@ -617,6 +617,12 @@ int slab_init(void)
 				return -ENOMEM;
 		}
 	}
+	/* the barns' sheaves; its own objects go straight back to its slabs */
+	slab_sheaf_cache = kmem_cache_create("slab_sheaf", sizeof(struct slab_sheaf), 0,
+					     SLAB_NO_MERGE | SLAB_PANIC, NULL);
+	if (!slab_sheaf_cache)
+		return -ENOMEM;
+	slab_sheaf_cache->barn.max_objects = 0;
 	return 0;
 }
 
@@ -631,6 +637,9 @@ void slab_exit(void)
 	if (!kmem_cache)
 		return;
 	mutex_lock(&slab_mutex);
+	/* parked objects back to their slabs, so no sheaf looks leaked */
+	list_for_each_entry(s, &slab_caches, list)
+		barn_drain(s);
 	/* leaks first, while every cache still works */
 	list_for_each_entry(s, &slab_caches, list) {
 		unsigned long nr_slabs, nr_objs, nr_free;
@@ -662,6 +671,7 @@ void slab_exit(void)
 	}
 	__kmem_cache_release(kmem_cache);
 	kmem_cache = NULL;
+	slab_sheaf_cache = NULL;
 	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
 	INIT_LIST_HEAD(&slab_caches);
 	mutex_unlock(&slab_mutex);

@@ -257,7 +257,13 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int si
 	INIT_LIST_HEAD(&s->node.partial);
 	INIT_LIST_HEAD(&s->node.full);
 	s->refcount = 1;
-	return alloc_cpu_arrays(s);
+	if (alloc_cpu_arrays(s))
+		return -ENOMEM;
+	spin_lock_init(&s->barn.lock);
+	if (s->cpu_batch >= 4 && s->cpu_batch <= SHEAF_CAPACITY)
+		s->barn.max_objects = max((totalram_pages() << PAGE_SHIFT) / 64 / s->size,
+					  4UL * s->cpu_batch);
+	return 0;
 }
 
 /* ------------------------------------------------------------ slabs */
@@ -589,6 +595,99 @@ static void take_objects_locked(struct kmem_cache *s, struct kmem_cache_node *n,
 	}
 }
 
+/* ------------------------------------------------------------ barn */
+
+struct kmem_cache *slab_sheaf_cache;
+
+/* sheaf_alloc - an empty sheaf, or NULL (then objects go to their slabs). */
+static struct slab_sheaf *sheaf_alloc(struct kmem_cache *s)
+{
+	struct kmem_cache_barn *barn = &s->barn;
+
+	if (!barn->max_objects || !slab_sheaf_cache ||
+	    __atomic_load_n(&barn->nr_objects, __ATOMIC_RELAXED) + s->cpu_batch > barn->max_objects)
+		return NULL;
+	return kmem_cache_alloc(slab_sheaf_cache, GFP_NOWAIT | __GFP_NOWARN);
+}
+
+/*
+ * barn_put - park the @nr oldest objects of @c in @sheaf, in the barn (CPU
+ * held). Return: false when the barn is full; nothing was moved.
+ */
+static bool barn_put(struct kmem_cache *s, struct kmem_cache_cpu *c, struct slab_sheaf *sheaf,
+		     unsigned int nr)
+{
+	struct kmem_cache_barn *barn = &s->barn;
+
+	spin_lock(&barn->lock);
+	if (barn->nr_objects + nr > barn->max_objects) {
+		spin_unlock(&barn->lock);
+		return false;
+	}
+	memcpy(sheaf->objects, c->entry, nr * sizeof(void *));
+	sheaf->size = nr;
+	sheaf->next = barn->full;
+	barn->full = sheaf;
+	__atomic_store_n(&barn->nr_objects, barn->nr_objects + nr, __ATOMIC_RELAXED);
+	spin_unlock(&barn->lock);
+	memmove(c->entry, c->entry + nr, (c->avail - nr) * sizeof(void *));
+	c->avail -= nr;
+	return true;
+}
+
+/*
+ * barn_get - move a full sheaf's objects into the empty array @c (CPU
+ * held). Return: the emptied sheaf, for the caller to free once it has
+ * left the CPU, or NULL when the barn has none that fits.
+ */
+static struct slab_sheaf *barn_get(struct kmem_cache *s, struct kmem_cache_cpu *c)
+{
+	struct kmem_cache_barn *barn = &s->barn;
+	struct slab_sheaf *sheaf;
+
+	if (!__atomic_load_n(&barn->full, __ATOMIC_RELAXED))
+		return NULL;
+	spin_lock(&barn->lock);
+	sheaf = barn->full;
+	if (sheaf && c->avail + sheaf->size <= c->limit) {
+		barn->full = sheaf->next;
+		__atomic_store_n(&barn->nr_objects, barn->nr_objects - sheaf->size,
+				 __ATOMIC_RELAXED);
+	} else {
+		sheaf = NULL;
+	}
+	spin_unlock(&barn->lock);
+	if (sheaf) {
+		memcpy(c->entry + c->avail, sheaf->objects, sheaf->size * sizeof(void *));
+		c->avail += sheaf->size;
+	}
+	return sheaf;
+}
+
+/*
+ * barn_drain - every parked object back to its slab, every sheaf freed.
+ * Return: whether there were any.
+ */
+bool barn_drain(struct kmem_cache *s)
+{
+	struct kmem_cache_barn *barn = &s->barn;
+	struct slab_sheaf *sheaf, *next;
+
+	if (!__atomic_load_n(&barn->full, __ATOMIC_RELAXED))
+		return false;
+	spin_lock(&barn->lock);
+	sheaf = barn->full;
+	barn->full = NULL;
+	__atomic_store_n(&barn->nr_objects, 0, __ATOMIC_RELAXED);
+	spin_unlock(&barn->lock);
+	for (; sheaf; sheaf = next) {
+		next = sheaf->next;
+		free_objects_to_slabs(s, sheaf->objects, sheaf->size);
+		kmem_cache_free(slab_sheaf_cache, sheaf);
+	}
+	return true;
+}
+
 /*
  * slab_alloc_refill - the CPU array is empty: move up to `batch` objects
  * from the node's partial slabs straight into it (CPU held, then
@@ -599,6 +698,7 @@ static noinline void *slab_alloc_refill(struct kmem_cache *s, gfp_t gfp)
 {
 	struct kmem_cache_node *n = &s->node;
 	struct page *fresh = NULL, *slab;
+	struct slab_sheaf *used = NULL;
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
 	unsigned int want;
@@ -610,6 +710,8 @@ static noinline void *slab_alloc_refill(struct kmem_cache *s, gfp_t gfp)
 		want = c->limit ? c->limit : 1;	/* a full array: half as many trips */
 		if (c->avail && !fresh)
 			goto pop;	/* someone refilled this CPU meanwhile */
+		if (!fresh && (used = barn_get(s, c)))
+			goto pop;
 		spin_lock(&n->list_lock);
 		if (fresh) {
 			add_slab_locked(n, fresh);
@@ -629,6 +731,8 @@ static noinline void *slab_alloc_refill(struct kmem_cache *s, gfp_t gfp)
 pop:
 	object = c->entry[--c->avail];
 	pcpu_exit(t);
+	if (used)
+		kmem_cache_free(slab_sheaf_cache, used);
 	return object;
 }
 
@@ -750,6 +854,7 @@ static noinline void slab_free_flush(struct kmem_cache *s, void *object)
 {
 	struct kmem_cache_node *n = &s->node;
 	struct page *discard[CPU_ARRAY_MAX + 1];
+	struct slab_sheaf *sheaf = sheaf_alloc(s);
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
 	unsigned int nr = 0, nd = 0, i;
@@ -757,8 +862,12 @@ static noinline void slab_free_flush(struct kmem_cache *s, void *object)
 	t = slab_cpu_enter();
 	c = cpu_cache(s, t->cpu);
 	if (c->avail >= c->limit) {
-		/* the oldest go back: the newest are the cache-hot ones */
+		/* the oldest go: the newest are the cache-hot ones */
 		nr = min(c->batch ? c->batch : 1, c->avail);
+		if (sheaf && nr <= SHEAF_CAPACITY && barn_put(s, c, sheaf, nr)) {
+			sheaf = NULL;
+			goto push;
+		}
 		spin_lock(&n->list_lock);
 		for (i = 0; i < nr; i++) {
 			void *o = c->entry[i];
@@ -779,9 +888,12 @@ static noinline void slab_free_flush(struct kmem_cache *s, void *object)
 		memmove(c->entry, c->entry + nr, (c->avail - nr) * sizeof(void *));
 		c->avail -= nr;
 	}
+push:
 	if (object)
 		c->entry[c->avail++] = object;
 	pcpu_exit(t);
+	if (sheaf)
+		kmem_cache_free(slab_sheaf_cache, sheaf);
 	for (i = 0; i < nd; i++)
 		discard_slab(s, discard[i]);
 }
@@ -839,7 +951,7 @@ void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned l
  * caller visits each CPU in turn (pinning itself there for the moment, the
  * kernel's work-on-each-CPU); an atomic one can only empty its own CPU.
  */
-static void flush_all(struct kmem_cache *s)
+static bool flush_all(struct kmem_cache *s)
 {
 	struct task_struct *t = slab_task();
 	void *objs[CPU_ARRAY_MAX + 1];
@@ -847,7 +959,7 @@ static void flush_all(struct kmem_cache *s)
 	unsigned int nr;
 
 	if (!s->cpu_limit)
-		return;
+		return false;
 	if (!task_preemptible(t)) {
 		struct kmem_cache_cpu *c = cpu_cache(s, t->cpu);
 
@@ -855,7 +967,7 @@ static void flush_all(struct kmem_cache *s)
 		memcpy(objs, c->entry, nr * sizeof(void *));
 		c->avail = 0;
 		free_objects_to_slabs(s, objs, nr);
-		return;
+		return barn_drain(s);
 	}
 	saved_cpu = t->cpu;
 	saved_pinned = t->pinned;
@@ -875,6 +987,7 @@ static void flush_all(struct kmem_cache *s)
 	}
 	ukmem_set_cpu(saved_cpu);
 	t->pinned = saved_pinned;
+	return barn_drain(s);
 }
 
 /* __kmem_cache_shrink - every empty slab back to the buddy. Return: pages freed. */
@@ -885,7 +998,9 @@ unsigned long __kmem_cache_shrink(struct kmem_cache *s)
 	LIST_HEAD(discard);
 	unsigned long pages = 0;
 
-	flush_all(s);
+	/* the barn's sheaves went back to their cache: empty its slabs too */
+	if (flush_all(s) && slab_sheaf_cache && s != slab_sheaf_cache)
+		pages += __kmem_cache_shrink(slab_sheaf_cache);
 	spin_lock(&n->list_lock);
 	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
 		if (slab->inuse)
