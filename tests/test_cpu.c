@@ -11,6 +11,8 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include "machine/sched.h"
+
 Test(cpu, nr_cpus_independent_of_host)
 {
 	int cpu, n = 0;
@@ -298,5 +300,42 @@ Test(cpu, irq_and_preempt_sections_interleave_with_leases, .timeout = 60)
 		cr_assert_eq(smp_processor_id(), i);
 		preempt_enable();
 	}
+	ukmem_shutdown();
+}
+
+/*
+ * A thread that exits with a standing lease gives its CPU back on the way
+ * out (a TLS destructor): the CPU is idle at once, so tasks migrate to it
+ * and the next one on it needs no revocation.
+ */
+static int leased_cpu = -1;
+
+static void *lease_then_exit(void *arg)
+{
+	int i;
+
+	for (i = 0; i < 3000; i++) { /* long enough to be granted a lease */
+		preempt_disable();
+		leased_cpu = smp_processor_id();
+		preempt_enable();
+	}
+	return arg;
+}
+
+Test(cpu, exiting_task_gives_its_cpu_back, .timeout = 30)
+{
+	pthread_t th;
+
+	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=2"), 0);
+	pthread_create(&th, NULL, lease_then_exit, NULL);
+	pthread_join(th, NULL);
+	cr_assert_geq(leased_cpu, 0);
+	cr_assert_eq(__atomic_load_n(&cpu_states[leased_cpu].owner, __ATOMIC_SEQ_CST), 0,
+		     "the exited task still owns CPU %d", leased_cpu);
+	cr_assert_eq(__atomic_load_n(&cpu_states[leased_cpu].lessee, __ATOMIC_SEQ_CST), 0);
+	cr_assert_eq(ukmem_set_cpu(leased_cpu), 0);
+	preempt_disable();
+	preempt_enable();
+	cr_assert_eq(cpu_states[leased_cpu].revocations, 0, "no revocation was needed");
 	ukmem_shutdown();
 }

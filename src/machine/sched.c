@@ -27,6 +27,22 @@ static u32 next_lease_id;
 static unsigned int next_cpu;
 __ukmem_export unsigned int nr_cpu_ids = 1;
 
+static void cpu_drop_lease(struct task_struct *t);
+
+/*
+ * task_exit - the thread is going: a standing lease would keep its CPU
+ * looking busy (no task migrates to it, the next one must revoke), so give
+ * it back, as an exiting task frees its CPU.
+ */
+static void task_exit(void *arg)
+{
+	struct task_struct *t = arg;
+
+	if (t->leased && task_preemptible(t) &&
+	    t->boot_gen == __atomic_load_n(&machine.generation, __ATOMIC_RELAXED))
+		cpu_drop_lease(t);
+}
+
 void task_init(struct task_struct *t)
 {
 	ukmem_ensure_booted();
@@ -40,6 +56,7 @@ void task_init(struct task_struct *t)
 		t->lease_id = 0; /* out of slots: this task never gets a lease */
 	t->lease_slot = &lease_slots[t->lease_id];
 	__atomic_store_n(&t->boot_gen, machine.generation, __ATOMIC_RELAXED);
+	plat_at_thread_exit(task_exit, t);
 }
 
 #define LEASE_COOLDOWN 1024

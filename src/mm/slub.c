@@ -611,8 +611,10 @@ static struct slab_sheaf *sheaf_alloc(struct kmem_cache *s)
 }
 
 /*
- * barn_put - park the @nr oldest objects of @c in @sheaf, in the barn (CPU
- * held). Return: false when the barn is full; nothing was moved.
+ * barn_put - park the @nr newest objects of @c in @sheaf, in the barn (CPU
+ * held): the top of the array, so nothing moves down; parked objects are
+ * not on any slab, so which half goes makes no difference to the slabs.
+ * Return: false when the barn is full; nothing was moved.
  */
 static bool barn_put(struct kmem_cache *s, struct kmem_cache_cpu *c, struct slab_sheaf *sheaf,
 		     unsigned int nr)
@@ -624,13 +626,12 @@ static bool barn_put(struct kmem_cache *s, struct kmem_cache_cpu *c, struct slab
 		spin_unlock(&barn->lock);
 		return false;
 	}
-	memcpy(sheaf->objects, c->entry, nr * sizeof(void *));
+	memcpy(sheaf->objects, c->entry + c->avail - nr, nr * sizeof(void *));
 	sheaf->size = nr;
 	sheaf->next = barn->full;
 	barn->full = sheaf;
 	__atomic_store_n(&barn->nr_objects, barn->nr_objects + nr, __ATOMIC_RELAXED);
 	spin_unlock(&barn->lock);
-	memmove(c->entry, c->entry + nr, (c->avail - nr) * sizeof(void *));
 	c->avail -= nr;
 	return true;
 }

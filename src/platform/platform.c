@@ -188,6 +188,28 @@ int plat_thread_create(plat_thread_t *t, const char *name, void *(*fn)(void *), 
 	return 0;
 }
 
+static pthread_key_t exit_key;
+static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
+static void (*exit_fn)(void *arg);
+
+static void exit_trampoline(void *arg)
+{
+	if (exit_fn)
+		exit_fn(arg);
+}
+
+static void exit_key_create(void)
+{
+	pthread_key_create(&exit_key, exit_trampoline);
+}
+
+void plat_at_thread_exit(void (*fn)(void *arg), void *arg)
+{
+	pthread_once(&exit_once, exit_key_create);
+	exit_fn = fn;
+	pthread_setspecific(exit_key, arg);
+}
+
 void plat_thread_join(plat_thread_t t)
 {
 	pthread_join((pthread_t)t, NULL);

@@ -46,6 +46,8 @@ uint64_t plat_total_ram(void);
 typedef unsigned long plat_thread_t;
 int plat_thread_create(plat_thread_t *t, const char *name, void *(*fn)(void *), void *arg);
 void plat_thread_join(plat_thread_t t);
+/* plat_at_thread_exit - call @fn(@arg) when the calling thread exits (one @fn for all). */
+void plat_at_thread_exit(void (*fn)(void *arg), void *arg);
 
 /* Futex waits: sleep while *addr == val (timeout_ns < 0: forever); wake up to n waiters. */
 int plat_futex_wait(uint32_t *addr, uint32_t val, int64_t timeout_ns);
