@@ -873,3 +873,46 @@ Test(slab, barn_parks_sheaves_and_shrink_empties_it)
 	kmem_cache_destroy(c);
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 1);
 }
+
+/*
+ * kmem_cache_free_bulk checks every pointer as kmem_cache_free does, also
+ * when it follows an object of the same slab (the bulk path reuses that
+ * slab's checks): a repeat, an interior pointer, another cache's object
+ * and a stack address are reported and refused; the rest are freed.
+ */
+Test(slab, bulk_free_with_misuse)
+{
+	struct kmem_cache *c = kmem_cache_create("t_bulkbad", 48, 0, SLAB_NO_MERGE, NULL);
+	struct kmem_cache *o = kmem_cache_create("t_bulkother", 48, 0, SLAB_NO_MERGE, NULL);
+	char local[64];
+	void *p[8], *q[8], *other = kmem_cache_alloc(o, GFP_KERNEL);
+	unsigned long v[6];
+	int i, j;
+
+	cr_assert_eq(kmem_cache_alloc_bulk(c, GFP_KERNEL, 4, p), 4);
+	q[0] = p[0];
+	q[1] = p[1];
+	q[2] = p[1];			/* repeat: a double free */
+	q[3] = (char *)p[2] + 16;	/* interior pointer, same slab as p[1] */
+	q[4] = p[2];
+	q[5] = other;			/* another cache's object: goes back there */
+	q[6] = local;			/* not a slab address */
+	q[7] = p[3];
+	kmem_cache_free_bulk(c, 8, q);
+	cr_assert(ukmem_dmesg_contains("double free"));
+	cr_assert(ukmem_dmesg_contains("Invalid object pointer"));
+	cr_assert(ukmem_dmesg_contains("Wrong slab cache. t_bulkbad but object is from t_bulkother"));
+	cr_assert(ukmem_dmesg_contains("invalid free"));
+	kmem_cache_shrink(o);
+	cr_assert(slabinfo_line("t_bulkother", v));
+	cr_assert_eq(v[0], 0, "the other cache's object went back to it");
+	/* every object of c is free exactly once: 8 allocations are 8 objects */
+	cr_assert_eq(kmem_cache_alloc_bulk(c, GFP_KERNEL, 8, p), 8);
+	for (i = 0; i < 8; i++)
+		for (j = i + 1; j < 8; j++)
+			cr_assert_neq(p[i], p[j]);
+	kmem_cache_free_bulk(c, 8, p);
+	kmem_cache_destroy(c);
+	kmem_cache_destroy(o);
+	cr_assert(!ukmem_dmesg_contains("Objects remaining"));
+}

@@ -1203,45 +1203,59 @@ static noinline void do_kfree(struct kmem_cache *expect, const void *x, const ch
 }
 
 /*
- * slab_free_fast - do_kfree()'s common case with no stack frame: a plain
- * cache (@expect, when @have_expect, must be the object's), a pointer that
- * is an object start and not already free, a leased CPU with room in its
- * array. False: nothing was done, take do_kfree(), which checks and reports
- * everything again.
+ * free_object_ok - the checks of the frameless free paths, which need no
+ * lock and write nothing: @x is an object start in a slab of the cache's
+ * own order, of @expect when @have_expect, and not already free. A debug
+ * cache may pass (when it has no red zone) and is turned away by its
+ * zero-limit CPU arrays. Return: the object's cache, or NULL (take the full
+ * path, which checks and reports everything again).
  */
-static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void *x,
-					   bool have_expect)
+static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expect, const void *x,
+							 bool have_expect)
 {
 	unsigned long pa = (unsigned long)((const char *)x - __ukmem_direct_map);
 	unsigned long base, off, next, span;
 	struct kmem_cache *s;
-	struct kmem_cache_cpu *c;
-	struct task_struct *t;
 	struct page *slab;
 
 	if (unlikely(pa >= (max_low_pfn << PAGE_SHIFT)))
-		return false;
+		return NULL;
 	slab = compound_head(mem_map + (pa >> PAGE_SHIFT));
 	/* with a cache named, work from it while its slab's word is checked */
 	s = have_expect ? expect : slab->slab_cache;
 	if (unlikely((__atomic_load_n(&slab->flags, __ATOMIC_RELAXED) &
 		      (1UL << PG_slab | 1UL << PG_slab_small)) != 1UL << PG_slab ||
 		     (have_expect && slab->slab_cache != s)))
-		return false;
+		return NULL;
 	/*
 	 * A slab of the cache's own order is a naturally aligned buddy block,
-	 * so the object's offset in it is its physical address masked. Objects
-	 * start at k * size outside debug caches; a debug cache (red zone or
-	 * not) is caught below at the latest: its CPU arrays have limit 0, and
-	 * nothing is written before that test.
+	 * so the object's offset in it is its physical address masked; objects
+	 * start at k * size outside debug caches.
 	 */
 	off = pa & s->slab_mask;
 	base = (unsigned long)x - off;
 	span = s->slab_span;
 	if (unlikely(off >= span || !size_divides(s, off)))
-		return false;
+		return NULL;
+	/* already free: parked in a CPU array or a sheaf, or on a slab freelist */
 	next = (unsigned long)get_freepointer(s, (void *)x);
 	if (unlikely(next <= 1 || next - base < span))
+		return NULL;
+	return s;
+}
+
+/*
+ * slab_free_fast - do_kfree()'s common case with no stack frame: a checked
+ * object, a leased CPU with room in its array. False: nothing was done.
+ */
+static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void *x,
+					   bool have_expect)
+{
+	struct kmem_cache *s = free_object_ok(expect, x, have_expect);
+	struct kmem_cache_cpu *c;
+	struct task_struct *t;
+
+	if (unlikely(!s))
 		return false;
 	t = task_peek();
 	if (unlikely(!pcpu_leaf_enter(t)))
@@ -1499,6 +1513,7 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 	unsigned long caller = (unsigned long)__builtin_return_address(0);
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
+	unsigned int avail;
 	size_t i = 0, n;
 
 	if (unlikely(!s || !p))
@@ -1509,12 +1524,20 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 			might_sleep_check(__FILE__, __LINE__);
 		for (;;) {
 			/* drain this CPU's array in one section */
-			preempt_count_inc(t, 1);
+			bool leaf = pcpu_leaf_enter(t);
+
+			if (!leaf)
+				preempt_count_inc(t, 1);
 			c = cpu_cache(s, t->cpu);
-			n = min((size_t)c->avail, size - i);
-			while (n--)
-				p[i++] = c->entry[--c->avail];
-			preempt_count_dec(t, 1);
+			avail = c->avail;
+			n = min((size_t)avail, size - i);
+			c->avail = avail - (unsigned int)n;
+			while (n--)	/* small n: a loop beats a call to memcpy */
+				p[i++] = c->entry[--avail];
+			if (leaf)
+				pcpu_leaf_exit(t);
+			else
+				preempt_count_dec(t, 1);
 			if (i == size)
 				break;
 			/* refill it (one object comes back directly), then drain again */
@@ -1523,11 +1546,11 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 				break;
 			i++;
 		}
-		for (size_t j = 0; j < i; j++) {
-			*freeptr_addr(s, p[j]) = NULL;
-			if (unlikely(flags & __GFP_ZERO))
+		for (size_t j = 0; j < i; j++)
+			*freeptr_addr(s, p[j]) = NULL;	/* live: no valid encoding */
+		if (unlikely(flags & __GFP_ZERO))
+			for (size_t j = 0; j < i; j++)
 				memset(p[j], 0, s->object_size);
-		}
 		if (unlikely(i < size)) {
 			kmem_cache_free_bulk(s, i, p);
 			return 0;
@@ -1565,30 +1588,37 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 		}
 		return;
 	}
+	t = slab_task();
 	while (i < size) {
-		void *x = p[i];
-		struct page *slab;
-		unsigned long next;
+		/* checks, marks and pushes in one section: a repeat in @p is caught */
+		bool leaf = pcpu_leaf_enter(t);
+		unsigned long base = 0, span = s->slab_span;
 
-		t = slab_task();
-		preempt_count_inc(t, 1);
+		if (!leaf)
+			preempt_count_inc(t, 1);
 		c = cpu_cache(s, t->cpu);
 		for (; i < size && c->avail < c->limit; i++) {
-			x = p[i];
-			if (unlikely(!virt_addr_valid(x)))
-				break;
-			slab = virt_to_slab(x);
-			if (unlikely(!PageSlab(slab) || slab->slab_cache != s ||
-				     !object_in_slab(s, slab, x)))
-				break;
-			next = (unsigned long)get_freepointer(s, x);
-			if (unlikely(next <= 1 || next - (unsigned long)slab_address(slab) <
-						  (unsigned long)slab_objects(s, slab) * s->size))
-				break;
+			void *x = p[i];
+			unsigned long off = (unsigned long)x - base, next;
+
+			if (off < span) {
+				/* in the slab of the previous object: its checks hold */
+				next = (unsigned long)get_freepointer(s, x);
+				if (unlikely(!size_divides(s, off) || next <= 1 || next - base < span))
+					break;
+			} else {
+				if (unlikely(!free_object_ok(s, x, true)))
+					break;
+				base = (unsigned long)x - (((unsigned long)x -
+					(unsigned long)__ukmem_direct_map) & s->slab_mask);
+			}
 			set_freepointer(s, x, FREEPTR_IN_CPU);
 			c->entry[c->avail++] = x;
 		}
-		preempt_count_dec(t, 1);
+		if (leaf)
+			pcpu_leaf_exit(t);
+		else
+			preempt_count_dec(t, 1);
 		/* anything unusual, or a full array, takes the checked single path */
 		if (i < size) {
 			kmem_cache_free(s, p[i]);
