@@ -414,7 +414,7 @@ static void fork_child(void)
 		__atomic_store_n(&machine.generation, machine.generation + 1, __ATOMIC_RELEASE);
 		booting_tid = 0;
 	}
-	pthread_mutex_init(&boot_lock, NULL);
+	pthread_mutex_unlock(&boot_lock); /* the child's one thread took it in fork_prepare */
 }
 
 __attribute__((constructor)) static void boot_register_fork_handlers(void)

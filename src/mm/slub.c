@@ -629,7 +629,7 @@ static bool barn_put(struct kmem_cache *s, struct kmem_cache_cpu *c, struct slab
 	memcpy(sheaf->objects, c->entry + c->avail - nr, nr * sizeof(void *));
 	sheaf->size = nr;
 	sheaf->next = barn->full;
-	barn->full = sheaf;
+	__atomic_store_n(&barn->full, sheaf, __ATOMIC_RELAXED); /* read unlocked as a hint */
 	__atomic_store_n(&barn->nr_objects, barn->nr_objects + nr, __ATOMIC_RELAXED);
 	spin_unlock(&barn->lock);
 	c->avail -= nr;
@@ -651,7 +651,7 @@ static struct slab_sheaf *barn_get(struct kmem_cache *s, struct kmem_cache_cpu *
 	spin_lock(&barn->lock);
 	sheaf = barn->full;
 	if (sheaf && c->avail + sheaf->size <= c->limit) {
-		barn->full = sheaf->next;
+		__atomic_store_n(&barn->full, sheaf->next, __ATOMIC_RELAXED);
 		__atomic_store_n(&barn->nr_objects, barn->nr_objects - sheaf->size,
 				 __ATOMIC_RELAXED);
 	} else {
@@ -678,7 +678,7 @@ bool barn_drain(struct kmem_cache *s)
 		return false;
 	spin_lock(&barn->lock);
 	sheaf = barn->full;
-	barn->full = NULL;
+	__atomic_store_n(&barn->full, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&barn->nr_objects, 0, __ATOMIC_RELAXED);
 	spin_unlock(&barn->lock);
 	for (; sheaf; sheaf = next) {

@@ -194,8 +194,10 @@ static void (*exit_fn)(void *arg);
 
 static void exit_trampoline(void *arg)
 {
-	if (exit_fn)
-		exit_fn(arg);
+	void (*fn)(void *arg) = __atomic_load_n(&exit_fn, __ATOMIC_ACQUIRE);
+
+	if (fn)
+		fn(arg);
 }
 
 static void exit_key_create(void)
@@ -206,7 +208,7 @@ static void exit_key_create(void)
 void plat_at_thread_exit(void (*fn)(void *arg), void *arg)
 {
 	pthread_once(&exit_once, exit_key_create);
-	exit_fn = fn;
+	__atomic_store_n(&exit_fn, fn, __ATOMIC_RELEASE);
 	pthread_setspecific(exit_key, arg);
 }
 

@@ -16,6 +16,22 @@ void shim_register(struct shim_test *t)
 	tests = t;
 }
 
+static struct shim_suite *suites;
+
+void shim_register_suite(struct shim_suite *s)
+{
+	s->next = suites;
+	suites = s;
+}
+
+static const struct criterion_test_extra_data *suite_data(const char *name)
+{
+	for (struct shim_suite *s = suites; s; s = s->next)
+		if (!strcmp(s->name, name))
+			return &s->data;
+	return NULL;
+}
+
 void shim_fail(const char *file, int line, bool fatal, const char *expr, const char *fmt, ...)
 {
 	va_list ap;
@@ -58,13 +74,19 @@ static int run_one(struct shim_test *t)
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
+		const struct criterion_test_extra_data *suite = suite_data(t->suite);
+
 		if (t->data.timeout > 0)
 			alarm((unsigned int)t->data.timeout + 1);
+		if (suite && suite->init)
+			suite->init();
 		if (t->data.init)
 			t->data.init();
 		t->fn();
 		if (t->data.fini)
 			t->data.fini();
+		if (suite && suite->fini)
+			suite->fini();
 		_exit(failures_in_child ? 97 : t->data.exit_code ? t->data.exit_code : 0);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) < 0)

@@ -7,6 +7,7 @@
  * Snaipe/Criterion#274, still open). The tsan preset compiles the same test
  * sources against this header instead. It supports the subset the suite
  * uses: Test(suite, name, .init/.fini/.signal/.exit_code/.timeout/.disabled),
+ * TestSuite(suite, .init/.fini),
  * the classic cr_assert_... and cr_expect_... forms, cr_fail, cr_skip_test, cr_log_info.
  * Every test runs in its own forked child, as Criterion does.
  */
@@ -52,7 +53,20 @@ void shim_log(const char *lvl, const char *fmt, ...);
 	}                                                                        \
 	static void suite##_##name##_fn(void)
 
-#define TestSuite(...)
+struct shim_suite {
+	const char *name;
+	struct criterion_test_extra_data data;
+	struct shim_suite *next;
+};
+void shim_register_suite(struct shim_suite *s);
+
+/* suite-wide .init/.fini: run around each of its tests, outside the test's own */
+#define TestSuite(suite, ...)                                                    \
+	static struct shim_suite suite##_suite = { #suite, { __VA_ARGS__ }, NULL }; \
+	__attribute__((constructor)) static void suite##_suite_reg(void)        \
+	{                                                                        \
+		shim_register_suite(&suite##_suite);                             \
+	}
 
 #define __shim_check(fatal, cond, expr, ...)                                     \
 	do {                                                                     \
