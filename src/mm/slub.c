@@ -73,7 +73,7 @@ static __always_inline struct task_struct *slab_cpu_enter(void)
 }
 
 #define SLUB_MAX_ORDER	3
-#define CPU_ARRAY_MAX	120
+#define CPU_ARRAY_MAX	256
 
 unsigned long slab_secret;
 
