@@ -106,7 +106,8 @@ struct kmem_cache_node {
 struct kmem_cache {
 	/* hot: the fast path reads these */
 	struct kmem_cache_cpu *cpu_slab;	/* nr_cpus arrays, cpu_stride apart */
-	unsigned int cpu_stride;
+	unsigned int cpu_stride;		/* 1 << cpu_shift */
+	unsigned int cpu_shift;
 	slab_flags_t flags;
 	gfp_t gfp_fixup;		/* gfp bits that contradict the cache ("Unexpected gfp") */
 	unsigned int cpu_limit, cpu_batch;
@@ -215,7 +216,7 @@ static inline unsigned int orig_size_offset(const struct kmem_cache *s)
 }
 static inline struct kmem_cache_cpu *cpu_cache(struct kmem_cache *s, int cpu)
 {
-	return (struct kmem_cache_cpu *)((char *)s->cpu_slab + (size_t)cpu * s->cpu_stride);
+	return (struct kmem_cache_cpu *)((char *)s->cpu_slab + ((size_t)cpu << s->cpu_shift));
 }
 
 /*

@@ -73,7 +73,7 @@ static __always_inline struct task_struct *slab_cpu_enter(void)
 }
 
 #define SLUB_MAX_ORDER	3
-#define CPU_ARRAY_MAX	256
+#define CPU_ARRAY_MAX	254
 
 unsigned long slab_secret;
 
@@ -205,13 +205,13 @@ static int alloc_cpu_arrays(struct kmem_cache *s)
 	else if (size > 131072)
 		limit = 1;
 	else if (size > PAGE_SIZE)
-		limit = 8;
+		limit = 14;
 	else if (size > 1024)
-		limit = 64;
+		limit = 62;
 	else if (size > 256)
-		limit = 120;
+		limit = 126;
 	else
-		limit = CPU_ARRAY_MAX;
+		limit = CPU_ARRAY_MAX;	/* header + limit pointers: a power of two bytes */
 	s->cpu_limit = limit;
 	s->cpu_batch = (limit + 1) / 2;
 	/*
@@ -221,8 +221,11 @@ static int alloc_cpu_arrays(struct kmem_cache *s)
 	 * reclaim still free them all.
 	 */
 	s->max_free_cached = 2UL * (limit ? limit : 60) * (unsigned long)machine.nr_cpus;
-	s->cpu_stride = ALIGN((unsigned int)(sizeof(struct kmem_cache_cpu) +
-					     limit * sizeof(void *)), 64U);
+	/* a power of two: the fast paths find their array with a shift */
+	s->cpu_shift = (unsigned int)order_base_2((unsigned long)(sizeof(struct kmem_cache_cpu) +
+								 limit * sizeof(void *)));
+	s->cpu_stride = 1U << max(s->cpu_shift, 6U);
+	s->cpu_shift = max(s->cpu_shift, 6U);
 	s->cpu_slab = plat_meta_alloc((size_t)s->cpu_stride * (size_t)machine.nr_cpus);
 	if (!s->cpu_slab)
 		return -ENOMEM;
