@@ -73,7 +73,13 @@ static __always_inline struct task_struct *slab_cpu_enter(void)
 }
 
 #define SLUB_MAX_ORDER	3
-#define CPU_ARRAY_MAX	254
+/*
+ * 256 pointers and the header make a 4 KiB stride between CPUs' arrays; 254
+ * (a 2 KiB stride) measured 5.7 ns instead of 5.0 for the hot 64-byte pair
+ * on this machine - a layout effect, kept out of the way rather than
+ * understood.
+ */
+#define CPU_ARRAY_MAX	256
 
 unsigned long slab_secret;
 
@@ -211,7 +217,7 @@ static int alloc_cpu_arrays(struct kmem_cache *s)
 	else if (size > 256)
 		limit = 126;
 	else
-		limit = CPU_ARRAY_MAX;	/* header + limit pointers: a power of two bytes */
+		limit = CPU_ARRAY_MAX;
 	s->cpu_limit = limit;
 	s->cpu_batch = (limit + 1) / 2;
 	/*
