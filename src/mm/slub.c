@@ -72,6 +72,13 @@ static __always_inline struct task_struct *slab_cpu_enter(void)
 	return t;
 }
 
+/*
+ * The four hottest entry points start on a cache line: otherwise where the
+ * linker happens to put them moved the 64-byte pair by up to 0.7 ns between
+ * builds of the same code.
+ */
+#define __hot_path	__attribute__((aligned(64), hot))
+
 #define SLUB_MAX_ORDER	3
 /*
  * 256 pointers and the header make a 4 KiB stride between CPUs' arrays; 254
@@ -1101,7 +1108,7 @@ void slab_count(struct kmem_cache *s, unsigned long *nr_slabs, unsigned long *nr
  * Context: any context if @flags does not allow direct reclaim.
  * Return: a constructed object, or NULL when memory is exhausted.
  */
-__ukmem_export void *kmem_cache_alloc_noprof(struct kmem_cache *s, gfp_t flags)
+__ukmem_export __hot_path void *kmem_cache_alloc_noprof(struct kmem_cache *s, gfp_t flags)
 {
 	return cache_alloc(s, flags, (unsigned long)__builtin_return_address(0));
 }
@@ -1291,7 +1298,7 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
  *
  * Context: any context.
  */
-__ukmem_export void kmem_cache_free(struct kmem_cache *s, void *x)
+__ukmem_export __hot_path void kmem_cache_free(struct kmem_cache *s, void *x)
 {
 	if (unlikely(!x))
 		return;
@@ -1324,7 +1331,7 @@ static void free_large_kmalloc(struct page *page, const void *x, unsigned long c
  *
  * Context: any context.
  */
-__ukmem_export void kfree(const void *x)
+__ukmem_export __hot_path void kfree(const void *x)
 {
 	if (unlikely(ZERO_OR_NULL_PTR(x)))
 		return;
@@ -1500,7 +1507,7 @@ static __always_inline void *do_kmalloc(size_t size, gfp_t flags, unsigned long 
 	return __do_kmalloc(size, flags, caller);
 }
 
-__ukmem_export void *__kmalloc_noprof(size_t size, gfp_t flags)
+__ukmem_export __hot_path void *__kmalloc_noprof(size_t size, gfp_t flags)
 {
 	return do_kmalloc(size, flags, (unsigned long)__builtin_return_address(0));
 }
