@@ -155,15 +155,18 @@ Test(cpu, pinned_tasks_never_migrate, .timeout = 60)
 	ukmem_shutdown();
 }
 
+static int leased_cpu = -1;
+
 static void *short_lived(void *arg)
 {
 	int i;
 
 	for (i = 0; i < 3000; i++) { /* long enough to be granted a lease */
 		preempt_disable();
+		leased_cpu = smp_processor_id();
 		preempt_enable();
 	}
-	return NULL;
+	return arg;
 }
 
 /* A task that exits while holding a standing lease must not strand its CPU. */
@@ -308,26 +311,12 @@ Test(cpu, irq_and_preempt_sections_interleave_with_leases, .timeout = 60)
  * out (a TLS destructor): the CPU is idle at once, so tasks migrate to it
  * and the next one on it needs no revocation.
  */
-static int leased_cpu = -1;
-
-static void *lease_then_exit(void *arg)
-{
-	int i;
-
-	for (i = 0; i < 3000; i++) { /* long enough to be granted a lease */
-		preempt_disable();
-		leased_cpu = smp_processor_id();
-		preempt_enable();
-	}
-	return arg;
-}
-
 Test(cpu, exiting_task_gives_its_cpu_back, .timeout = 30)
 {
 	pthread_t th;
 
 	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=2"), 0);
-	pthread_create(&th, NULL, lease_then_exit, NULL);
+	pthread_create(&th, NULL, short_lived, NULL);
 	pthread_join(th, NULL);
 	cr_assert_geq(leased_cpu, 0);
 	cr_assert_eq(__atomic_load_n(&cpu_states[leased_cpu].owner, __ATOMIC_SEQ_CST), 0,
