@@ -121,12 +121,13 @@ static __always_inline void preempt_count_dec(struct task_struct *t, unsigned in
  * nothing (a slab fast path: pop or push one object) needs only the lease
  * half of the door: with a valid lease and a preemptible task, storing the
  * in-section slot and finding the lease still ours is exclusion enough, and
- * preempt_count is left alone. pcpu_leaf_enter() returns false when that
+ * preempt_count is left alone. pcpu_leaf_enter() returns NULL when that
  * does not apply (no lease, lost lease, atomic context): the caller then
  * takes the ordinary pcpu_enter() path. Nothing inside a leaf section may
- * call anything that enters or leaves the CPU.
+ * call anything that enters or leaves the CPU. It returns the slot to give
+ * pcpu_leaf_exit() (kept in a register across the section), or NULL.
  */
-static __always_inline bool pcpu_leaf_enter(struct task_struct *t)
+static __always_inline u32 *pcpu_leaf_enter(struct task_struct *t)
 {
 	/* t->fast_slot: non-NULL only while leased and preemptible */
 	u32 *slot = t->fast_slot;
@@ -135,11 +136,17 @@ static __always_inline bool pcpu_leaf_enter(struct task_struct *t)
 		__atomic_store_n(slot, 1, __ATOMIC_RELAXED);
 		barrier(); /* the revoker's membarrier() supplies the full fence */
 		if (likely(__atomic_load_n(t->lease_word, __ATOMIC_ACQUIRE) == t->lease_id))
-			return true;
+			return slot;
 		/* revoked (or left from an earlier boot): the ordinary door sorts it out */
 		__atomic_store_n(slot, 0, __ATOMIC_RELEASE);
 	}
-	return false;
+	return NULL;
+}
+
+/* pcpu_leaf_exit - leave the section pcpu_leaf_enter() returned @slot for. */
+static __always_inline void pcpu_leaf_exit(u32 *slot)
+{
+	__atomic_store_n(slot, 0, __ATOMIC_RELEASE);
 }
 
 /*
@@ -154,11 +161,6 @@ static __always_inline struct task_struct *task_peek(void)
 
 	__asm__("" : "+r"(t)); /* see slab_task() in slub.c */
 	return t;
-}
-
-static __always_inline void pcpu_leaf_exit(struct task_struct *t)
-{
-	__atomic_store_n(t->fast_slot, 0, __ATOMIC_RELEASE);
 }
 
 /* The fast-path pair the allocators use around per-CPU data. */

@@ -276,6 +276,14 @@ static inline bool object_in_slab(const struct kmem_cache *s, const struct page 
 	return idx < slab_objects(s, slab) && idx * s->size == off;
 }
 
+/* what the frameless free paths read of the memory map, in one cache line */
+struct slab_fastmap {
+	char *direct_map;		/* __ukmem_direct_map */
+	unsigned long lowmem_bytes;	/* max_low_pfn << PAGE_SHIFT; 0 when not booted */
+	struct page *mem_map;
+} __attribute__((aligned(64)));
+extern struct slab_fastmap slab_fastmap;
+
 /* slub.c */
 extern struct kmem_cache *slab_sheaf_cache;
 bool barn_drain(struct kmem_cache *s);

@@ -600,6 +600,9 @@ int slab_init(void)
 	int type, idx, err;
 
 	slab_secret = plat_random() | 1;
+	slab_fastmap.direct_map = __ukmem_direct_map;
+	slab_fastmap.mem_map = mem_map;
+	slab_fastmap.lowmem_bytes = max_low_pfn << PAGE_SHIFT;
 	for (idx = 0; idx < (int)ARRAY_SIZE(kmalloc_size_index); idx++)
 		kmalloc_size_index[idx] = (u8)kmalloc_index((size_t)idx * 8 + 8);
 	INIT_LIST_HEAD(&slab_caches);
@@ -672,6 +675,7 @@ void slab_exit(void)
 	__kmem_cache_release(kmem_cache);
 	kmem_cache = NULL;
 	slab_sheaf_cache = NULL;
+	slab_fastmap.lowmem_bytes = 0;	/* every fast free now takes the full path */
 	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
 	INIT_LIST_HEAD(&slab_caches);
 	mutex_unlock(&slab_mutex);

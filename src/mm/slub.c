@@ -611,6 +611,11 @@ static void take_objects_locked(struct kmem_cache *s, struct kmem_cache_node *n,
 	}
 }
 
+/* ------------------------------------------------------------ fast paths' view of memory */
+
+/* the direct map, its size and mem_map in one line; set by slab_init, cleared by slab_exit */
+struct slab_fastmap slab_fastmap;
+
 /* ------------------------------------------------------------ barn */
 
 struct kmem_cache *slab_sheaf_cache;
@@ -807,21 +812,25 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 {
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
+	unsigned int avail;
 	void *object;
+	u32 *slot;
 
 	/* debug caches have no CPU arrays (limit 0): they fail the avail test */
 	if (unlikely(gfp & s->gfp_fixup))
 		return NULL;
 	t = task_peek();
-	if (unlikely(!pcpu_leaf_enter(t)))
+	if (unlikely(!(slot = pcpu_leaf_enter(t))))
 		return NULL;
 	c = cpu_cache(s, t->cpu);
-	if (unlikely(!c->avail)) {
-		pcpu_leaf_exit(t);
+	avail = c->avail;
+	if (unlikely(!avail)) {
+		pcpu_leaf_exit(slot);
 		return NULL;
 	}
-	object = c->entry[--c->avail];
-	pcpu_leaf_exit(t);
+	object = c->entry[--avail];
+	c->avail = avail;
+	pcpu_leaf_exit(slot);
 	*freeptr_addr(s, object) = NULL;	/* live: no valid encoding */
 	return object;
 }
@@ -1227,21 +1236,30 @@ static noinline void do_kfree(struct kmem_cache *expect, const void *x, const ch
  * path, which checks and reports everything again).
  */
 static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expect, const void *x,
-							 bool have_expect)
+							 bool have_expect, unsigned long *in_cpu)
 {
-	unsigned long pa = (unsigned long)((const char *)x - __ukmem_direct_map);
-	unsigned long base, off, next, span;
+	const struct slab_fastmap *fm = &slab_fastmap;
+	unsigned long pa = (unsigned long)((const char *)x - fm->direct_map);
+	unsigned long off, base, key, next, span;
 	struct kmem_cache *s;
 	struct page *slab;
 
-	if (unlikely(pa >= (max_low_pfn << PAGE_SHIFT)))
+	if (unlikely(pa >= fm->lowmem_bytes))
 		return NULL;
-	slab = compound_head(mem_map + (pa >> PAGE_SHIFT));
-	/* with a cache named, work from it while its slab's word is checked */
-	s = have_expect ? expect : slab->slab_cache;
+	slab = fm->mem_map + (pa >> PAGE_SHIFT);
+	if (have_expect) {
+		/* an order-0 cache has no tail pages: the page is its slab, or no slab of it */
+		s = expect;
+		if (s->order)
+			slab = compound_head(slab);
+		if (unlikely(slab->slab_cache != s))
+			return NULL;
+	} else {
+		slab = compound_head(slab);
+		s = slab->slab_cache;
+	}
 	if (unlikely((__atomic_load_n(&slab->flags, __ATOMIC_RELAXED) &
-		      (1UL << PG_slab | 1UL << PG_slab_small)) != 1UL << PG_slab ||
-		     (have_expect && slab->slab_cache != s)))
+		      (1UL << PG_slab | 1UL << PG_slab_small)) != 1UL << PG_slab))
 		return NULL;
 	/*
 	 * A slab of the cache's own order is a naturally aligned buddy block,
@@ -1254,9 +1272,11 @@ static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expe
 	if (unlikely(off >= span || !size_divides(s, off)))
 		return NULL;
 	/* already free: parked in a CPU array or a sheaf, or on a slab freelist */
-	next = (unsigned long)get_freepointer(s, (void *)x);
+	key = s->random ^ (unsigned long)freeptr_addr(s, (void *)x);
+	next = *(unsigned long *)freeptr_addr(s, (void *)x) ^ key;
 	if (unlikely(next <= 1 || next - base < span))
 		return NULL;
+	*in_cpu = key ^ (unsigned long)FREEPTR_IN_CPU;	/* the encoding to store when parked */
 	return s;
 }
 
@@ -1267,23 +1287,28 @@ static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expe
 static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void *x,
 					   bool have_expect)
 {
-	struct kmem_cache *s = free_object_ok(expect, x, have_expect);
+	unsigned long in_cpu;
+	struct kmem_cache *s = free_object_ok(expect, x, have_expect, &in_cpu);
 	struct kmem_cache_cpu *c;
 	struct task_struct *t;
+	unsigned int avail;
+	u32 *slot;
 
 	if (unlikely(!s))
 		return false;
 	t = task_peek();
-	if (unlikely(!pcpu_leaf_enter(t)))
+	if (unlikely(!(slot = pcpu_leaf_enter(t))))
 		return false;
 	c = cpu_cache(s, t->cpu);
-	if (unlikely(c->avail >= c->limit || (c->avail && c->entry[c->avail - 1] == x))) {
-		pcpu_leaf_exit(t);
+	avail = c->avail;
+	if (unlikely(avail >= c->limit || (avail && c->entry[avail - 1] == x))) {
+		pcpu_leaf_exit(slot);
 		return false;
 	}
-	set_freepointer(s, (void *)x, FREEPTR_IN_CPU);
-	c->entry[c->avail++] = (void *)x;
-	pcpu_leaf_exit(t);
+	*freeptr_addr(s, (void *)x) = (void *)in_cpu;
+	c->entry[avail] = (void *)x;
+	c->avail = avail + 1;
+	pcpu_leaf_exit(slot);
 	return true;
 }
 
@@ -1540,7 +1565,7 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 			might_sleep_check(__FILE__, __LINE__);
 		for (;;) {
 			/* drain this CPU's array in one section */
-			bool leaf = pcpu_leaf_enter(t);
+			u32 *leaf = pcpu_leaf_enter(t);
 
 			if (!leaf)
 				preempt_count_inc(t, 1);
@@ -1551,7 +1576,7 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 			while (n--)	/* small n: a loop beats a call to memcpy */
 				p[i++] = c->entry[--avail];
 			if (leaf)
-				pcpu_leaf_exit(t);
+				pcpu_leaf_exit(leaf);
 			else
 				preempt_count_dec(t, 1);
 			if (i == size)
@@ -1607,8 +1632,8 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 	t = slab_task();
 	while (i < size) {
 		/* checks, marks and pushes in one section: a repeat in @p is caught */
-		bool leaf = pcpu_leaf_enter(t);
-		unsigned long base = 0, span = s->slab_span;
+		u32 *leaf = pcpu_leaf_enter(t);
+		unsigned long base = 0, span = s->slab_span, in_cpu;
 
 		if (!leaf)
 			preempt_count_inc(t, 1);
@@ -1623,7 +1648,7 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 				if (unlikely(!size_divides(s, off) || next <= 1 || next - base < span))
 					break;
 			} else {
-				if (unlikely(!free_object_ok(s, x, true)))
+				if (unlikely(!free_object_ok(s, x, true, &in_cpu)))
 					break;
 				base = (unsigned long)x - (((unsigned long)x -
 					(unsigned long)__ukmem_direct_map) & s->slab_mask);
@@ -1632,7 +1657,7 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 			c->entry[c->avail++] = x;
 		}
 		if (leaf)
-			pcpu_leaf_exit(t);
+			pcpu_leaf_exit(leaf);
 		else
 			preempt_count_dec(t, 1);
 		/* anything unusual, or a full array, takes the checked single path */
