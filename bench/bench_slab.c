@@ -393,7 +393,7 @@ static void memory_line(void)
 		       &active, &total, &objsize, &per, &pages, &slabs);
 		after = slabs * pages * 4096;
 		before = 100000UL * 64;
-		/* per-CPU arrays: header + 256 pointers (a 4 KiB stride) per CPU, and struct kmem_cache */
+		/* per-CPU arrays: header + 510 pointers (4 KiB) per CPU, and struct kmem_cache */
 		unsigned long meta = (unsigned long)ukmem_nr_cpus() * 4096 + 512;
 
 		printf("%smemory: 100000 live 64-byte objects: %lu slabs x %lu pages = %lu bytes, "

@@ -72,7 +72,7 @@ struct kmem_cache_cpu {
  * instead of a walk over slab freelists. Sheaves come from their own cache,
  * which has no barn.
  */
-#define SHEAF_CAPACITY	128
+#define SHEAF_CAPACITY	256
 struct slab_sheaf {
 	struct slab_sheaf *next;
 	unsigned int size;
