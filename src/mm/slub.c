@@ -830,6 +830,8 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 	object = c->entry[--avail];
 	c->avail = avail;
 	pcpu_leaf_exit(slot);
+	if (!object)
+		__builtin_unreachable();	/* arrays hold objects: no NULL test after us */
 	*freeptr_addr(s, object) = NULL;	/* live: no valid encoding */
 	return object;
 }
