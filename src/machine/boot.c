@@ -35,7 +35,7 @@ static const struct ukmem_subsys subsystems[] = {
 	/* right after the page allocator, as setup_per_cpu_areas(): others may use per-CPU data */
 	{ "percpu", percpu_param, percpu_init, percpu_exit },
 	{ "reclaim", reclaim_param, reclaim_init, reclaim_exit },
-	{ "slab", slab_param, slab_init, slab_exit },
+	{ "slab", slab_param, slab_init, slab_exit, slab_forget },
 	{ "vmalloc", vmalloc_param, vmalloc_init, vmalloc_exit },
 	{ "kswapd", NULL, kswapd_run, kswapd_stop },	/* last up, first down */
 };
@@ -410,6 +410,9 @@ static void fork_child(void)
 	report_fork_child();
 	if (machine.booted || booting_tid) {
 		unmap_machine(); /* the child's copies of the mappings only */
+		for (int i = 0; i < NR_SUBSYS; i++)
+			if (subsystems[i].forget)
+				subsystems[i].forget();
 		__atomic_store_n(&machine.booted, false, __ATOMIC_RELEASE);
 		__atomic_store_n(&machine.generation, machine.generation + 1, __ATOMIC_RELEASE);
 		booting_tid = 0;

@@ -101,6 +101,7 @@ struct ukmem_subsys {
 	int (*param)(const char *key, const char *val);
 	int (*init)(void);
 	void (*exit)(void);
+	void (*forget)(void);	/* in a fork child: drop pointers into the parent's machine */
 };
 
 /* /proc files: name -> show function. */

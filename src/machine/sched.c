@@ -23,6 +23,7 @@ __thread struct task_struct ukmem_task __attribute__((tls_model("initial-exec"))
 struct cpu_state *cpu_states;
 u32 *lease_slots;
 static u32 next_lease_id;
+static bool leases_ok;		/* membarrier() works: leases may be granted */
 #define NR_LEASE_SLOTS (1u << 20)
 static unsigned int next_cpu;
 __ukmem_export unsigned int nr_cpu_ids = 1;
@@ -185,7 +186,7 @@ done:
 		__atomic_store_n(&cs->cooldown, LEASE_COOLDOWN, __ATOMIC_RELAXED);
 	} else if (__atomic_load_n(&cs->cooldown, __ATOMIC_RELAXED)) {
 		__atomic_fetch_sub(&cs->cooldown, 1, __ATOMIC_RELAXED);
-	} else if (t->lease_id && !__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST)) {
+	} else if (t->lease_id && leases_ok && !__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST)) {
 		/* uncontended for a while: keep the CPU between sections */
 		__atomic_store_n(&lease_slots[t->lease_id], 1, __ATOMIC_RELAXED);
 		__atomic_store_n(&cs->lessee, t->lease_id, __ATOMIC_RELEASE);
@@ -477,6 +478,13 @@ int sched_init(void)
 	if (!cpu_states || !lease_slots)
 		return -ENOMEM;
 	memset(cpu_states, 0, sizeof(*cpu_states) * UKMEM_MAX_CPUS);
+	/*
+	 * Leases are only safe with membarrier(): without it a revoker's check
+	 * of the slot and a lessee's check of the lease can both pass (the
+	 * store-buffer case). Where it is missing (seccomp, old kernels,
+	 * gVisor) every section takes the owner word with a compare-and-swap.
+	 */
+	leases_ok = plat_membarrier_init() == 0;
 	nr_cpu_ids = (unsigned int)machine.nr_cpus;
 	next_cpu = 0;
 	return 0;

@@ -377,8 +377,12 @@ __ukmem_export void kmem_cache_destroy(struct kmem_cache *s)
  */
 __ukmem_export int kmem_cache_shrink(struct kmem_cache *s)
 {
-	if (s)
+	if (s) {
 		__kmem_cache_shrink(s);
+		/* its barn's sheaves went back to their cache: empty that one too */
+		if (slab_sheaf_cache && s != slab_sheaf_cache)
+			__kmem_cache_shrink(slab_sheaf_cache);
+	}
 	return 0;
 }
 
@@ -587,7 +591,11 @@ unsigned long slab_shrink_all(gfp_t gfp)
 	if (!machine.booted || !kmem_cache || !mutex_trylock(&slab_mutex))
 		return 0;
 	list_for_each_entry(s, &slab_caches, list)
-		pages += __kmem_cache_shrink(s);
+		if (s != slab_sheaf_cache)
+			pages += __kmem_cache_shrink(s);
+	/* last: the other caches' barns gave their sheaves back to it */
+	if (slab_sheaf_cache)
+		pages += __kmem_cache_shrink(slab_sheaf_cache);
 	mutex_unlock(&slab_mutex);
 	return pages;
 }
@@ -627,6 +635,20 @@ int slab_init(void)
 		return -ENOMEM;
 	slab_sheaf_cache->barn.max_objects = 0;
 	return 0;
+}
+
+/*
+ * slab_forget - in a fork child, whose copy of the machine is gone: no fast
+ * path may look at the parent's memory map, and the first kmalloc() must
+ * find no cache, so that it boots the child's own machine.
+ */
+void slab_forget(void)
+{
+	slab_fastmap.lowmem_bytes = 0;
+	kmem_cache = NULL;
+	slab_sheaf_cache = NULL;
+	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
+	INIT_LIST_HEAD(&slab_caches);
 }
 
 /*

@@ -1025,9 +1025,7 @@ unsigned long __kmem_cache_shrink(struct kmem_cache *s)
 	LIST_HEAD(discard);
 	unsigned long pages = 0;
 
-	/* the barn's sheaves went back to their cache: empty its slabs too */
-	if (flush_all(s) && slab_sheaf_cache && s != slab_sheaf_cache)
-		pages += __kmem_cache_shrink(slab_sheaf_cache);
+	flush_all(s);
 	spin_lock(&n->list_lock);
 	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
 		if (slab->inuse)
@@ -1058,6 +1056,8 @@ int __kmem_cache_shutdown(struct kmem_cache *s, bool report)
 	bool header = false;
 
 	__kmem_cache_shrink(s);
+	if (slab_sheaf_cache && s != slab_sheaf_cache)
+		__kmem_cache_shrink(slab_sheaf_cache);	/* the sheaves its barn gave back */
 	spin_lock(&n->list_lock);
 	if (!n->nr_slabs) {
 		spin_unlock(&n->list_lock);
@@ -1634,7 +1634,8 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 	while (i < size) {
 		/* checks, marks and pushes in one section: a repeat in @p is caught */
 		u32 *leaf = pcpu_leaf_enter(t);
-		unsigned long base = 0, span = s->slab_span, in_cpu;
+		/* span 0 until an object passed the full checks: no shortcut for the first */
+		unsigned long base = 0, span = 0, in_cpu;
 
 		if (!leaf)
 			preempt_count_inc(t, 1);
@@ -1653,6 +1654,7 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 					break;
 				base = (unsigned long)x - (((unsigned long)x -
 					(unsigned long)__ukmem_direct_map) & s->slab_mask);
+				span = s->slab_span;
 			}
 			set_freepointer(s, x, FREEPTR_IN_CPU);
 			c->entry[c->avail++] = x;

@@ -249,15 +249,13 @@ void plat_sleep_ns(uint64_t ns)
 		;
 }
 
+int plat_membarrier_init(void)
+{
+	return syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) ? -errno : 0;
+}
+
 int plat_membarrier(void)
 {
-	static int registered;
-
-	if (!__atomic_load_n(&registered, __ATOMIC_ACQUIRE)) {
-		if (syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0))
-			return -errno;
-		__atomic_store_n(&registered, 1, __ATOMIC_RELEASE);
-	}
 	return syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) ? -errno : 0;
 }
 

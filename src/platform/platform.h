@@ -55,6 +55,8 @@ void plat_futex_wake(uint32_t *addr, int n);
 void plat_yield(void);
 void plat_sleep_ns(uint64_t ns);
 /* Asymmetric full barrier across all threads of the process. Return: 0 or -errno. */
+/* plat_membarrier_init - register for plat_membarrier(); 0 or -errno (then it cannot be used) */
+int plat_membarrier_init(void);
 int plat_membarrier(void);
 
 uint64_t plat_clock_ns(void);
