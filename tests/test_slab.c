@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "mm/internal.h"
+#include "machine/sched.h"
 
 static void boot(void)
 {
@@ -732,11 +733,22 @@ Test(slab, lease_left_over_from_an_earlier_boot)
 	pthread_t th;
 	int i, j;
 
+	/*
+	 * With every cache debugged there are no CPU arrays, so shutdown does
+	 * not visit the CPUs (which would revoke the lease): the lease really
+	 * is still standing when the machine goes.
+	 */
+	ukmem_shutdown();
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=4 slub_debug=F"), 0);
 	pthread_create(&th, NULL, leftover_lessee, NULL);
 	while (__atomic_load_n(&lo_stage, __ATOMIC_SEQ_CST) != 1)
 		usleep(1000);
 	ukmem_shutdown();
+	cr_assert_neq(__atomic_load_n(&cpu_states[3].lessee, __ATOMIC_SEQ_CST), 0,
+		      "the thread's lease on CPU 3 outlived the machine");
 	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=1"), 0);
+	cr_assert_eq(__atomic_load_n(&cpu_states[3].lessee, __ATOMIC_SEQ_CST), 0,
+		     "a new machine starts with no lease, on CPUs it has or not");
 	ukmem_report_reset();
 	__atomic_store_n(&lo_stage, 2, __ATOMIC_SEQ_CST);
 	pthread_join(th, NULL);
@@ -900,6 +912,10 @@ Test(slab, bulk_free_with_misuse)
 	q[7] = p[3];
 	kmem_cache_free_bulk(c, 8, q);
 	cr_assert(ukmem_dmesg_contains("double free"));
+	/* NULL and ZERO_SIZE_PTR first in a bulk: ignored and refused, no crash */
+	q[0] = NULL;
+	q[1] = ZERO_SIZE_PTR;
+	kmem_cache_free_bulk(c, 2, q);
 	cr_assert(ukmem_dmesg_contains("Invalid object pointer"));
 	cr_assert(ukmem_dmesg_contains("Wrong slab cache. t_bulkbad but object is from t_bulkother"));
 	cr_assert(ukmem_dmesg_contains("invalid free"));
