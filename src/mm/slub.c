@@ -7,32 +7,38 @@
  *
  * Per-CPU layer: object arrays ("sheaves", as SLUB grew in 2025), one per
  * CPU per cache (struct kmem_cache_cpu). kmem_cache_alloc pops the array of
- * the CPU it runs on, kmem_cache_free pushes to it, both between
- * pcpu_enter() and pcpu_exit(), which hold the virtual CPU exclusively: no
- * lock, no atomic read-modify-write beyond the CPU ownership word itself.
+ * the CPU it runs on, kmem_cache_free pushes to it, holding the virtual CPU
+ * exclusively: no lock, no atomic read-modify-write. The common case is a
+ * frameless fast path in a leaf section (pcpu_leaf_enter(), sched.h); the
+ * full path behind it uses pcpu_enter()/pcpu_exit() and does everything.
  * An array takes objects of any slab of its cache, so a free on CPU B of an
  * object whose slab CPU A is allocating from is an ordinary push on B: no
- * remote freelist, no cmpxchg_double. An empty array is refilled with
- * `batch` objects from the node's partial slabs; a full one flushes its
- * `batch` oldest objects back to their slabs.
+ * remote freelist, no cmpxchg_double.
+ *
+ * Barn: a full array parks its newest `batch` objects in a sheaf on the
+ * cache's barn; an empty array takes a sheaf back. Only when the barn is
+ * empty (or full: 1/64 of RAM) do objects move between arrays and slabs:
+ * an empty array is refilled up to its limit from the partial slabs, a full
+ * one gives its `batch` oldest objects back to their slabs.
  *
  * Node layer: one node (struct kmem_cache_node); list_lock protects the
  * partial and full lists, every slab's freelist/inuse, and the counters.
  *   slab on partial  <=>  slab->freelist != NULL (inuse < objects)
  *   slab on full     <=>  slab->freelist == NULL
- *   objects in CPU arrays count as in use (inuse) for their slab, as
- *   objects in per-CPU slabs do in the kernel.
+ *   objects in CPU arrays and sheaves count as in use (inuse) for their
+ *   slab, as objects in per-CPU slabs do in the kernel.
  * Empty slabs stay on the partial list up to min_partial; beyond that, and
  * on kmem_cache_shrink() / slab_shrink_all(), they go back to the buddy.
  *
- * Lock order: slab_mutex -> CPU ownership (pcpu_enter) -> list_lock ->
- * zone->lock (page allocator). New slabs are allocated with no lock and no
+ * Lock order: slab_mutex -> CPU ownership (pcpu_enter) -> barn lock, or
+ * list_lock -> zone->lock (page allocator); the barn lock and list_lock are
+ * never held together. New slabs are allocated with no lock and no
  * CPU held, since alloc_pages may sleep.
  *
  * Free pointers are encoded (next ^ secret ^ address), and a free object
  * always holds a valid encoding while an allocated one has it cleared: so a
- * second free of an object that sits in a CPU array or on a slab freelist is
- * recognised even without slab debugging, and refused.
+ * second free of an object that sits in a CPU array, a sheaf or on a slab
+ * freelist is recognised even without slab debugging, and refused.
  *
  * Debug caches (any of SLAB_CONSISTENCY_CHECKS, SLAB_RED_ZONE, SLAB_POISON,
  * SLAB_STORE_USER, SLAB_TRACE) bypass the CPU arrays, as the kernel's debug
