@@ -159,7 +159,9 @@ static __always_inline struct task_struct *task_peek(void)
 {
 	struct task_struct *t = &ukmem_task;
 
-	__asm__("" : "+r"(t)); /* see slab_task() in slub.c */
+#ifdef __SANITIZE_ADDRESS__
+	__asm__("" : "+r"(t)); /* see slab_task() in slub.c (the asan preset has UBSan too) */
+#endif
 	return t;
 }
 
