@@ -150,6 +150,29 @@ static __always_inline void pcpu_leaf_exit(u32 *slot)
 }
 
 /*
+ * pcpu_enter_leaf_or_full - a leaf section when it can be had, the ordinary
+ * door otherwise; for sections that call nothing but may run in atomic
+ * context or without a lease (the slab bulk paths). Return: what
+ * pcpu_exit_leaf_or_full() needs (the leaf slot, or NULL).
+ */
+static __always_inline u32 *pcpu_enter_leaf_or_full(struct task_struct *t)
+{
+	u32 *slot = pcpu_leaf_enter(t);
+
+	if (!slot)
+		preempt_count_inc(t, 1);
+	return slot;
+}
+
+static __always_inline void pcpu_exit_leaf_or_full(struct task_struct *t, u32 *slot)
+{
+	if (slot)
+		pcpu_leaf_exit(slot);
+	else
+		preempt_count_dec(t, 1);
+}
+
+/*
  * task_peek - the calling thread's task, possibly left over from an earlier
  * boot, for pcpu_leaf_enter() alone: it calls nothing, so fast paths built
  * on it need no stack frame. A leftover task fails the lease test (see

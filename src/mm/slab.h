@@ -67,7 +67,7 @@ struct kmem_cache_cpu {
 
 /*
  * struct slab_sheaf - a batch of free objects parked off-CPU (SLUB's 2025
- * "sheaf"): a full CPU array gives its `batch` oldest objects to one, an
+ * "sheaf"): a full CPU array gives its `batch` newest objects to one, an
  * empty array takes one back, a copy of at most SHEAF_CAPACITY pointers
  * instead of a walk over slab freelists. Sheaves come from their own cache,
  * which has no barn.
@@ -105,8 +105,7 @@ struct kmem_cache_node {
 
 struct kmem_cache {
 	/* hot: the fast path reads these */
-	struct kmem_cache_cpu *cpu_slab;	/* nr_cpus arrays, cpu_stride apart */
-	unsigned int cpu_stride;		/* 1 << cpu_shift */
+	struct kmem_cache_cpu *cpu_slab;	/* nr_cpus arrays, 1 << cpu_shift bytes apart */
 	unsigned int cpu_shift;
 	slab_flags_t flags;
 	gfp_t gfp_fixup;		/* gfp bits that contradict the cache ("Unexpected gfp") */
@@ -214,6 +213,10 @@ static inline unsigned int orig_size_offset(const struct kmem_cache *s)
 		off += 2 * sizeof(struct track);
 	return off;
 }
+static inline size_t cpu_arrays_bytes(const struct kmem_cache *s)
+{
+	return (size_t)machine.nr_cpus << s->cpu_shift;
+}
 static inline struct kmem_cache_cpu *cpu_cache(struct kmem_cache *s, int cpu)
 {
 	return (struct kmem_cache_cpu *)((char *)s->cpu_slab + ((size_t)cpu << s->cpu_shift));
@@ -286,7 +289,8 @@ extern struct slab_fastmap slab_fastmap;
 
 /* slub.c */
 extern struct kmem_cache *slab_sheaf_cache;
-bool barn_drain(struct kmem_cache *s);
+void barn_drain(struct kmem_cache *s);
+void shrink_sheaves_of(struct kmem_cache *s);
 unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigned int size);
 struct kmem_cache *kmem_cache_alloc_struct(void);
 int do_kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int size,

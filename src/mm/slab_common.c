@@ -379,9 +379,7 @@ __ukmem_export int kmem_cache_shrink(struct kmem_cache *s)
 {
 	if (s) {
 		__kmem_cache_shrink(s);
-		/* its barn's sheaves went back to their cache: empty that one too */
-		if (slab_sheaf_cache && s != slab_sheaf_cache)
-			__kmem_cache_shrink(slab_sheaf_cache);
+		shrink_sheaves_of(s);
 	}
 	return 0;
 }
@@ -638,9 +636,10 @@ int slab_init(void)
 }
 
 /*
- * slab_forget - in a fork child, whose copy of the machine is gone: no fast
- * path may look at the parent's memory map, and the first kmalloc() must
- * find no cache, so that it boots the child's own machine.
+ * slab_forget - no slab state is left: no fast path may look at the memory
+ * map, and the next kmalloc() finds no cache, so it boots a machine. The
+ * end of slab_exit(), and all of it in a fork child, whose copy of the
+ * parent's machine is gone.
  */
 void slab_forget(void)
 {
@@ -695,10 +694,6 @@ void slab_exit(void)
 			__kmem_cache_release(s);
 	}
 	__kmem_cache_release(kmem_cache);
-	kmem_cache = NULL;
-	slab_sheaf_cache = NULL;
-	slab_fastmap.lowmem_bytes = 0;	/* every fast free now takes the full path */
-	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
-	INIT_LIST_HEAD(&slab_caches);
+	slab_forget();	/* every fast free now takes the full path, no cache is left */
 	mutex_unlock(&slab_mutex);
 }

@@ -239,12 +239,10 @@ static int alloc_cpu_arrays(struct kmem_cache *s)
 	 * reclaim still free them all.
 	 */
 	s->max_free_cached = 2UL * (limit ? limit : 60) * (unsigned long)machine.nr_cpus;
-	/* a power of two: the fast paths find their array with a shift */
-	s->cpu_shift = (unsigned int)order_base_2((unsigned long)(sizeof(struct kmem_cache_cpu) +
-								 limit * sizeof(void *)));
-	s->cpu_stride = 1U << max(s->cpu_shift, 6U);
-	s->cpu_shift = max(s->cpu_shift, 6U);
-	s->cpu_slab = plat_meta_alloc((size_t)s->cpu_stride * (size_t)machine.nr_cpus);
+	/* arrays a power of two (at least a cache line) apart: found with a shift */
+	s->cpu_shift = max((unsigned int)order_base_2((unsigned long)(sizeof(struct kmem_cache_cpu) +
+								      limit * sizeof(void *))), 6U);
+	s->cpu_slab = plat_meta_alloc(cpu_arrays_bytes(s));
 	if (!s->cpu_slab)
 		return -ENOMEM;
 	for (int cpu = 0; cpu < machine.nr_cpus; cpu++) {
@@ -691,17 +689,14 @@ static struct slab_sheaf *barn_get(struct kmem_cache *s, struct kmem_cache_cpu *
 	return sheaf;
 }
 
-/*
- * barn_drain - every parked object back to its slab, every sheaf freed.
- * Return: whether there were any.
- */
-bool barn_drain(struct kmem_cache *s)
+/* barn_drain - every parked object back to its slab, every sheaf freed. */
+void barn_drain(struct kmem_cache *s)
 {
 	struct kmem_cache_barn *barn = &s->barn;
 	struct slab_sheaf *sheaf, *next;
 
 	if (!__atomic_load_n(&barn->full, __ATOMIC_RELAXED))
-		return false;
+		return;
 	spin_lock(&barn->lock);
 	sheaf = barn->full;
 	__atomic_store_n(&barn->full, NULL, __ATOMIC_RELAXED);
@@ -712,14 +707,13 @@ bool barn_drain(struct kmem_cache *s)
 		free_objects_to_slabs(s, sheaf->objects, sheaf->size);
 		kmem_cache_free(slab_sheaf_cache, sheaf);
 	}
-	return true;
 }
 
 /*
- * slab_alloc_refill - the CPU array is empty: move up to `batch` objects
- * from the node's partial slabs straight into it (CPU held, then
- * list_lock: the documented order), allocating a new slab with neither
- * held when the node has none. Return: one object, or NULL.
+ * slab_alloc_refill - the CPU array is empty: take a sheaf from the barn,
+ * or else fill the array up to its limit from the node's partial slabs (CPU
+ * held, then list_lock: the documented order), allocating a new slab with
+ * neither held when the node has none. Return: one object, or NULL.
  */
 static noinline void *slab_alloc_refill(struct kmem_cache *s, gfp_t gfp)
 {
@@ -984,7 +978,7 @@ void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned l
  * caller visits each CPU in turn (pinning itself there for the moment, the
  * kernel's work-on-each-CPU); an atomic one can only empty its own CPU.
  */
-static bool flush_all(struct kmem_cache *s)
+static void flush_all(struct kmem_cache *s)
 {
 	struct task_struct *t = slab_task();
 	void *objs[CPU_ARRAY_MAX + 1];
@@ -992,7 +986,7 @@ static bool flush_all(struct kmem_cache *s)
 	unsigned int nr;
 
 	if (!s->cpu_limit)
-		return false;
+		return;
 	if (!task_preemptible(t)) {
 		struct kmem_cache_cpu *c = cpu_cache(s, t->cpu);
 
@@ -1000,7 +994,8 @@ static bool flush_all(struct kmem_cache *s)
 		memcpy(objs, c->entry, nr * sizeof(void *));
 		c->avail = 0;
 		free_objects_to_slabs(s, objs, nr);
-		return barn_drain(s);
+		barn_drain(s);
+		return;
 	}
 	saved_cpu = t->cpu;
 	saved_pinned = t->pinned;
@@ -1020,7 +1015,17 @@ static bool flush_all(struct kmem_cache *s)
 	}
 	ukmem_set_cpu(saved_cpu);
 	t->pinned = saved_pinned;
-	return barn_drain(s);
+	barn_drain(s);
+}
+
+/*
+ * shrink_sheaves_of - after @s was shrunk, its barn's sheaves are free
+ * objects of slab_sheaf_cache: give that cache's empty slabs back too.
+ */
+void shrink_sheaves_of(struct kmem_cache *s)
+{
+	if (slab_sheaf_cache && s != slab_sheaf_cache)
+		__kmem_cache_shrink(slab_sheaf_cache);
 }
 
 /* __kmem_cache_shrink - every empty slab back to the buddy. Return: pages freed. */
@@ -1062,8 +1067,7 @@ int __kmem_cache_shutdown(struct kmem_cache *s, bool report)
 	bool header = false;
 
 	__kmem_cache_shrink(s);
-	if (slab_sheaf_cache && s != slab_sheaf_cache)
-		__kmem_cache_shrink(slab_sheaf_cache);	/* the sheaves its barn gave back */
+	shrink_sheaves_of(s);
 	spin_lock(&n->list_lock);
 	if (!n->nr_slabs) {
 		spin_unlock(&n->list_lock);
@@ -1096,7 +1100,7 @@ void __kmem_cache_release(struct kmem_cache *s)
 	list_for_each_entry_safe(slab, tmp, &discard, slab_list)
 		discard_slab(s, slab);
 	if (s->cpu_slab)
-		plat_meta_free(s->cpu_slab, (size_t)s->cpu_stride * (size_t)machine.nr_cpus);
+		plat_meta_free(s->cpu_slab, cpu_arrays_bytes(s));
 	s->cpu_slab = NULL;
 }
 
@@ -1572,20 +1576,15 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 			might_sleep_check(__FILE__, __LINE__);
 		for (;;) {
 			/* drain this CPU's array in one section */
-			u32 *leaf = pcpu_leaf_enter(t);
+			u32 *leaf = pcpu_enter_leaf_or_full(t);
 
-			if (!leaf)
-				preempt_count_inc(t, 1);
 			c = cpu_cache(s, t->cpu);
 			avail = c->avail;
 			n = min((size_t)avail, size - i);
 			c->avail = avail - (unsigned int)n;
 			while (n--)	/* small n: a loop beats a call to memcpy */
 				p[i++] = c->entry[--avail];
-			if (leaf)
-				pcpu_leaf_exit(leaf);
-			else
-				preempt_count_dec(t, 1);
+			pcpu_exit_leaf_or_full(t, leaf);
 			if (i == size)
 				break;
 			/* refill it (one object comes back directly), then drain again */
@@ -1639,12 +1638,10 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 	t = slab_task();
 	while (i < size) {
 		/* checks, marks and pushes in one section: a repeat in @p is caught */
-		u32 *leaf = pcpu_leaf_enter(t);
+		u32 *leaf = pcpu_enter_leaf_or_full(t);
 		/* span 0 until an object passed the full checks: no shortcut for the first */
 		unsigned long base = 0, span = 0, in_cpu;
 
-		if (!leaf)
-			preempt_count_inc(t, 1);
 		c = cpu_cache(s, t->cpu);
 		for (; i < size && c->avail < c->limit; i++) {
 			void *x = p[i];
@@ -1665,10 +1662,7 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 			set_freepointer(s, x, FREEPTR_IN_CPU);
 			c->entry[c->avail++] = x;
 		}
-		if (leaf)
-			pcpu_leaf_exit(leaf);
-		else
-			preempt_count_dec(t, 1);
+		pcpu_exit_leaf_or_full(t, leaf);
 		/* anything unusual, or a full array, takes the checked single path */
 		if (i < size) {
 			kmem_cache_free(s, p[i]);
