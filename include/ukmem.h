@@ -55,18 +55,18 @@ int ukmem_nr_cpus(void);
 
 /* Report kinds: every detected problem is counted under one of these. */
 enum ukmem_report_kind {
-	UKMEM_REPORT_WARN,		/* WARNING: ... (WARN, WARN_ON) */
-	UKMEM_REPORT_BUG,		/* BUG: ... that does not stop */
-	UKMEM_REPORT_BAD_PAGE,		/* BUG: Bad page state */
-	UKMEM_REPORT_SLEEP_IN_ATOMIC,	/* BUG: sleeping function called from invalid context */
-	UKMEM_REPORT_ALLOC_FAIL,	/* page allocation failure */
-	UKMEM_REPORT_OOM,		/* Out of memory */
-	UKMEM_REPORT_SLAB,		/* slab debugging and misuse reports */
-	UKMEM_REPORT_VMALLOC,		/* vmalloc misuse and failures */
-	UKMEM_REPORT_PERCPU,		/* per-CPU allocator misuse */
-	UKMEM_REPORT_PREEMPT,		/* BUG: using ...() in preemptible code, unbalanced preempt */
-	UKMEM_REPORT_KMAP,		/* kmap misuse */
-	UKMEM_REPORT_LEAK,		/* leaks found at shutdown */
+	UKMEM_REPORT_WARN,	      /* WARNING: ... (WARN, WARN_ON) */
+	UKMEM_REPORT_BUG,	      /* BUG: ... that does not stop */
+	UKMEM_REPORT_BAD_PAGE,	      /* BUG: Bad page state */
+	UKMEM_REPORT_SLEEP_IN_ATOMIC, /* BUG: sleeping function called from invalid context */
+	UKMEM_REPORT_ALLOC_FAIL,      /* page allocation failure */
+	UKMEM_REPORT_OOM,	      /* Out of memory */
+	UKMEM_REPORT_SLAB,	      /* slab debugging and misuse reports */
+	UKMEM_REPORT_VMALLOC,	      /* vmalloc misuse and failures */
+	UKMEM_REPORT_PERCPU,	      /* per-CPU allocator misuse */
+	UKMEM_REPORT_PREEMPT,	      /* BUG: using ...() in preemptible code, unbalanced preempt */
+	UKMEM_REPORT_KMAP,	      /* kmap misuse */
+	UKMEM_REPORT_LEAK,	      /* leaks found at shutdown */
 	UKMEM_REPORT_NR
 };
 /* ukmem_report_count - reports of @kind since boot (or the last reset). */

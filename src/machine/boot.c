@@ -16,37 +16,34 @@
 #include "machine/sched.h"
 #include "mm/internal.h"
 
-struct machine machine = { .loglevel = 7, .ram_fd = -1 };
+struct machine machine = {.loglevel = 7, .ram_fd = -1};
 
 __ukmem_export struct page *mem_map;
 __ukmem_export char *__ukmem_direct_map;
 __ukmem_export unsigned long max_pfn;
 __ukmem_export unsigned long max_low_pfn;
 
-#define MEM_MIN		(4ull << 20)
-#define MEM_MAX		(32ull << 30)
-#define LOWMEM_I386	(1ull << 30)	/* kernel space of a 3G/1G split */
-#define X86_64_VMALLOC	(64ull << 30)	/* ukmem's vmalloc space on x86_64 */
-#define PKMAP_BYTES	(4ull << 20)	/* kmap window: 1024 pages */
-#define RESERVED_LOW	(1ull << 20)	/* first MiB: BIOS, never managed */
+#define MEM_MIN	       (4ull << 20)
+#define MEM_MAX	       (32ull << 30)
+#define LOWMEM_I386    (1ull << 30)  /* kernel space of a 3G/1G split */
+#define X86_64_VMALLOC (64ull << 30) /* ukmem's vmalloc space on x86_64 */
+#define PKMAP_BYTES    (4ull << 20)  /* kmap window: 1024 pages */
+#define RESERVED_LOW   (1ull << 20)  /* first MiB: BIOS, never managed */
 
 static const struct ukmem_subsys subsystems[] = {
-	{ "page_alloc", page_alloc_param, page_alloc_init, page_alloc_exit },
-	/* right after the page allocator, as setup_per_cpu_areas(): others may use per-CPU data */
-	{ "percpu", percpu_param, percpu_init, percpu_exit },
-	{ "reclaim", reclaim_param, reclaim_init, reclaim_exit },
-	{ "slab", slab_param, slab_init, slab_exit, slab_forget },
-	{ "vmalloc", vmalloc_param, vmalloc_init, vmalloc_exit },
-	{ "kswapd", NULL, kswapd_run, kswapd_stop },	/* last up, first down */
+    {"page_alloc", page_alloc_param, page_alloc_init, page_alloc_exit},
+    /* right after the page allocator, as setup_per_cpu_areas(): others may use per-CPU data */
+    {"percpu", percpu_param, percpu_init, percpu_exit},
+    {"reclaim", reclaim_param, reclaim_init, reclaim_exit},
+    {"slab", slab_param, slab_init, slab_exit, slab_forget},
+    {"vmalloc", vmalloc_param, vmalloc_init, vmalloc_exit},
+    {"kswapd", NULL, kswapd_run, kswapd_stop}, /* last up, first down */
 };
 #define NR_SUBSYS (int)(sizeof(subsystems) / sizeof(subsystems[0]))
 
 static const struct ukmem_proc_entry proc_entries[] = {
-	{ "meminfo", meminfo_show },
-	{ "buddyinfo", buddyinfo_show },
-	{ "zoneinfo", zoneinfo_show },
-	{ "slabinfo", slabinfo_show },
-	{ "vmallocinfo", vmallocinfo_show },
+    {"meminfo", meminfo_show},	 {"buddyinfo", buddyinfo_show},	    {"zoneinfo", zoneinfo_show},
+    {"slabinfo", slabinfo_show}, {"vmallocinfo", vmallocinfo_show},
 };
 
 static pthread_mutex_t boot_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -61,13 +58,16 @@ int memparse_strict(const char *s, u64 *out)
 		return -EINVAL;
 	v = strtoull(s, &end, 0);
 	switch (*end) {
-	case 'G': case 'g':
+	case 'G':
+	case 'g':
 		v <<= 10;
 		fallthrough;
-	case 'M': case 'm':
+	case 'M':
+	case 'm':
 		v <<= 10;
 		fallthrough;
-	case 'K': case 'k':
+	case 'K':
+	case 'k':
 		v <<= 10;
 		end++;
 		break;
@@ -263,7 +263,8 @@ static int map_machine(void)
 
 	/* direct map | 1G gap | vmalloc | 1G gap | pkmap (+ guard) */
 	direct_span = (size_t)machine.max_low_pfn << PAGE_SHIFT;
-	total = direct_span + (1ul << 30) + (size_t)vm_bytes + (1ul << 30) + PKMAP_BYTES + PAGE_SIZE;
+	total =
+	    direct_span + (1ul << 30) + (size_t)vm_bytes + (1ul << 30) + PKMAP_BYTES + PAGE_SIZE;
 	machine.reservation = plat_reserve(total, 1ul << 30);
 	if (!machine.reservation) {
 		pr_err("ukmem: cannot reserve %zu bytes of address space\n", total);
@@ -307,7 +308,7 @@ static int map_machine(void)
 
 static void print_zone_ranges(void)
 {
-	static const char *names[] = { "DMA", "DMA32", "Normal", "HighMem" };
+	static const char *names[] = {"DMA", "DMA32", "Normal", "HighMem"};
 	int z;
 
 	pr_info("Zone ranges:\n");

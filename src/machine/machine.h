@@ -30,26 +30,26 @@ enum machine_arch {
 };
 
 /* nr_cpus= accepts 1..UKMEM_MAX_CPUS */
-#define UKMEM_MAX_CPUS		4096
+#define UKMEM_MAX_CPUS 4096
 
 /* Zone indices are fixed on every profile; a zone a profile lacks is empty. */
-#define UKMEM_ZONE_DMA		0
-#define UKMEM_ZONE_DMA32	1
-#define UKMEM_ZONE_NORMAL	2
-#define UKMEM_ZONE_HIGHMEM	3
-#define UKMEM_NR_ZONES		4
+#define UKMEM_ZONE_DMA	   0
+#define UKMEM_ZONE_DMA32   1
+#define UKMEM_ZONE_NORMAL  2
+#define UKMEM_ZONE_HIGHMEM 3
+#define UKMEM_NR_ZONES	   4
 
 struct machine {
 	bool booted;
-	unsigned long generation;	/* bumped at every boot */
+	unsigned long generation; /* bumped at every boot */
 	enum machine_arch arch;
 	const char *arch_name;
 
 	/* boot parameters */
 	u64 mem_bytes;
 	int nr_cpus;
-	u64 vmalloc_bytes;		/* i386 vmalloc= */
-	long min_free_kbytes;		/* -1: the kernel's formula */
+	u64 vmalloc_bytes;    /* i386 vmalloc= */
+	long min_free_kbytes; /* -1: the kernel's formula */
 	int loglevel;
 	bool panic_on_warn;
 	char cmdline[1024];
@@ -58,16 +58,16 @@ struct machine {
 	int ram_fd;
 	unsigned long max_pfn;		/* frames of RAM */
 	unsigned long max_low_pfn;	/* first frame not in the direct map */
-	unsigned long reserved_low_pfn;	/* frames below this are reserved (BIOS) */
+	unsigned long reserved_low_pfn; /* frames below this are reserved (BIOS) */
 	unsigned long zone_start_pfn[UKMEM_NR_ZONES];
 	unsigned long zone_end_pfn[UKMEM_NR_ZONES];
 
 	/* virtual layout */
 	char *reservation;
 	size_t reservation_size;
-	char *direct_map;		/* __va(0) */
+	char *direct_map; /* __va(0) */
 	char *vmalloc_start, *vmalloc_end;
-	char *pkmap_start;		/* kmap window (i386 highmem and kmap_local) */
+	char *pkmap_start; /* kmap window (i386 highmem and kmap_local) */
 	size_t pkmap_size;
 
 	struct page *mem_map;
@@ -101,7 +101,7 @@ struct ukmem_subsys {
 	int (*param)(const char *key, const char *val);
 	int (*init)(void);
 	void (*exit)(void);
-	void (*forget)(void);	/* in a fork child: drop pointers into the parent's machine */
+	void (*forget)(void); /* in a fork child: drop pointers into the parent's machine */
 };
 
 /* /proc files: name -> show function. */

@@ -106,8 +106,7 @@ int vprintk_level(int level, const char *fmt, va_list args)
 		else
 			len = snprintf(line, sizeof(line), "[%5lu.%06lu] %.*s\n",
 				       (unsigned long)(ns / 1000000000ull),
-				       (unsigned long)(ns % 1000000000ull / 1000),
-				       (int)seg, p);
+				       (unsigned long)(ns % 1000000000ull / 1000), (int)seg, p);
 		if (len > (int)sizeof(line) - 1)
 			len = sizeof(line) - 1;
 		log_append(line, (size_t)len);
@@ -119,7 +118,8 @@ int vprintk_level(int level, const char *fmt, va_list args)
 			p++;
 	}
 	/* a line that did not end in "\n" may be continued by KERN_CONT */
-	log_line_open = n > 0 && text[n < (int)sizeof(text) ? n - 1 : (int)sizeof(text) - 2] != '\n';
+	log_line_open =
+	    n > 0 && text[n < (int)sizeof(text) ? n - 1 : (int)sizeof(text) - 2] != '\n';
 	pthread_mutex_unlock(&log_lock);
 	return n;
 }

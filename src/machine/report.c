@@ -75,8 +75,8 @@ void report_start(enum ukmem_report_kind kind)
 
 void report_end(enum ukmem_report_kind kind)
 {
-	bool do_panic = machine.panic_on_warn && kind != UKMEM_REPORT_ALLOC_FAIL &&
-			kind != UKMEM_REPORT_LEAK;
+	bool do_panic =
+	    machine.panic_on_warn && kind != UKMEM_REPORT_ALLOC_FAIL && kind != UKMEM_REPORT_LEAK;
 
 	report_depth--;
 	pthread_mutex_unlock(&report_lock);
@@ -112,8 +112,8 @@ __ukmem_export void dump_stack(void)
 	report_stack_skip(1);
 }
 
-static void vreport_warn(enum ukmem_report_kind kind, const char *file, int line,
-			 void *caller, const char *fmt, va_list ap)
+static void vreport_warn(enum ukmem_report_kind kind, const char *file, int line, void *caller,
+			 const char *fmt, va_list ap)
 {
 	struct task_struct *t = &ukmem_task;
 	const char *f = strstr(file, "/src/");
@@ -122,9 +122,8 @@ static void vreport_warn(enum ukmem_report_kind kind, const char *file, int line
 	printk(KERN_WARNING "------------[ cut here ]------------\n");
 	if (fmt)
 		vprintk_level(LOGLEVEL_WARNING, fmt, ap);
-	printk(KERN_WARNING "WARNING: CPU: %d PID: %d at %s:%d %pS\n",
-	       t->boot_gen ? t->cpu : 0, t->pid ? t->pid : plat_gettid(),
-	       f ? f + 5 : file, line, caller);
+	printk(KERN_WARNING "WARNING: CPU: %d PID: %d at %s:%d %pS\n", t->boot_gen ? t->cpu : 0,
+	       t->pid ? t->pid : plat_gettid(), f ? f + 5 : file, line, caller);
 	printk(KERN_WARNING "Modules linked in:\n");
 	add_taint(TAINT_WARN);
 	report_stack_skip(2);
@@ -132,8 +131,8 @@ static void vreport_warn(enum ukmem_report_kind kind, const char *file, int line
 	report_end(kind);
 }
 
-void report_warn(enum ukmem_report_kind kind, const char *file, int line,
-		 void *caller, const char *fmt, ...)
+void report_warn(enum ukmem_report_kind kind, const char *file, int line, void *caller,
+		 const char *fmt, ...)
 {
 	va_list ap;
 
@@ -142,8 +141,7 @@ void report_warn(enum ukmem_report_kind kind, const char *file, int line,
 	va_end(ap);
 }
 
-__ukmem_export void __ukmem_warn(const char *file, int line, const char *func,
-				 const char *fmt, ...)
+__ukmem_export void __ukmem_warn(const char *file, int line, const char *func, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -23,7 +23,7 @@ __thread struct task_struct ukmem_task __attribute__((tls_model("initial-exec"))
 struct cpu_state *cpu_states;
 u32 *lease_slots;
 static u32 next_lease_id;
-static bool leases_ok;		/* membarrier() works: leases may be granted */
+static bool leases_ok; /* membarrier() works: leases may be granted */
 #define NR_LEASE_SLOTS (1u << 20)
 static unsigned int next_cpu;
 __ukmem_export unsigned int nr_cpu_ids = 1;
@@ -66,8 +66,8 @@ static bool cpu_try_take(struct task_struct *t, int cpu)
 {
 	u32 idle = 0;
 
-	return __atomic_compare_exchange_n(&cpu_states[cpu].owner, &idle, (u32)t->pid,
-					   false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+	return __atomic_compare_exchange_n(&cpu_states[cpu].owner, &idle, (u32)t->pid, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
 /* cpu_free - clear the owner word and wake one task sleeping on it. */
@@ -89,9 +89,8 @@ static void cpu_revoke(int cpu)
 	u32 lessee = __atomic_load_n(&cs->lessee, __ATOMIC_RELAXED);
 	int spins = 0;
 
-	if (!lessee ||
-	    !__atomic_compare_exchange_n(&cs->lessee, &lessee, 0, false, __ATOMIC_SEQ_CST,
-					 __ATOMIC_RELAXED))
+	if (!lessee || !__atomic_compare_exchange_n(&cs->lessee, &lessee, 0, false,
+						    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
 		return; /* no lease, or another task is revoking it */
 	plat_membarrier();
 	while (__atomic_load_n(&lease_slots[lessee], __ATOMIC_ACQUIRE)) {
@@ -227,7 +226,8 @@ __ukmem_export void __preempt_count_sub(unsigned int val)
 		     (t->preempt_count & HARDIRQ_MASK) < (val & HARDIRQ_MASK))) {
 		/* the kernel's DEBUG_PREEMPT check in preempt_count_sub() */
 		report_start(UKMEM_REPORT_PREEMPT);
-		printk(KERN_ERR "BUG: scheduling while atomic: unbalanced preempt_count_sub(%u) with preempt_count %08x: %s/%d\n",
+		printk(KERN_ERR "BUG: scheduling while atomic: unbalanced preempt_count_sub(%u) "
+				"with preempt_count %08x: %s/%d\n",
 		       val, t->preempt_count, t->comm, t->pid);
 		report_stack();
 		report_end(UKMEM_REPORT_PREEMPT);
@@ -394,8 +394,8 @@ int check_preemption_disabled(const char *what1, const char *what2)
 	if (likely(!task_preemptible(t)))
 		return t->cpu;
 	report_start(UKMEM_REPORT_PREEMPT);
-	printk(KERN_ERR "BUG: using %s%s() in preemptible [%08x] code: %s/%d\n",
-	       what1, what2, t->preempt_count, t->comm, t->pid);
+	printk(KERN_ERR "BUG: using %s%s() in preemptible [%08x] code: %s/%d\n", what1, what2,
+	       t->preempt_count, t->comm, t->pid);
 	printk(KERN_ERR "caller is %pS\n", __builtin_return_address(0));
 	report_stack();
 	report_end(UKMEM_REPORT_PREEMPT);

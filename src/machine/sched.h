@@ -40,15 +40,15 @@
 #include "machine/machine.h"
 
 struct cpu_state {
-	u32 owner;		/* pid of the task holding this CPU, 0 if idle */
-	u32 waiters;		/* tasks sleeping on owner */
-	u32 lessee;		/* lease_id of the task holding a standing lease, 0 if none */
-	u32 cooldown;		/* acquisitions to go before a lease may be granted */
+	u32 owner;    /* pid of the task holding this CPU, 0 if idle */
+	u32 waiters;  /* tasks sleeping on owner */
+	u32 lessee;   /* lease_id of the task holding a standing lease, 0 if none */
+	u32 cooldown; /* acquisitions to go before a lease may be granted */
 	unsigned long revocations;
 } __attribute__((aligned(64)));
 
 extern struct cpu_state *cpu_states;
-extern u32 *lease_slots;	/* [lease_id]: that task is inside a section */
+extern u32 *lease_slots; /* [lease_id]: that task is inside a section */
 extern __thread struct task_struct ukmem_task __attribute__((tls_model("initial-exec")));
 
 void task_init(struct task_struct *t);
@@ -68,7 +68,7 @@ static __always_inline struct task_struct *current_task(void)
 /* cpu_enter - become the only task on t->cpu (see the lease protocol above). */
 static __always_inline void cpu_enter(struct task_struct *t)
 {
-	t->fast_slot = NULL;	/* no leaf sections inside a section */
+	t->fast_slot = NULL; /* no leaf sections inside a section */
 	if (likely(t->leased)) {
 		__atomic_store_n(t->lease_slot, 1, __ATOMIC_RELAXED);
 		barrier(); /* the revoker's membarrier() supplies the full fence */
@@ -86,7 +86,7 @@ static __always_inline void cpu_exit(struct task_struct *t)
 	t->cpu_held = 0;
 	if (likely(t->leased)) {
 		__atomic_store_n(t->lease_slot, 0, __ATOMIC_RELEASE);
-		t->fast_slot = t->lease_slot;	/* preemptible again, lease kept */
+		t->fast_slot = t->lease_slot; /* preemptible again, lease kept */
 	} else {
 		cpu_release(t);
 	}

@@ -17,8 +17,8 @@ static void spin_check(spinlock_t *lock, const char *op)
 {
 	if (unlikely(lock->magic != SPINLOCK_MAGIC)) {
 		report_start(UKMEM_REPORT_BUG);
-		printk(KERN_EMERG "BUG: spinlock bad magic on CPU#%d, %s/%d\n",
-		       current_task()->cpu, current_task()->comm, current_task()->pid);
+		printk(KERN_EMERG "BUG: spinlock bad magic on CPU#%d, %s/%d\n", current_task()->cpu,
+		       current_task()->comm, current_task()->pid);
 		printk(KERN_EMERG " lock: %px, .magic: %08x, .owner: %d, .owner_cpu: %d (%s)\n",
 		       (void *)lock, lock->magic, lock->owner_pid, lock->owner_cpu, op);
 		report_stack();
@@ -50,8 +50,8 @@ static void do_lock(spinlock_t *lock)
 	if (unlikely(__atomic_load_n(&lock->owner_pid, __ATOMIC_RELAXED) == t->pid &&
 		     __atomic_load_n(&lock->locked, __ATOMIC_RELAXED))) {
 		report_start(UKMEM_REPORT_BUG);
-		printk(KERN_EMERG "BUG: spinlock recursion on CPU#%d, %s/%d\n", t->cpu,
-		       t->comm, t->pid);
+		printk(KERN_EMERG "BUG: spinlock recursion on CPU#%d, %s/%d\n", t->cpu, t->comm,
+		       t->pid);
 		report_stack();
 		report_end(UKMEM_REPORT_BUG);
 	}

@@ -47,16 +47,16 @@
 #include "machine/sched.h"
 #include "mm/internal.h"
 
-#define LAST_PKMAP		512
-#define NR_KMAP_SLOTS		1024
-#define NR_LOCAL_SLOTS		(NR_KMAP_SLOTS - LAST_PKMAP)
-#define LOCAL_WORDS		(NR_LOCAL_SLOTS / 64)
+#define LAST_PKMAP     512
+#define NR_KMAP_SLOTS  1024
+#define NR_LOCAL_SLOTS (NR_KMAP_SLOTS - LAST_PKMAP)
+#define LOCAL_WORDS    (NR_LOCAL_SLOTS / 64)
 
 static DEFINE_SPINLOCK(kmap_lock);
 static int pkmap_count[LAST_PKMAP];
 static struct page *pkmap_page[LAST_PKMAP];
 static unsigned int last_pkmap_nr;
-static u32 pkmap_wait_seq;	/* futex word: bumped when a slot frees up */
+static u32 pkmap_wait_seq; /* futex word: bumped when a slot frees up */
 static u32 pkmap_waiters;
 static unsigned long local_bitmap[LOCAL_WORDS];
 static struct page *local_page[NR_LOCAL_SLOTS];
@@ -154,7 +154,7 @@ start:
 		}
 		vaddr = __atomic_load_n(&page->virtual, __ATOMIC_RELAXED);
 		if (vaddr)
-			return vaddr;	/* somebody else mapped it meanwhile */
+			return vaddr; /* somebody else mapped it meanwhile */
 		goto start;
 	}
 	vaddr = pkmap_addr(last_pkmap_nr);
@@ -252,9 +252,9 @@ static unsigned int local_slot_claim(struct task_struct *t)
 			while (~v) {
 				unsigned int bit = (unsigned int)__builtin_ctzl(~v);
 
-				if (__atomic_compare_exchange_n(&local_bitmap[w], &v, v | (1UL << bit),
-								false, __ATOMIC_ACQUIRE,
-								__ATOMIC_RELAXED))
+				if (__atomic_compare_exchange_n(&local_bitmap[w], &v,
+								v | (1UL << bit), false,
+								__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 					return w * 64 + bit;
 			}
 		}
@@ -289,7 +289,7 @@ __ukmem_export void *kmap_local_page(struct page *page)
 		return page_address(page);
 	t = current_task();
 	idx = t->kmap_ctrl.idx;
-	BUG_ON(idx >= KM_MAX_IDX);	/* the kernel's kmap_local_idx_push() check */
+	BUG_ON(idx >= KM_MAX_IDX); /* the kernel's kmap_local_idx_push() check */
 	slot = local_slot_claim(t);
 	vaddr = local_addr(slot);
 	if (map_frame(vaddr, page)) {
@@ -319,7 +319,7 @@ __ukmem_export void kunmap_local(const void *addr)
 	int top, i;
 
 	if (!machine.pkmap_start || !in_local(a))
-		return;	/* lowmem (page_address) or a kmap() slot: nothing to undo */
+		return; /* lowmem (page_address) or a kmap() slot: nothing to undo */
 	t = current_task();
 	top = t->kmap_ctrl.idx - 1;
 	if (unlikely(top < 0 || t->kmap_ctrl.pteval[top] != (unsigned long)a)) {

@@ -18,12 +18,12 @@
  * adjusts its own with mod_node_page_state().
  */
 enum node_stat_item {
-	NR_SLAB_RECLAIMABLE,	/* SReclaimable */
-	NR_SLAB_UNRECLAIMABLE,	/* SUnreclaim */
-	NR_PAGETABLE,		/* PageTables */
-	NR_KERNEL_STACK,	/* KernelStack (pages) */
-	NR_VMALLOC,		/* pages backing vmalloc areas (VmallocUsed) */
-	NR_PERCPU,		/* Percpu */
+	NR_SLAB_RECLAIMABLE,   /* SReclaimable */
+	NR_SLAB_UNRECLAIMABLE, /* SUnreclaim */
+	NR_PAGETABLE,	       /* PageTables */
+	NR_KERNEL_STACK,       /* KernelStack (pages) */
+	NR_VMALLOC,	       /* pages backing vmalloc areas (VmallocUsed) */
+	NR_PERCPU,	       /* Percpu */
 	NR_KERNEL_MISC_RECLAIMABLE,
 	NR_VM_NODE_STAT_ITEMS
 };
@@ -52,11 +52,10 @@ static inline void set_page_zone(struct page *page, enum zone_type zone)
 	page->flags |= ((unsigned long)zone & ZONES_MASK) << ZONES_PGSHIFT;
 }
 
-
 /* page_alloc.c */
 void bad_page(struct page *page, const char *reason);
-bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
-		       int highest_zoneidx, unsigned int alloc_flags);
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
+		       unsigned int alloc_flags);
 struct page *rmqueue(struct zone *zone, unsigned int order, gfp_t gfp);
 void free_one_block(struct page *page, unsigned int order);
 void warn_alloc(gfp_t gfp, const char *fmt, ...) __printf(2, 3);
@@ -85,7 +84,7 @@ unsigned long slab_shrink_all(gfp_t gfp);
 int vmalloc_param(const char *key, const char *val);
 int vmalloc_init(void);
 void vmalloc_exit(void);
-int highmem_init(void);		/* called by vmalloc_init */
+int highmem_init(void); /* called by vmalloc_init */
 void highmem_exit(void);
 
 /* percpu */
@@ -102,16 +101,16 @@ int vmallocinfo_show(FILE *out);
 
 /* page allocator internals shared with reclaim and /proc (page_alloc.c) */
 enum vm_event_item {
-	ALLOCSTALL,		/* direct reclaim rounds */
-	PAGEOUTRUN,		/* kswapd balance runs */
-	KSWAPD_WAKEUP,		/* wakeups sent to kswapd (ukmem) */
-	SLABS_SCANNED,		/* objects shrinkers were asked to scan */
-	PGSTEAL_KSWAPD,		/* pages kswapd got back */
-	PGSTEAL_DIRECT,		/* pages direct reclaim got back */
-	OOM_KILL,		/* out_of_memory() reports */
-	NOFAIL_WAIT,		/* __GFP_NOFAIL sleeps for memory (ukmem) */
-	PCP_REFILL,		/* per-CPU list refills from the buddy lists (ukmem) */
-	PCP_DRAIN,		/* per-CPU list batches given back (ukmem) */
+	ALLOCSTALL,	/* direct reclaim rounds */
+	PAGEOUTRUN,	/* kswapd balance runs */
+	KSWAPD_WAKEUP,	/* wakeups sent to kswapd (ukmem) */
+	SLABS_SCANNED,	/* objects shrinkers were asked to scan */
+	PGSTEAL_KSWAPD, /* pages kswapd got back */
+	PGSTEAL_DIRECT, /* pages direct reclaim got back */
+	OOM_KILL,	/* out_of_memory() reports */
+	NOFAIL_WAIT,	/* __GFP_NOFAIL sleeps for memory (ukmem) */
+	PCP_REFILL,	/* per-CPU list refills from the buddy lists (ukmem) */
+	PCP_DRAIN,	/* per-CPU list batches given back (ukmem) */
 	NR_VM_EVENT_ITEMS
 };
 extern unsigned long vm_events[NR_VM_EVENT_ITEMS];
@@ -127,7 +126,7 @@ static inline unsigned long vm_event_count(enum vm_event_item item)
 {
 	return __atomic_load_n(&vm_events[item], __ATOMIC_RELAXED);
 }
-extern bool pcp_lists_enabled;		/* percpu_pagelists= */
+extern bool pcp_lists_enabled; /* percpu_pagelists= */
 /* pcp_snapshot - a CPU's pcp list state for one zone (takes that CPU). */
 void pcp_snapshot(struct zone *zone, int cpu, struct per_cpu_pages *out);
 /* nr_free_pcp_pages - pages sitting on per-CPU lists of @zone (NULL: all). */

@@ -28,7 +28,7 @@ static gfp_t kmalloc_gfp_adjust(gfp_t flags, size_t size)
 		flags |= __GFP_NOWARN;
 		if (!(flags & __GFP_RETRY_MAYFAIL))
 			flags |= __GFP_NORETRY;
-		flags &= ~__GFP_NOFAIL;	/* the vmalloc fallback provides nofail */
+		flags &= ~__GFP_NOFAIL; /* the vmalloc fallback provides nofail */
 	}
 	return flags;
 }
@@ -40,14 +40,14 @@ static void *__kvmalloc(size_t size, gfp_t flags, int node, void *caller)
 	if (ret || size <= PAGE_SIZE)
 		return ret;
 	if (!gfpflags_allow_blocking(flags))
-		return NULL;	/* vmalloc may sleep: no fallback for atomic callers */
+		return NULL; /* vmalloc may sleep: no fallback for atomic callers */
 	if (unlikely(size > INT_MAX)) {
 		if (!(flags & __GFP_NOWARN))
 			report_warn(UKMEM_REPORT_WARN, __FILE__, __LINE__, caller, NULL);
 		return NULL;
 	}
-	return __vmalloc_node_range(size, 1, 0, 0, flags, PAGE_KERNEL, VM_ALLOW_HUGE_VMAP,
-				    node, caller);
+	return __vmalloc_node_range(size, 1, 0, 0, flags, PAGE_KERNEL, VM_ALLOW_HUGE_VMAP, node,
+				    caller);
 }
 
 /**

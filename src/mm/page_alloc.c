@@ -60,9 +60,9 @@
 #include "machine/sched.h"
 #include "mm/internal.h"
 
-#define PAGE_TYPE_ALLOC_HEAD	0xa1100000u	/* | order */
-#define PAGE_TYPE_ALLOC_TAIL	0xa1200000u
-#define PAGE_TYPE_MASK		0xfff00000u
+#define PAGE_TYPE_ALLOC_HEAD 0xa1100000u /* | order */
+#define PAGE_TYPE_ALLOC_TAIL 0xa1200000u
+#define PAGE_TYPE_MASK	     0xfff00000u
 
 static struct zone zones[MAX_NR_ZONES];
 __ukmem_export struct zone *ukmem_zones = zones;
@@ -75,9 +75,9 @@ bool pcp_lists_enabled = true;
 static int alloc_waiters;
 static u32 free_seq;
 
-static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "HighMem" };
+static const char *const zone_names[MAX_NR_ZONES] = {"DMA", "DMA32", "Normal", "HighMem"};
 /* the kernel's sysctl_lowmem_reserve_ratio defaults */
-static const int lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 256, 32, 0 };
+static const int lowmem_reserve_ratio[MAX_NR_ZONES] = {256, 256, 32, 0};
 
 static inline void zone_mod_free(struct zone *zone, long delta)
 {
@@ -156,8 +156,8 @@ void bad_page(struct page *page, const char *reason)
 	printk(KERN_ALERT "BUG: Bad page state in process %s  pfn:%05lx\n", t->comm,
 	       page_to_pfn(page));
 	printk(KERN_ALERT "page: refcount:%d mapcount:%d mapping:%016lx index:%#lx pfn:%#lx\n",
-	       atomic_read(&page->_refcount), 0, (unsigned long)page->mapping,
-	       page->index, page_to_pfn(page));
+	       atomic_read(&page->_refcount), 0, (unsigned long)page->mapping, page->index,
+	       page_to_pfn(page));
 	printk(KERN_ALERT "flags: %#lx(zone=%d)\n", page->flags & ((1UL << __NR_PAGEFLAGS) - 1),
 	       (int)page_zonenum(page));
 	printk(KERN_ALERT "page dumped because: %s\n", reason);
@@ -174,8 +174,8 @@ static inline bool page_is_buddy(struct zone *zone, struct page *buddy, unsigned
 {
 	unsigned long pfn = page_to_pfn(buddy);
 
-	return pfn >= zone->zone_start_pfn && pfn < zone_end_pfn(zone) &&
-	       PageBuddy(buddy) && buddy->private == order;
+	return pfn >= zone->zone_start_pfn && pfn < zone_end_pfn(zone) && PageBuddy(buddy) &&
+	       buddy->private == order;
 }
 
 static inline void add_to_free_list(struct page *page, struct zone *zone, unsigned int order,
@@ -194,8 +194,7 @@ static inline void add_to_free_list(struct page *page, struct zone *zone, unsign
 	__atomic_store_n(&area->nr_free, area->nr_free + 1, __ATOMIC_RELAXED);
 }
 
-static inline void del_page_from_free_list(struct page *page, struct zone *zone,
-					   unsigned int order)
+static inline void del_page_from_free_list(struct page *page, struct zone *zone, unsigned int order)
 {
 	list_del(&page->lru);
 	page_flags_store(page, page->flags & ~(1UL << PG_buddy));
@@ -227,8 +226,7 @@ static void __free_one_page(struct page *page, unsigned long pfn, struct zone *z
 }
 
 /* expand - split a 2^high block down to 2^low, freeing the upper halves. */
-static inline void expand(struct zone *zone, struct page *page, unsigned int low,
-			  unsigned int high)
+static inline void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int high)
 {
 	unsigned long size = 1UL << high;
 
@@ -262,15 +260,15 @@ static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, bo
 
 /* ---------------------------------------------------------------- watermarks */
 
-#define ALLOC_WMARK_MIN		WMARK_MIN
-#define ALLOC_WMARK_LOW		WMARK_LOW
-#define ALLOC_WMARK_HIGH	WMARK_HIGH
-#define ALLOC_NO_WATERMARKS	0x04
-#define ALLOC_WMARK_MASK	(ALLOC_NO_WATERMARKS - 1)
-#define ALLOC_OOM		0x08
-#define ALLOC_NON_BLOCK		0x10
-#define ALLOC_MIN_RESERVE	0x20
-#define ALLOC_RESERVES	(ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_OOM)
+#define ALLOC_WMARK_MIN	    WMARK_MIN
+#define ALLOC_WMARK_LOW	    WMARK_LOW
+#define ALLOC_WMARK_HIGH    WMARK_HIGH
+#define ALLOC_NO_WATERMARKS 0x04
+#define ALLOC_WMARK_MASK    (ALLOC_NO_WATERMARKS - 1)
+#define ALLOC_OOM	    0x08
+#define ALLOC_NON_BLOCK	    0x10
+#define ALLOC_MIN_RESERVE   0x20
+#define ALLOC_RESERVES	    (ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_OOM)
 
 /*
  * zone_watermark_ok - would @z stay above @mark after taking 2^order pages?
@@ -278,8 +276,8 @@ static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, bo
  * non-blocking __GFP_HIGH caller (GFP_ATOMIC) a quarter of the rest too:
  * the kernel's __zone_watermark_ok.
  */
-bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
-		       int highest_zoneidx, unsigned int alloc_flags)
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
+		       unsigned int alloc_flags)
 {
 	long min = (long)mark;
 	long free_pages = (long)zone_page_state(z, NR_FREE_PAGES) - (1L << order) + 1;
@@ -316,7 +314,8 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp, const struct task_struct *t)
 	if (!(gfp & __GFP_NOMEMALLOC)) {
 		if (gfp & __GFP_MEMALLOC)
 			alloc_flags |= ALLOC_NO_WATERMARKS;
-		else if ((t->flags & PF_MEMALLOC) && !(t->preempt_count & (HARDIRQ_MASK | SOFTIRQ_OFFSET)))
+		else if ((t->flags & PF_MEMALLOC) &&
+			 !(t->preempt_count & (HARDIRQ_MASK | SOFTIRQ_OFFSET)))
 			alloc_flags |= ALLOC_NO_WATERMARKS;
 	}
 	return alloc_flags;
@@ -373,8 +372,7 @@ static inline void clear_pcp_page(struct page *page)
  * rmqueue_bulk - move up to @count blocks of @order from the buddy lists to
  * @list (tail), under one zone->lock. Return: blocks moved.
  */
-static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
-			struct list_head *list)
+static int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct list_head *list)
 {
 	int i;
 
@@ -434,8 +432,8 @@ static inline int pcp_batch_blocks(const struct per_cpu_pages *pcp, unsigned int
 }
 
 /* __rmqueue_pcplist - take a block off this CPU's list, refilling it if empty. CPU held. */
-static inline struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order,
-					     bool cold, struct per_cpu_pages *pcp)
+static inline struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order, bool cold,
+					     struct per_cpu_pages *pcp)
 {
 	struct list_head *list = &pcp->lists[order];
 	struct page *page;
@@ -461,8 +459,8 @@ static inline struct page *__rmqueue_pcplist(struct zone *zone, unsigned int ord
 static struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, gfp_t gfp)
 {
 	struct task_struct *t = pcpu_enter();
-	struct page *page = __rmqueue_pcplist(zone, order, gfp & __GFP_COLD,
-					      &zone->per_cpu_pageset[t->cpu]);
+	struct page *page =
+	    __rmqueue_pcplist(zone, order, gfp & __GFP_COLD, &zone->per_cpu_pageset[t->cpu]);
 
 	pcpu_exit(t);
 	return page;
@@ -483,8 +481,8 @@ struct page *rmqueue(struct zone *zone, unsigned int order, gfp_t gfp)
 }
 
 /* get_page_from_freelist - walk the zones from the highest allowed downward. */
-static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
-					   unsigned int alloc_flags, int highest_zoneidx)
+static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order, unsigned int alloc_flags,
+					   int highest_zoneidx)
 {
 	int z;
 
@@ -519,8 +517,8 @@ void warn_alloc(gfp_t gfp, const char *fmt, ...)
 	ukmem_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	report_start(UKMEM_REPORT_ALLOC_FAIL);
-	printk(KERN_WARNING "%s: %s, mode:%#x(%pGg), nodemask=(null)\n", current_task()->comm,
-	       msg, gfp, &gfp);
+	printk(KERN_WARNING "%s: %s, mode:%#x(%pGg), nodemask=(null)\n", current_task()->comm, msg,
+	       gfp, &gfp);
 	printk(KERN_WARNING "cpuset=/ mems_allowed=0\n");
 	report_stack();
 	show_mem();
@@ -571,9 +569,9 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order, int hi
 	if (can_direct_reclaim && !task_preemptible(t))
 		can_direct_reclaim = false;
 	if ((gfp & __GFP_NOFAIL) && !can_direct_reclaim && task_preemptible(t))
-		WARN_ON_ONCE(1);	/* __GFP_NOFAIL needs __GFP_DIRECT_RECLAIM */
+		WARN_ON_ONCE(1); /* __GFP_NOFAIL needs __GFP_DIRECT_RECLAIM */
 	if ((gfp & __GFP_NOFAIL) && costly)
-		WARN_ON_ONCE(1);	/* __GFP_NOFAIL above PAGE_ALLOC_COSTLY_ORDER */
+		WARN_ON_ONCE(1); /* __GFP_NOFAIL above PAGE_ALLOC_COSTLY_ORDER */
 retry:
 	if (gfp & __GFP_KSWAPD_RECLAIM)
 		wakeup_kswapd(order, highest);
@@ -667,9 +665,10 @@ __ukmem_export struct page *__alloc_pages(gfp_t gfp, unsigned int order, int pre
 	if (unlikely(t->flags & (PF_MEMALLOC_NOIO | PF_MEMALLOC_NOFS)))
 		gfp = current_gfp_context_of(t, gfp);
 	if (unlikely(gfp_zone_bad(gfp)))
-		report_warn(UKMEM_REPORT_WARN, __FILE__, __LINE__, __builtin_return_address(0),
-			    "Unexpected gfp: %#x (%pGg): contradictory zone modifiers, using the lowest\n",
-			    gfp, &gfp);
+		report_warn(
+		    UKMEM_REPORT_WARN, __FILE__, __LINE__, __builtin_return_address(0),
+		    "Unexpected gfp: %#x (%pGg): contradictory zone modifiers, using the lowest\n",
+		    gfp, &gfp);
 	if ((gfp & __GFP_DIRECT_RECLAIM) &&
 	    unlikely(!task_preemptible(t) || t->rcu_read_lock_nesting))
 		might_sleep_check(__FILE__, __LINE__);
@@ -853,7 +852,8 @@ __ukmem_export void __free_pages(struct page *page, unsigned int order)
 		return;
 	if (unlikely(!mem_map || !page_of_this_machine(page))) {
 		report_warn(UKMEM_REPORT_BAD_PAGE, __FILE__, __LINE__, __builtin_return_address(0),
-			    "__free_pages: %px is not a struct page of this machine\n", (void *)page);
+			    "__free_pages: %px is not a struct page of this machine\n",
+			    (void *)page);
 		return;
 	}
 	if (unlikely(order > MAX_PAGE_ORDER)) {
@@ -1005,7 +1005,8 @@ __ukmem_export unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_
 	for (z = (int)gfp_zone(gfp); z >= 0; z--) {
 		if (!zone_managed_pages(&zones[z]))
 			continue;
-		if (zone_watermark_ok(&zones[z], 0, low_wmark_pages(&zones[z]) + want, (int)gfp_zone(gfp), 0)) {
+		if (zone_watermark_ok(&zones[z], 0, low_wmark_pages(&zones[z]) + want,
+				      (int)gfp_zone(gfp), 0)) {
 			zone = &zones[z];
 			break;
 		}
@@ -1024,7 +1025,7 @@ __ukmem_export unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_
 			page = __rmqueue_pcplist(zone, 0, false, pcp);
 			if (!page)
 				break;
-			prep_new_page(page, 0, gfp);	/* as the kernel, inside the section */
+			prep_new_page(page, 0, gfp); /* as the kernel, inside the section */
 			page_array[i] = page;
 			nr_populated++;
 		}
@@ -1248,8 +1249,9 @@ static void setup_per_zone_wmarks(void)
 		for (j = z + 1; j < MAX_NR_ZONES; j++) {
 			managed_above += zone_managed_pages(&zones[j]);
 			zones[z].lowmem_reserve[j] =
-				lowmem_reserve_ratio[z] && zone_managed_pages(&zones[z]) ?
-					(long)(managed_above / (unsigned long)lowmem_reserve_ratio[z]) : 0;
+			    lowmem_reserve_ratio[z] && zone_managed_pages(&zones[z])
+				? (long)(managed_above / (unsigned long)lowmem_reserve_ratio[z])
+				: 0;
 		}
 	}
 }
@@ -1270,8 +1272,8 @@ static int zone_batchsize(struct zone *zone)
  * or managed/fraction split likewise; never below four batches. */
 static int zone_highsize(struct zone *zone, int batch, int fraction)
 {
-	unsigned long total = fraction ? zone_managed_pages(zone) / (unsigned long)fraction
-				       : low_wmark_pages(zone);
+	unsigned long total =
+	    fraction ? zone_managed_pages(zone) / (unsigned long)fraction : low_wmark_pages(zone);
 	unsigned long high = total / (unsigned long)machine.nr_cpus;
 
 	return (int)max(high, (unsigned long)batch << 2);
@@ -1294,8 +1296,8 @@ static int setup_zone_pagesets(void)
 		zone->pageset_batch = batch;
 		zone->pageset_high_min = high_min;
 		zone->pageset_high_max = high_max;
-		zone->per_cpu_pageset = plat_meta_alloc(sizeof(struct per_cpu_pages) *
-							(size_t)machine.nr_cpus);
+		zone->per_cpu_pageset =
+		    plat_meta_alloc(sizeof(struct per_cpu_pages) * (size_t)machine.nr_cpus);
 		if (!zone->per_cpu_pageset)
 			return -ENOMEM;
 		for (cpu = 0; cpu < machine.nr_cpus; cpu++) {
@@ -1388,7 +1390,8 @@ int page_alloc_init(void)
 		while (pfn < end) {
 			unsigned int order = MAX_PAGE_ORDER;
 
-			while (order && ((pfn & ((1UL << order) - 1)) || pfn + (1UL << order) > end))
+			while (order &&
+			       ((pfn & ((1UL << order) - 1)) || pfn + (1UL << order) > end))
 				order--;
 			__free_one_page(pfn_to_page(pfn), pfn, zone, order);
 			pfn += 1UL << order;

@@ -82,37 +82,37 @@
 #include "machine/report.h"
 #include "machine/sched.h"
 
-#define PCPU_NR_SLOTS		32
-#define PCPU_SLOT_FAIL_THRESHOLD 9	/* slots of runs below 256 bits (1 KiB) */
-#define PCPU_VA_MAX		(64ull << 30)	/* chunk slots, same again for handles */
-#define PCPU_MAX_CHUNKS		65536
-#define PCPU_BLOCK_MAX		(PAGE_SIZE << MAX_PAGE_ORDER)
-#define BITS_PER_LONG_		(8 * (int)sizeof(unsigned long))
+#define PCPU_NR_SLOTS		 32
+#define PCPU_SLOT_FAIL_THRESHOLD 9	       /* slots of runs below 256 bits (1 KiB) */
+#define PCPU_VA_MAX		 (64ull << 30) /* chunk slots, same again for handles */
+#define PCPU_MAX_CHUNKS		 65536
+#define PCPU_BLOCK_MAX		 (PAGE_SIZE << MAX_PAGE_ORDER)
+#define BITS_PER_LONG_		 (8 * (int)sizeof(unsigned long))
 
-struct pcpu_block {		/* a run of pages backing part of a chunk */
+struct pcpu_block { /* a run of pages backing part of a chunk */
 	struct page *page;
 	unsigned int order;
-	size_t offset;		/* from the chunk base */
+	size_t offset; /* from the chunk base */
 };
 
 struct pcpu_chunk {
-	struct list_head list;		/* on pcpu_slot[slot] */
-	int idx;			/* slot in the address space */
+	struct list_head list; /* on pcpu_slot[slot] */
+	int idx;	       /* slot in the address space */
 	int slot;
-	bool first;			/* the first chunk: never released */
-	char *base;			/* unit 0 */
-	uintptr_t handle;		/* per-CPU pointer of offset 0 */
+	bool first;	  /* the first chunk: never released */
+	char *base;	  /* unit 0 */
+	uintptr_t handle; /* per-CPU pointer of offset 0 */
 	int nr_bits;
 	int free_bits;
-	int first_free;			/* no free bit below */
-	int scan_pos;			/* every free run starting below ... */
-	int scan_max;			/* ... is at most this long */
-	int contig_bits;		/* >= largest free run (== when exact) */
+	int first_free;	 /* no free bit below */
+	int scan_pos;	 /* every free run starting below ... */
+	int scan_max;	 /* ... is at most this long */
+	int contig_bits; /* >= largest free run (== when exact) */
 	int contig_start;
 	bool contig_exact;
-	int nr_alloc;			/* live allocations, static areas included */
-	unsigned long *alloc_map;	/* nr_bits */
-	unsigned long *bound_map;	/* nr_bits + 1 */
+	int nr_alloc;		  /* live allocations, static areas included */
+	unsigned long *alloc_map; /* nr_bits */
+	unsigned long *bound_map; /* nr_bits + 1 */
 	struct pcpu_block *blocks;
 	int nr_blocks;
 };
@@ -122,17 +122,17 @@ uintptr_t __pcpu_handle_start __ukmem_export;
 uintptr_t __pcpu_handle_size __ukmem_export;
 
 static pthread_mutex_t pcpu_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct ukmem_pcpu_dso *pcpu_dsos;	/* registered DSOs */
+static struct ukmem_pcpu_dso *pcpu_dsos; /* registered DSOs */
 static bool pcpu_ready;
 static char *pcpu_base;
 static size_t pcpu_reserve_size;
-static size_t pcpu_half;			/* H above */
+static size_t pcpu_half; /* H above */
 static size_t pcpu_unit_size, pcpu_chunk_span;
 static int pcpu_nr_units;
 static int pcpu_max_chunks, pcpu_chunk_hint;
 static struct pcpu_chunk **pcpu_chunks;
 static struct list_head pcpu_slot[PCPU_NR_SLOTS];
-static unsigned long pcpu_pages;		/* pages of all chunks */
+static unsigned long pcpu_pages; /* pages of all chunks */
 
 /* ---- bitmaps ---- */
 
@@ -302,19 +302,22 @@ static struct pcpu_chunk *pcpu_create_chunk(gfp_t gfp)
 	/* as the kernel's pcpu_alloc(): only these bits matter; any zone will do */
 	gfp = (gfp & (GFP_KERNEL | __GFP_HIGH | __GFP_NORETRY | __GFP_NOWARN)) | __GFP_HIGHMEM;
 	while (off < bytes) {
-		size_t want = min((size_t)rounddown_pow_of_two(bytes - off), (size_t)PCPU_BLOCK_MAX);
+		size_t want =
+		    min((size_t)rounddown_pow_of_two(bytes - off), (size_t)PCPU_BLOCK_MAX);
 		unsigned int order = (unsigned int)get_order(want);
 		struct page *page;
 		unsigned long j;
 
 		/* big blocks are a convenience: fall back to smaller ones */
 		while (!(page = alloc_pages(gfp | __GFP_NOWARN | (order ? __GFP_NORETRY : 0),
-					    order)) && order > 0)
+					    order)) &&
+		       order > 0)
 			order--;
 		if (!page)
 			goto fail;
 		if (chunk->nr_blocks == cap) {
-			struct pcpu_block *nb = realloc(chunk->blocks, sizeof(*nb) * (size_t)cap * 2);
+			struct pcpu_block *nb =
+			    realloc(chunk->blocks, sizeof(*nb) * (size_t)cap * 2);
 
 			if (!nb) {
 				__free_pages(page, order);
@@ -325,17 +328,17 @@ static struct pcpu_chunk *pcpu_create_chunk(gfp_t gfp)
 		}
 		/* populated: every byte is zeroed by alloc_percpu anyway */
 		if (plat_map_ram_populate(chunk->base + off, PAGE_SIZE << order, machine.ram_fd,
-				 page_to_phys(page), PLAT_PROT_RW)) {
+					  page_to_phys(page), PLAT_PROT_RW)) {
 			__free_pages(page, order);
 			goto fail;
 		}
 		for (j = 0; j < (1ul << order); j++)
 			__SetPagePercpu(page + j);
-		chunk->blocks[chunk->nr_blocks++] = (struct pcpu_block){ page, order, off };
+		chunk->blocks[chunk->nr_blocks++] = (struct pcpu_block){page, order, off};
 		off += PAGE_SIZE << order;
 	}
 
-	set_bit_(chunk->bound_map, chunk->nr_bits);	/* end sentinel */
+	set_bit_(chunk->bound_map, chunk->nr_bits); /* end sentinel */
 	chunk->free_bits = chunk->contig_bits = chunk->nr_bits;
 	chunk->contig_exact = true;
 	chunk->slot = pcpu_bits_to_slot(chunk->contig_bits);
@@ -454,7 +457,7 @@ static void pcpu_free_area(struct pcpu_chunk *chunk, int off)
 		chunk->contig_start = rs;
 		chunk->contig_exact = true;
 	}
-	pcpu_chunk_relocate(chunk);	/* also brings a set-aside chunk back */
+	pcpu_chunk_relocate(chunk); /* also brings a set-aside chunk back */
 }
 
 /*
@@ -477,7 +480,7 @@ static void *pcpu_alloc_locked(size_t size, size_t align, gfp_t gfp, const char 
 		return NULL;
 	}
 	for (slot = pcpu_bits_to_slot(bits); slot < PCPU_NR_SLOTS; slot++) {
-		list_for_each_entry_safe(chunk, next, &pcpu_slot[slot], list) {
+		list_for_each_entry_safe (chunk, next, &pcpu_slot[slot], list) {
 			off = pcpu_find_fit(chunk, bits, abits);
 			if (off >= 0)
 				goto found;
@@ -565,8 +568,8 @@ __ukmem_export void __percpu *__alloc_percpu_gfp(size_t size, size_t align, gfp_
 	if (unlikely(!size || size > PCPU_MIN_UNIT_SIZE || align > PAGE_SIZE ||
 		     !is_power_of_2(align))) {
 		report_warn(UKMEM_REPORT_PERCPU, __FILE__, __LINE__, __builtin_return_address(0),
-			    "illegal size (%zu) or align (%zu) for percpu allocation\n",
-			    size, align);
+			    "illegal size (%zu) or align (%zu) for percpu allocation\n", size,
+			    align);
 		return NULL;
 	}
 	ukmem_ensure_booted();
@@ -578,7 +581,8 @@ __ukmem_export void __percpu *__alloc_percpu_gfp(size_t size, size_t align, gfp_
 	if (unlikely(!ptr)) {
 		if (!(gfp & __GFP_NOWARN)) {
 			report_start(UKMEM_REPORT_ALLOC_FAIL);
-			printk(KERN_WARNING "percpu: allocation failed, size=%zu align=%zu atomic=%d, %s\n",
+			printk(KERN_WARNING
+			       "percpu: allocation failed, size=%zu align=%zu atomic=%d, %s\n",
 			       size, align, (gfp & GFP_KERNEL) != GFP_KERNEL, err);
 			report_stack();
 			report_end(UKMEM_REPORT_ALLOC_FAIL);
@@ -843,8 +847,8 @@ __ukmem_export int __this_cpu_preempt_check(const char *op)
 	if (likely(!task_preemptible(t)))
 		return t->cpu;
 	report_start(UKMEM_REPORT_PREEMPT);
-	printk(KERN_ERR "BUG: using __this_cpu_%s() in preemptible [%08x] code: %s/%d\n",
-	       op, t->preempt_count, t->comm, t->pid);
+	printk(KERN_ERR "BUG: using __this_cpu_%s() in preemptible [%08x] code: %s/%d\n", op,
+	       t->preempt_count, t->comm, t->pid);
 	printk(KERN_ERR "caller is %pS\n", __builtin_return_address(0));
 	report_stack();
 	report_end(UKMEM_REPORT_PREEMPT);
@@ -910,13 +914,16 @@ static void pcpu_report_leaks(void)
 			n++;
 			bytes += (unsigned long)bits << PCPU_MIN_ALLOC_SHIFT;
 			if (shown++ < 8)
-				printk(KERN_ERR "percpu: leaked per-CPU area %px (%d bytes per CPU)\n",
+				printk(KERN_ERR
+				       "percpu: leaked per-CPU area %px (%d bytes per CPU)\n",
 				       h, bits << PCPU_MIN_ALLOC_SHIFT);
 		}
 	}
 	if (n) {
-		printk(KERN_ERR "percpu: %lu per-CPU areas (%lu bytes per CPU) still allocated at shutdown\n",
-		       n, bytes);
+		printk(
+		    KERN_ERR
+		    "percpu: %lu per-CPU areas (%lu bytes per CPU) still allocated at shutdown\n",
+		    n, bytes);
 		report_end(UKMEM_REPORT_LEAK);
 	}
 }
@@ -976,8 +983,8 @@ int percpu_init(void)
 		pcpu_setup_dso(d);
 	__pcpu_handle_start = (uintptr_t)pcpu_base;
 	__pcpu_handle_size = pcpu_half;
-	pr_info("percpu: Embedded %zu pages/cpu s%zu r%d d%zu u%zu\n",
-		pcpu_unit_size >> PAGE_SHIFT, static_size, PERCPU_MODULE_RESERVE,
+	pr_info("percpu: Embedded %zu pages/cpu s%zu r%d d%zu u%zu\n", pcpu_unit_size >> PAGE_SHIFT,
+		static_size, PERCPU_MODULE_RESERVE,
 		pcpu_unit_size - static_size - PERCPU_MODULE_RESERVE, pcpu_unit_size);
 	pthread_mutex_unlock(&pcpu_lock);
 	return 0;

@@ -85,7 +85,7 @@ __ukmem_export void percpu_counter_set(struct percpu_counter *fbc, s64 amount)
 	int cpu;
 
 	raw_spin_lock_irqsave(&fbc->lock, flags);
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu (cpu)
 		__atomic_store_n(per_cpu_ptr(fbc->counters, cpu), 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&fbc->count, amount, __ATOMIC_RELAXED);
 	raw_spin_unlock_irqrestore(&fbc->lock, flags);
@@ -151,7 +151,7 @@ __ukmem_export s64 __percpu_counter_sum(struct percpu_counter *fbc)
 
 	raw_spin_lock_irqsave(&fbc->lock, flags);
 	ret = fbc->count;
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu (cpu)
 		ret += __atomic_load_n(per_cpu_ptr(fbc->counters, cpu), __ATOMIC_RELAXED);
 	raw_spin_unlock_irqrestore(&fbc->lock, flags);
 	return ret;

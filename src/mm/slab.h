@@ -24,31 +24,30 @@
 #include "mm/internal.h"
 
 /* Debug fill values: the kernel's, so hex dumps look familiar. */
-#define POISON_INUSE		0x5a	/* padding, and object fill before first use */
-#define POISON_FREE		0x6b	/* free object */
-#define POISON_END		0xa5	/* last byte of a free object */
-#define SLUB_RED_INACTIVE	0xbb	/* red zone of a free object */
-#define SLUB_RED_ACTIVE		0xcc	/* red zone of an allocated object */
+#define POISON_INUSE	  0x5a /* padding, and object fill before first use */
+#define POISON_FREE	  0x6b /* free object */
+#define POISON_END	  0xa5 /* last byte of a free object */
+#define SLUB_RED_INACTIVE 0xbb /* red zone of a free object */
+#define SLUB_RED_ACTIVE	  0xcc /* red zone of an allocated object */
 
-#define SLAB_DEBUG_FLAGS (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER | \
-			  SLAB_TRACE | SLAB_CONSISTENCY_CHECKS)
-#define SLAB_NEVER_MERGE (SLAB_DEBUG_FLAGS | SLAB_TYPESAFE_BY_RCU | \
-			  SLAB_NOLEAKTRACE | SLAB_FAILSLAB | SLAB_NO_MERGE)
-#define SLAB_MERGE_SAME (SLAB_RECLAIM_ACCOUNT | SLAB_CACHE_DMA | \
-			 SLAB_CACHE_DMA32 | SLAB_ACCOUNT)
+#define SLAB_DEBUG_FLAGS                                                                           \
+	(SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER | SLAB_TRACE | SLAB_CONSISTENCY_CHECKS)
+#define SLAB_NEVER_MERGE                                                                           \
+	(SLAB_DEBUG_FLAGS | SLAB_TYPESAFE_BY_RCU | SLAB_NOLEAKTRACE | SLAB_FAILSLAB | SLAB_NO_MERGE)
+#define SLAB_MERGE_SAME (SLAB_RECLAIM_ACCOUNT | SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | SLAB_ACCOUNT)
 
 /* large kmalloc pages: head page flag (kernel 6.12 uses a page type) */
-#define PG_large_kmalloc	PG_owner_2
+#define PG_large_kmalloc PG_owner_2
 /* slab pages: a fallback slab, of a lower order than its cache's */
-#define PG_slab_small		PG_owner_priv_1
+#define PG_slab_small PG_owner_priv_1
 
-#define TRACK_ADDRS_COUNT	8
+#define TRACK_ADDRS_COUNT 8
 struct track {
-	unsigned long addr;		/* caller */
+	unsigned long addr; /* caller */
 	unsigned long addrs[TRACK_ADDRS_COUNT];
 	int cpu;
 	int pid;
-	u64 when;			/* jiffies-like: ms since boot */
+	u64 when; /* jiffies-like: ms since boot */
 };
 enum track_item { TRACK_ALLOC, TRACK_FREE };
 
@@ -72,7 +71,7 @@ struct kmem_cache_cpu {
  * instead of a walk over slab freelists. Sheaves come from their own cache,
  * which has no barn.
  */
-#define SHEAF_CAPACITY	256
+#define SHEAF_CAPACITY 256
 struct slab_sheaf {
 	struct slab_sheaf *next;
 	unsigned int size;
@@ -89,53 +88,53 @@ struct kmem_cache_barn {
 	spinlock_t lock;
 	struct slab_sheaf *full;
 	unsigned long nr_objects;
-	unsigned long max_objects;	/* 0: no barn (debug caches, the sheaf cache) */
+	unsigned long max_objects; /* 0: no barn (debug caches, the sheaf cache) */
 };
 
 /* struct kmem_cache_node - the (single) node's slab lists, under list_lock. */
 struct kmem_cache_node {
 	spinlock_t list_lock;
-	unsigned long nr_partial;	/* slabs on partial (some or all objects free) */
+	unsigned long nr_partial; /* slabs on partial (some or all objects free) */
 	struct list_head partial;
-	struct list_head full;		/* every object out: in use or in a CPU array */
+	struct list_head full; /* every object out: in use or in a CPU array */
 	unsigned long nr_slabs;
 	unsigned long total_objects;
-	unsigned long nr_free;		/* objects on slab freelists */
+	unsigned long nr_free; /* objects on slab freelists */
 };
 
 struct kmem_cache {
 	/* hot: the fast path reads these */
-	struct kmem_cache_cpu *cpu_slab;	/* nr_cpus arrays, 1 << cpu_shift bytes apart */
+	struct kmem_cache_cpu *cpu_slab; /* nr_cpus arrays, 1 << cpu_shift bytes apart */
 	unsigned int cpu_shift;
 	slab_flags_t flags;
-	gfp_t gfp_fixup;		/* gfp bits that contradict the cache ("Unexpected gfp") */
+	gfp_t gfp_fixup; /* gfp bits that contradict the cache ("Unexpected gfp") */
 	unsigned int cpu_limit, cpu_batch;
-	u32 reciprocal_size;		/* ceil(2^32 / size): object index by multiply */
-	u64 size_magic;			/* ceil(2^64 / size): divisibility by multiply */
-	unsigned long slab_mask;	/* bytes of a slab of the cache's order, - 1 */
-	unsigned long slab_span;	/* objects * size in such a slab */
-	unsigned int offset;		/* free pointer offset from the object */
-	unsigned int object_size;	/* what the user asked for */
-	unsigned long random;		/* free pointer encoding secret */
-	unsigned int size;		/* stride, metadata included */
+	u32 reciprocal_size;	  /* ceil(2^32 / size): object index by multiply */
+	u64 size_magic;		  /* ceil(2^64 / size): divisibility by multiply */
+	unsigned long slab_mask;  /* bytes of a slab of the cache's order, - 1 */
+	unsigned long slab_span;  /* objects * size in such a slab */
+	unsigned int offset;	  /* free pointer offset from the object */
+	unsigned int object_size; /* what the user asked for */
+	unsigned long random;	  /* free pointer encoding secret */
+	unsigned int size;	  /* stride, metadata included */
 	unsigned int red_left_pad;
-	unsigned int inuse;		/* offset of the metadata after the object */
+	unsigned int inuse; /* offset of the metadata after the object */
 	unsigned int align;
 	unsigned int order;
-	unsigned int objects;		/* per slab */
-	gfp_t allocflags;		/* __GFP_COMP, zone and reclaimable bits */
+	unsigned int objects; /* per slab */
+	gfp_t allocflags;     /* __GFP_COMP, zone and reclaimable bits */
 	void (*ctor)(void *);
 	void (*legacy_ctor)(void *, struct kmem_cache *, unsigned long);
 	void (*dtor)(void *, struct kmem_cache *, unsigned long);
 	unsigned int useroffset, usersize;
-	int refcount;			/* aliases merged into it, +1 */
+	int refcount; /* aliases merged into it, +1 */
 	unsigned long min_partial;
-	unsigned long max_free_cached;	/* keep empty slabs while nr_free <= this */
+	unsigned long max_free_cached; /* keep empty slabs while nr_free <= this */
 	const char *name;
-	struct list_head list;		/* slab_caches, under slab_mutex */
+	struct list_head list; /* slab_caches, under slab_mutex */
 	struct kmem_cache_node node;
 	struct kmem_cache_barn barn;
-	bool dying;			/* destroyed with objects left: kept, not listed */
+	bool dying; /* destroyed with objects left: kept, not listed */
 	bool destroyed;
 	bool name_owned;
 };
@@ -167,7 +166,7 @@ static inline unsigned int slab_objects(const struct kmem_cache *s, const struct
 {
 	unsigned int order;
 
-	if (!s->order)		/* fallback slabs are never larger */
+	if (!s->order) /* fallback slabs are never larger */
 		return s->objects;
 	order = compound_order(slab);
 
@@ -229,7 +228,7 @@ static inline struct kmem_cache_cpu *cpu_cache(struct kmem_cache *s, int cpu)
  * cleared on allocation, so finding a valid encoding there on free means
  * the object is already free.
  */
-#define FREEPTR_IN_CPU	((void *)1)
+#define FREEPTR_IN_CPU ((void *)1)
 static inline void **freeptr_addr(const struct kmem_cache *s, void *object)
 {
 	return (void **)((char *)object + s->offset);
@@ -263,8 +262,8 @@ static inline bool size_divides(const struct kmem_cache *s, unsigned long off)
 static inline bool object_in_slab(const struct kmem_cache *s, const struct page *slab,
 				  const void *object)
 {
-	unsigned long off = (unsigned long)((const char *)object -
-					    (const char *)slab_address(slab));
+	unsigned long off =
+	    (unsigned long)((const char *)object - (const char *)slab_address(slab));
 	unsigned long idx;
 
 	if (off < s->red_left_pad)
@@ -281,8 +280,8 @@ static inline bool object_in_slab(const struct kmem_cache *s, const struct page 
 
 /* what the frameless free paths read of the memory map, in one cache line */
 struct slab_fastmap {
-	char *direct_map;		/* __ukmem_direct_map */
-	unsigned long lowmem_bytes;	/* max_low_pfn << PAGE_SHIFT; 0 when not booted */
+	char *direct_map;	    /* __ukmem_direct_map */
+	unsigned long lowmem_bytes; /* max_low_pfn << PAGE_SHIFT; 0 when not booted */
 	struct page *mem_map;
 } __attribute__((aligned(64)));
 extern struct slab_fastmap slab_fastmap;
@@ -306,8 +305,7 @@ void slab_count(struct kmem_cache *s, unsigned long *nr_slabs, unsigned long *nr
 		unsigned long *nr_free);
 gfp_t kmalloc_fix_flags(gfp_t flags);
 bool slab_object_free(struct kmem_cache *s, struct page *slab, void *object);
-void report_use_after_free(struct kmem_cache *s, struct page *slab, void *object,
-			   const char *func);
+void report_use_after_free(struct kmem_cache *s, struct page *slab, void *object, const char *func);
 
 /* debug/slub_debug.c */
 extern slab_flags_t slub_debug;
@@ -316,8 +314,8 @@ void slub_debug_reset(void);
 slab_flags_t kmem_cache_flags(slab_flags_t flags, const char *name);
 void setup_object_debug(struct kmem_cache *s, void *object);
 void setup_slab_debug(struct kmem_cache *s, struct page *slab, void *addr);
-bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
-			    size_t orig_size, unsigned long caller);
+bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object, size_t orig_size,
+			    unsigned long caller);
 bool free_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
 			   unsigned long caller);
 bool check_slab_pad(struct kmem_cache *s, struct page *slab);
@@ -325,8 +323,7 @@ void slab_bug(struct kmem_cache *s, const char *fmt, ...) __printf(2, 3);
 void slab_fix(struct kmem_cache *s, const char *fmt, ...) __printf(2, 3);
 void print_trailer(struct kmem_cache *s, struct page *slab, void *p);
 void print_section(const char *level, const char *text, const void *addr, unsigned int len);
-void report_double_free(struct kmem_cache *s, struct page *slab, void *object,
-			const char *why);
+void report_double_free(struct kmem_cache *s, struct page *slab, void *object, const char *why);
 void set_orig_size(struct kmem_cache *s, void *object, unsigned int orig_size);
 unsigned int get_orig_size(struct kmem_cache *s, void *object);
 void list_slab_objects(struct kmem_cache *s, struct page *slab, bool *header);

@@ -37,12 +37,11 @@ u8 kmalloc_size_index[KMALLOC_MAX_CACHE_SIZE / 8];
 static struct kmem_cache kmem_cache_boot;
 static struct kmem_cache *kmem_cache;
 
-
-#define SLAB_CREATE_MASK (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | \
-			  SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | \
-			  SLAB_STORE_USER | SLAB_PANIC | SLAB_TYPESAFE_BY_RCU | SLAB_TRACE | \
-			  SLAB_NOLEAKTRACE | SLAB_NO_MERGE | SLAB_FAILSLAB | SLAB_ACCOUNT | \
-			  SLAB_NO_USER_FLAGS | SLAB_RECLAIM_ACCOUNT | SLAB_KMALLOC)
+#define SLAB_CREATE_MASK                                                                           \
+	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_HWCACHE_ALIGN |              \
+	 SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | SLAB_STORE_USER | SLAB_PANIC | SLAB_TYPESAFE_BY_RCU | \
+	 SLAB_TRACE | SLAB_NOLEAKTRACE | SLAB_NO_MERGE | SLAB_FAILSLAB | SLAB_ACCOUNT |            \
+	 SLAB_NO_USER_FLAGS | SLAB_RECLAIM_ACCOUNT | SLAB_KMALLOC)
 
 /* ------------------------------------------------------------ parameters */
 
@@ -86,8 +85,8 @@ static bool slab_unmergeable(struct kmem_cache *s)
 }
 
 /* find_mergeable - an existing cache that can serve these objects too. */
-static struct kmem_cache *find_mergeable(unsigned int size, unsigned int align,
-					 slab_flags_t flags, bool has_ctor)
+static struct kmem_cache *find_mergeable(unsigned int size, unsigned int align, slab_flags_t flags,
+					 bool has_ctor)
 {
 	struct kmem_cache *s;
 
@@ -124,8 +123,7 @@ struct cache_args {
 	unsigned int useroffset, usersize;
 };
 
-static struct kmem_cache *create_cache(const struct cache_args *a, slab_flags_t flags,
-				       int *err)
+static struct kmem_cache *create_cache(const struct cache_args *a, slab_flags_t flags, int *err)
 {
 	struct kmem_cache *s;
 	const char *name;
@@ -162,7 +160,7 @@ static bool name_exists(const char *name)
 {
 	struct kmem_cache *s;
 
-	list_for_each_entry(s, &slab_caches, list)
+	list_for_each_entry (s, &slab_caches, list)
 		if (!strcmp(s->name, name))
 			return true;
 	return false;
@@ -187,7 +185,8 @@ static struct kmem_cache *do_create(struct cache_args *a)
 	}
 	if (flags & SLAB_TYPESAFE_BY_RCU) {
 		report_start(UKMEM_REPORT_SLAB);
-		pr_err("kmem_cache_create(%s): SLAB_TYPESAFE_BY_RCU is not supported: ukmem has no RCU yet\n",
+		pr_err("kmem_cache_create(%s): SLAB_TYPESAFE_BY_RCU is not supported: ukmem has no "
+		       "RCU yet\n",
 		       a->name);
 		report_end(UKMEM_REPORT_SLAB);
 		err = -EINVAL;
@@ -210,8 +209,7 @@ static struct kmem_cache *do_create(struct cache_args *a)
 	}
 	flags = kmem_cache_flags(flags, a->name);
 	if (!a->usersize)
-		s = find_mergeable(a->size, a->align, flags,
-				   a->ctor || a->legacy_ctor || a->dtor);
+		s = find_mergeable(a->size, a->align, flags, a->ctor || a->legacy_ctor || a->dtor);
 	if (s) {
 		s->refcount++;
 	} else {
@@ -249,7 +247,7 @@ __ukmem_export struct kmem_cache *__kmem_cache_create_args(const char *name,
 							   struct kmem_cache_args *args,
 							   slab_flags_t flags)
 {
-	struct cache_args a = { .name = name, .size = object_size, .flags = flags };
+	struct cache_args a = {.name = name, .size = object_size, .flags = flags};
 
 	if (args) {
 		a.align = args->align;
@@ -265,22 +263,25 @@ __ukmem_export struct kmem_cache *__kmem_cache_create(const char *name, unsigned
 						      unsigned int align, slab_flags_t flags,
 						      void (*ctor)(void *))
 {
-	struct cache_args a = { .name = name, .size = size, .align = align, .flags = flags,
-				.ctor = ctor };
+	struct cache_args a = {
+	    .name = name, .size = size, .align = align, .flags = flags, .ctor = ctor};
 
 	return do_create(&a);
 }
 
-__ukmem_export struct kmem_cache *kmem_cache_create_usercopy(const char *name,
-							     unsigned int size,
-							     unsigned int align,
-							     slab_flags_t flags,
+__ukmem_export struct kmem_cache *kmem_cache_create_usercopy(const char *name, unsigned int size,
+							     unsigned int align, slab_flags_t flags,
 							     unsigned int useroffset,
 							     unsigned int usersize,
 							     void (*ctor)(void *))
 {
-	struct cache_args a = { .name = name, .size = size, .align = align, .flags = flags,
-				.ctor = ctor, .useroffset = useroffset, .usersize = usersize };
+	struct cache_args a = {.name = name,
+			       .size = size,
+			       .align = align,
+			       .flags = flags,
+			       .ctor = ctor,
+			       .useroffset = useroffset,
+			       .usersize = usersize};
 
 	return do_create(&a);
 }
@@ -300,9 +301,12 @@ kmem_cache_create_legacy(const char *name, size_t size, size_t offset, unsigned 
 			 void (*ctor)(void *, kmem_cache_t *, unsigned long),
 			 void (*dtor)(void *, kmem_cache_t *, unsigned long))
 {
-	struct cache_args a = { .name = name, .size = size > UINT_MAX ? UINT_MAX : (unsigned int)size,
-				.align = (unsigned int)offset, .flags = (slab_flags_t)flags,
-				.legacy_ctor = ctor, .dtor = dtor };
+	struct cache_args a = {.name = name,
+			       .size = size > UINT_MAX ? UINT_MAX : (unsigned int)size,
+			       .align = (unsigned int)offset,
+			       .flags = (slab_flags_t)flags,
+			       .legacy_ctor = ctor,
+			       .dtor = dtor};
 
 	return do_create(&a);
 }
@@ -311,7 +315,7 @@ static bool cache_is_live(struct kmem_cache *s)
 {
 	struct kmem_cache *c;
 
-	list_for_each_entry(c, &slab_caches, list)
+	list_for_each_entry (c, &slab_caches, list)
 		if (c == s)
 			return true;
 	return false;
@@ -350,7 +354,7 @@ __ukmem_export void kmem_cache_destroy(struct kmem_cache *s)
 			    (void *)s);
 		return;
 	}
-	if (!s->dying && --s->refcount > 0) {	/* an alias of a merged cache */
+	if (!s->dying && --s->refcount > 0) { /* an alias of a merged cache */
 		mutex_unlock(&slab_mutex);
 		return;
 	}
@@ -358,9 +362,10 @@ __ukmem_export void kmem_cache_destroy(struct kmem_cache *s)
 	if (err) {
 		s->dying = true;
 		mutex_unlock(&slab_mutex);
-		report_warn(UKMEM_REPORT_SLAB, __FILE__, __LINE__, caller,
-			    "kmem_cache_destroy %s: Slab cache still has objects when called from %pS\n",
-			    s->name, caller);
+		report_warn(
+		    UKMEM_REPORT_SLAB, __FILE__, __LINE__, caller,
+		    "kmem_cache_destroy %s: Slab cache still has objects when called from %pS\n",
+		    s->name, caller);
 		return;
 	}
 	list_del(&s->list);
@@ -398,9 +403,14 @@ __ukmem_export const char *kmem_cache_name(struct kmem_cache *s)
 /* ------------------------------------------------------------ kmalloc */
 
 static const char *const kmalloc_names[3][KMALLOC_SHIFT_HIGH + 1] = {
-#define KN(pfx) { NULL, pfx "96", pfx "192", pfx "8", pfx "16", pfx "32", pfx "64", \
-		  pfx "128", pfx "256", pfx "512", pfx "1k", pfx "2k", pfx "4k", pfx "8k" }
-	KN("kmalloc-"), KN("kmalloc-rcl-"), KN("dma-kmalloc-"),
+#define KN(pfx)                                                                                    \
+	{                                                                                          \
+		NULL, pfx "96", pfx "192", pfx "8", pfx "16", pfx "32", pfx "64", pfx "128",       \
+		    pfx "256", pfx "512", pfx "1k", pfx "2k", pfx "4k", pfx "8k"                   \
+	}
+    KN("kmalloc-"),
+    KN("kmalloc-rcl-"),
+    KN("dma-kmalloc-"),
 #undef KN
 };
 
@@ -411,9 +421,10 @@ static unsigned int kmalloc_size(unsigned int idx)
 
 static struct kmem_cache *create_kmalloc_cache(enum kmalloc_cache_type type, unsigned int idx)
 {
-	static const slab_flags_t type_flags[] = { 0, SLAB_RECLAIM_ACCOUNT, SLAB_CACHE_DMA };
-	struct cache_args a = { .name = kmalloc_names[type][idx], .size = kmalloc_size(idx),
-				.align = ARCH_KMALLOC_MINALIGN };
+	static const slab_flags_t type_flags[] = {0, SLAB_RECLAIM_ACCOUNT, SLAB_CACHE_DMA};
+	struct cache_args a = {.name = kmalloc_names[type][idx],
+			       .size = kmalloc_size(idx),
+			       .align = ARCH_KMALLOC_MINALIGN};
 	slab_flags_t flags = type_flags[type] | SLAB_KMALLOC | SLAB_NO_MERGE;
 	struct kmem_cache *s;
 	int err;
@@ -485,7 +496,7 @@ __ukmem_export void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags
 			struct kmem_cache *s = slab->slab_cache;
 
 			if (!object_in_slab(s, slab, (void *)p)) {
-				kfree(p);	/* reports the bad pointer */
+				kfree(p); /* reports the bad pointer */
 				return NULL;
 			}
 			if (slab_object_free(s, slab, (void *)p)) {
@@ -516,7 +527,7 @@ __ukmem_export void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags
 			if (new_size <= ks)
 				return (void *)p;
 		} else {
-			kfree(p);	/* reports */
+			kfree(p); /* reports */
 			return NULL;
 		}
 	}
@@ -558,9 +569,10 @@ int slabinfo_show(FILE *out)
 	fputs("slabinfo - version: 2.1\n", out);
 	fputs("# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>"
 	      " : tunables <limit> <batchcount> <sharedfactor>"
-	      " : slabdata <active_slabs> <num_slabs> <sharedavail>\n", out);
+	      " : slabdata <active_slabs> <num_slabs> <sharedavail>\n",
+	      out);
 	mutex_lock(&slab_mutex);
-	list_for_each_entry(s, &slab_caches, list) {
+	list_for_each_entry (s, &slab_caches, list) {
 		unsigned long nr_slabs, nr_objs, nr_free;
 
 		slab_count(s, &nr_slabs, &nr_objs, &nr_free);
@@ -588,7 +600,7 @@ unsigned long slab_shrink_all(gfp_t gfp)
 
 	if (!machine.booted || !kmem_cache || !mutex_trylock(&slab_mutex))
 		return 0;
-	list_for_each_entry(s, &slab_caches, list)
+	list_for_each_entry (s, &slab_caches, list)
 		if (s != slab_sheaf_cache)
 			pages += __kmem_cache_shrink(s);
 	/* last: the other caches' barns gave their sheaves back to it */
@@ -662,10 +674,10 @@ void slab_exit(void)
 		return;
 	mutex_lock(&slab_mutex);
 	/* parked objects back to their slabs, so no sheaf looks leaked */
-	list_for_each_entry(s, &slab_caches, list)
+	list_for_each_entry (s, &slab_caches, list)
 		barn_drain(s);
 	/* leaks first, while every cache still works */
-	list_for_each_entry(s, &slab_caches, list) {
+	list_for_each_entry (s, &slab_caches, list) {
 		unsigned long nr_slabs, nr_objs, nr_free;
 
 		if (s == kmem_cache)
@@ -680,7 +692,7 @@ void slab_exit(void)
 		}
 	}
 	/* names are kmalloc objects: free them before the kmalloc caches go */
-	list_for_each_entry(s, &slab_caches, list) {
+	list_for_each_entry (s, &slab_caches, list) {
 		if (s->name_owned) {
 			kfree_const(s->name);
 			s->name_owned = false;
@@ -688,12 +700,12 @@ void slab_exit(void)
 		}
 	}
 	/* the structs live in kmem_cache's slabs, released last */
-	list_for_each_entry_safe(s, tmp, &slab_caches, list) {
+	list_for_each_entry_safe (s, tmp, &slab_caches, list) {
 		list_del(&s->list);
 		if (s != kmem_cache)
 			__kmem_cache_release(s);
 	}
 	__kmem_cache_release(kmem_cache);
-	slab_forget();	/* every fast free now takes the full path, no cache is left */
+	slab_forget(); /* every fast free now takes the full path, no cache is left */
 	mutex_unlock(&slab_mutex);
 }

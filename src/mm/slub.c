@@ -83,15 +83,15 @@ static __always_inline struct task_struct *slab_cpu_enter(void)
  * linker happens to put them moved the 64-byte pair by up to 0.7 ns between
  * builds of the same code.
  */
-#define __hot_path	__attribute__((aligned(64), hot))
+#define __hot_path __attribute__((aligned(64), hot))
 
-#define SLUB_MAX_ORDER	3
+#define SLUB_MAX_ORDER 3
 /*
  * 510 pointers and the 16-byte header fill 4 KiB exactly: CPUs' arrays are
  * a page apart. (A 2 KiB stride measured 0.7 ns slower a pair once - a layout
  * effect, kept out of the way rather than understood.)
  */
-#define CPU_ARRAY_MAX	510
+#define CPU_ARRAY_MAX 510
 
 unsigned long slab_secret;
 
@@ -144,7 +144,7 @@ static unsigned int calculate_order(unsigned int size)
 unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigned int size)
 {
 	if (flags & SLAB_HWCACHE_ALIGN) {
-		unsigned int ralign = 64;	/* cache_line_size() */
+		unsigned int ralign = 64; /* cache_line_size() */
 
 		while (size <= ralign / 2)
 			ralign /= 2;
@@ -155,7 +155,7 @@ unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigne
 }
 
 /* internal flag: poison object contents (SLAB_POISON without a constructor) */
-#define __OBJECT_POISON	((slab_flags_t)0x80000000U)
+#define __OBJECT_POISON ((slab_flags_t)0x80000000U)
 
 /* calculate_sizes - lay out one object and its metadata (see mm/slab.h). */
 static int calculate_sizes(struct kmem_cache *s)
@@ -185,9 +185,9 @@ static int calculate_sizes(struct kmem_cache *s)
 	if (flags & SLAB_STORE_USER)
 		size += 2 * sizeof(struct track);
 	if (slub_kmalloc_redzone(s))
-		size += sizeof(unsigned long);	/* orig_size */
+		size += sizeof(unsigned long); /* orig_size */
 	if (flags & SLAB_RED_ZONE) {
-		size += sizeof(void *);		/* a guard word after the metadata */
+		size += sizeof(void *); /* a guard word after the metadata */
 		s->red_left_pad = ALIGN((unsigned int)sizeof(void *), s->align);
 		size += s->red_left_pad;
 	} else {
@@ -219,7 +219,7 @@ static int alloc_cpu_arrays(struct kmem_cache *s)
 	unsigned int limit, size = s->size;
 
 	if (kmem_cache_debug(s))
-		limit = 0;		/* debug caches: every operation checked */
+		limit = 0; /* debug caches: every operation checked */
 	else if (size > 131072)
 		limit = 1;
 	else if (size > PAGE_SIZE)
@@ -240,8 +240,10 @@ static int alloc_cpu_arrays(struct kmem_cache *s)
 	 */
 	s->max_free_cached = 2UL * (limit ? limit : 60) * (unsigned long)machine.nr_cpus;
 	/* arrays a power of two (at least a cache line) apart: found with a shift */
-	s->cpu_shift = max((unsigned int)order_base_2((unsigned long)(sizeof(struct kmem_cache_cpu) +
-								      limit * sizeof(void *))), 6U);
+	s->cpu_shift =
+	    max((unsigned int)order_base_2(
+		    (unsigned long)(sizeof(struct kmem_cache_cpu) + limit * sizeof(void *))),
+		6U);
 	s->cpu_slab = plat_meta_alloc(cpu_arrays_bytes(s));
 	if (!s->cpu_slab)
 		return -ENOMEM;
@@ -280,8 +282,8 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int si
 		return -ENOMEM;
 	spin_lock_init(&s->barn.lock);
 	if (s->cpu_batch >= 4 && s->cpu_batch <= SHEAF_CAPACITY)
-		s->barn.max_objects = max((totalram_pages() << PAGE_SHIFT) / 64 / s->size,
-					  4UL * s->cpu_batch);
+		s->barn.max_objects =
+		    max((totalram_pages() << PAGE_SHIFT) / 64 / s->size, 4UL * s->cpu_batch);
 	return 0;
 }
 
@@ -341,8 +343,9 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 	slab->objects = objects;
 	slab->frozen = 0;
 	/* atomic: buddy merging reads neighbours' flags */
-	__atomic_fetch_or(&slab->flags, 1UL << PG_slab |
-			  (order != s->order ? 1UL << PG_slab_small : 0), __ATOMIC_RELAXED);
+	__atomic_fetch_or(&slab->flags,
+			  1UL << PG_slab | (order != s->order ? 1UL << PG_slab_small : 0),
+			  __ATOMIC_RELAXED);
 	account_slab(s, order, 1);
 	if (kmem_cache_debug(s))
 		setup_slab_debug(s, slab, base);
@@ -366,7 +369,8 @@ static void discard_slab(struct kmem_cache *s, struct page *slab)
 			s->dtor(p, s, 0);
 	if (s->flags & SLAB_CONSISTENCY_CHECKS)
 		check_slab_pad(s, slab);
-	__atomic_fetch_and(&slab->flags, ~(1UL << PG_slab | 1UL << PG_slab_small), __ATOMIC_RELAXED);
+	__atomic_fetch_and(&slab->flags, ~(1UL << PG_slab | 1UL << PG_slab_small),
+			   __ATOMIC_RELAXED);
 	slab->slab_cache = NULL;
 	slab->freelist = NULL;
 	slab->counters = 0;
@@ -408,8 +412,7 @@ static noinline void freechain_corrupt(struct kmem_cache *s, struct page *slab, 
  * held). A corrupt free pointer ends the chain: the objects behind it are
  * written off as in use rather than risk handing out a wild address.
  */
-static void *take_object_locked(struct kmem_cache *s, struct kmem_cache_node *n,
-				struct page *slab)
+static void *take_object_locked(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab)
 {
 	void *object = slab->freelist;
 	void *next = get_freepointer(s, object);
@@ -570,8 +573,8 @@ static bool take_free_slab(struct kmem_cache *s, struct page *slab, struct kmem_
  * @want (list_lock held). Their free pointers stay as they are: a valid
  * in-slab encoding still marks them free for the double-free check.
  */
-static void take_objects_locked(struct kmem_cache *s, struct kmem_cache_node *n,
-				struct page *slab, struct kmem_cache_cpu *c, unsigned int want)
+static void take_objects_locked(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab,
+				struct kmem_cache_cpu *c, unsigned int want)
 {
 	char *base = (char *)slab_address(slab) + s->red_left_pad;
 	unsigned int objects = slab->objects, taken = 0;
@@ -728,9 +731,9 @@ static noinline void *slab_alloc_refill(struct kmem_cache *s, gfp_t gfp)
 	for (;;) {
 		t = slab_cpu_enter();
 		c = cpu_cache(s, t->cpu);
-		want = c->limit ? c->limit : 1;	/* a full array: half as many trips */
+		want = c->limit ? c->limit : 1; /* a full array: half as many trips */
 		if (c->avail && !fresh)
-			goto pop;	/* someone refilled this CPU meanwhile */
+			goto pop; /* someone refilled this CPU meanwhile */
 		if (!fresh && (used = barn_get(s, c)))
 			goto pop;
 		spin_lock(&n->list_lock);
@@ -790,7 +793,7 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 		if (unlikely(!object))
 			return NULL;
 	}
-	*freeptr_addr(s, object) = NULL;	/* live: no valid encoding */
+	*freeptr_addr(s, object) = NULL; /* live: no valid encoding */
 	if (unlikely(gfp & __GFP_ZERO))
 		memset(object, 0, s->object_size);
 	return object;
@@ -831,8 +834,8 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 	c->avail = avail;
 	pcpu_leaf_exit(slot);
 	if (!object)
-		__builtin_unreachable();	/* arrays hold objects: no NULL test after us */
-	*freeptr_addr(s, object) = NULL;	/* live: no valid encoding */
+		__builtin_unreachable(); /* arrays hold objects: no NULL test after us */
+	*freeptr_addr(s, object) = NULL; /* live: no valid encoding */
 	return object;
 }
 
@@ -904,8 +907,8 @@ static noinline void slab_free_flush(struct kmem_cache *s, void *object)
 				discard[nd++] = d;
 		}
 		if (c->avail >= c->limit && !c->limit) {
-			struct page *d = free_to_slab_locked(s, n, virt_to_slab(object), object,
-							     false);
+			struct page *d =
+			    free_to_slab_locked(s, n, virt_to_slab(object), object, false);
 
 			if (d)
 				discard[nd++] = d;
@@ -942,8 +945,9 @@ static __always_inline void __slab_free(struct kmem_cache *s, struct page *slab,
 	/* already free: parked in a CPU array, or on a slab freelist */
 	next = (unsigned long)get_freepointer(s, object);
 	if (unlikely(next <= 1 || next - (unsigned long)slab_address(slab) <
-				  (unsigned long)slab_objects(s, slab) * s->size)) {
-		report_double_free(s, slab, object, "double free detected (object is already free)");
+				      (unsigned long)slab_objects(s, slab) * s->size)) {
+		report_double_free(s, slab, object,
+				   "double free detected (object is already free)");
 		return;
 	}
 	set_freepointer(s, object, FREEPTR_IN_CPU);
@@ -969,7 +973,6 @@ void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned l
 {
 	__slab_free(s, slab, object, caller);
 }
-
 
 /* ------------------------------------------------------------ per-CPU drain */
 
@@ -1038,7 +1041,7 @@ unsigned long __kmem_cache_shrink(struct kmem_cache *s)
 
 	flush_all(s);
 	spin_lock(&n->list_lock);
-	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
+	list_for_each_entry_safe (slab, tmp, &n->partial, slab_list) {
 		if (slab->inuse)
 			continue;
 		list_move(&slab->slab_list, &discard);
@@ -1048,7 +1051,7 @@ unsigned long __kmem_cache_shrink(struct kmem_cache *s)
 		n->nr_free -= slab->objects;
 	}
 	spin_unlock(&n->list_lock);
-	list_for_each_entry_safe(slab, tmp, &discard, slab_list) {
+	list_for_each_entry_safe (slab, tmp, &discard, slab_list) {
 		pages += 1UL << compound_order(slab);
 		discard_slab(s, slab);
 	}
@@ -1074,9 +1077,9 @@ int __kmem_cache_shutdown(struct kmem_cache *s, bool report)
 		return 0;
 	}
 	if (report) {
-		list_for_each_entry(slab, &n->partial, slab_list)
+		list_for_each_entry (slab, &n->partial, slab_list)
 			list_slab_objects(s, slab, &header);
-		list_for_each_entry(slab, &n->full, slab_list)
+		list_for_each_entry (slab, &n->full, slab_list)
 			list_slab_objects(s, slab, &header);
 		if (header)
 			report_end(UKMEM_REPORT_SLAB);
@@ -1097,7 +1100,7 @@ void __kmem_cache_release(struct kmem_cache *s)
 	list_splice_init(&n->full, &discard);
 	n->nr_partial = n->nr_slabs = n->total_objects = n->nr_free = 0;
 	spin_unlock(&n->list_lock);
-	list_for_each_entry_safe(slab, tmp, &discard, slab_list)
+	list_for_each_entry_safe (slab, tmp, &discard, slab_list)
 		discard_slab(s, slab);
 	if (s->cpu_slab)
 		plat_meta_free(s->cpu_slab, cpu_arrays_bytes(s));
@@ -1149,12 +1152,11 @@ static noinline void report_wrong_cache(struct kmem_cache *expect, struct kmem_c
 					unsigned long caller)
 {
 	report_warn(UKMEM_REPORT_SLAB, __FILE__, __LINE__, (void *)caller,
-		    "cache_from_obj: Wrong slab cache. %s but object is from %s\n",
-		    expect->name, s->name);
+		    "cache_from_obj: Wrong slab cache. %s but object is from %s\n", expect->name,
+		    s->name);
 }
 
-static noinline void report_invalid_pointer(struct kmem_cache *s, struct page *slab,
-					    const void *x)
+static noinline void report_invalid_pointer(struct kmem_cache *s, struct page *slab, const void *x)
 {
 	slab_bug(s, "Invalid object pointer 0x%p", x);
 	pr_err("INFO: Slab 0x%p objects=%u used=%u fp=0x%p flags=%#lx\n", (void *)slab,
@@ -1173,7 +1175,7 @@ static void free_large_kmalloc(struct page *page, const void *x, unsigned long c
  * Anything unusual leaves through a noinline report.
  */
 static noinline void do_kfree(struct kmem_cache *expect, const void *x, const char *func,
-				     unsigned long caller)
+			      unsigned long caller)
 {
 	unsigned long pa = (unsigned long)((const char *)x - __ukmem_direct_map);
 	unsigned long base, off, idx, next, span;
@@ -1184,9 +1186,10 @@ static noinline void do_kfree(struct kmem_cache *expect, const void *x, const ch
 
 	/* below the direct map wraps around to a huge pa: one compare */
 	if (unlikely(pa >= (max_low_pfn << PAGE_SHIFT))) {
-		report_not_slab(func, x, is_vmalloc_addr(x) ?
-				"vmalloc memory (use vfree() or kvfree())" :
-				"not a kernel logical address", caller);
+		report_not_slab(func, x,
+				is_vmalloc_addr(x) ? "vmalloc memory (use vfree() or kvfree())"
+						   : "not a kernel logical address",
+				caller);
 		return;
 	}
 	slab = compound_head(mem_map + (pa >> PAGE_SHIFT));
@@ -1227,7 +1230,8 @@ static noinline void do_kfree(struct kmem_cache *expect, const void *x, const ch
 		if (unlikely(c->avail && c->entry[c->avail - 1] == x)) {
 			/* cannot happen after the check above unless racing frees */
 			preempt_count_dec(t, 1);
-			report_double_free(s, slab, (void *)x, "object is already the freelist head");
+			report_double_free(s, slab, (void *)x,
+					   "object is already the freelist head");
 			return;
 		}
 		c->entry[c->avail++] = (void *)x;
@@ -1287,7 +1291,7 @@ static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expe
 	next = *(unsigned long *)freeptr_addr(s, (void *)x) ^ key;
 	if (unlikely(next <= 1 || next - base < span))
 		return NULL;
-	*in_cpu = key ^ (unsigned long)FREEPTR_IN_CPU;	/* the encoding to store when parked */
+	*in_cpu = key ^ (unsigned long)FREEPTR_IN_CPU; /* the encoding to store when parked */
 	return s;
 }
 
@@ -1391,7 +1395,8 @@ bool slab_object_free(struct kmem_cache *s, struct page *slab, void *object)
 		unsigned int n = 0;
 
 		spin_lock(&s->node.list_lock);
-		for (fp = slab->freelist; fp && n <= slab->objects; fp = get_freepointer(s, fp), n++) {
+		for (fp = slab->freelist; fp && n <= slab->objects;
+		     fp = get_freepointer(s, fp), n++) {
 			if (fp == object) {
 				found = true;
 				break;
@@ -1406,8 +1411,7 @@ bool slab_object_free(struct kmem_cache *s, struct page *slab, void *object)
 	return next <= 1 || next - base < (unsigned long)slab_objects(s, slab) * s->size;
 }
 
-void report_use_after_free(struct kmem_cache *s, struct page *slab, void *object,
-			   const char *func)
+void report_use_after_free(struct kmem_cache *s, struct page *slab, void *object, const char *func)
 {
 	slab_bug(s, "Object already free");
 	pr_err("INFO: %s() of a free object 0x%p (use after free)\n", func, object);
@@ -1559,8 +1563,7 @@ __ukmem_export void *__kmalloc_node_noprof(size_t size, gfp_t flags, int node)
  * Context: as kmem_cache_alloc().
  * Return: @size, or 0 when not all could be had (then none are kept).
  */
-__ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
-					 void **p)
+__ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size, void **p)
 {
 	unsigned long caller = (unsigned long)__builtin_return_address(0);
 	struct task_struct *t;
@@ -1582,7 +1585,7 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 			avail = c->avail;
 			n = min((size_t)avail, size - i);
 			c->avail = avail - (unsigned int)n;
-			while (n--)	/* small n: a loop beats a call to memcpy */
+			while (n--) /* small n: a loop beats a call to memcpy */
 				p[i++] = c->entry[--avail];
 			pcpu_exit_leaf_or_full(t, leaf);
 			if (i == size)
@@ -1594,7 +1597,7 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 			i++;
 		}
 		for (size_t j = 0; j < i; j++)
-			*freeptr_addr(s, p[j]) = NULL;	/* live: no valid encoding */
+			*freeptr_addr(s, p[j]) = NULL; /* live: no valid encoding */
 		if (unlikely(flags & __GFP_ZERO))
 			for (size_t j = 0; j < i; j++)
 				memset(p[j], 0, s->object_size);
@@ -1650,13 +1653,15 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 			if (off < span) {
 				/* in the slab of the previous object: its checks hold */
 				next = (unsigned long)get_freepointer(s, x);
-				if (unlikely(!size_divides(s, off) || next <= 1 || next - base < span))
+				if (unlikely(!size_divides(s, off) || next <= 1 ||
+					     next - base < span))
 					break;
 			} else {
 				if (unlikely(!free_object_ok(s, x, true, &in_cpu)))
 					break;
-				base = (unsigned long)x - (((unsigned long)x -
-					(unsigned long)__ukmem_direct_map) & s->slab_mask);
+				base = (unsigned long)x -
+				       (((unsigned long)x - (unsigned long)__ukmem_direct_map) &
+					s->slab_mask);
 				span = s->slab_span;
 			}
 			set_freepointer(s, x, FREEPTR_IN_CPU);

@@ -58,8 +58,7 @@ void plat_ram_destroy(int fd)
 void *plat_reserve(size_t size, size_t align)
 {
 	size_t total = size + align;
-	char *p = mmap(NULL, total, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *p = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	uintptr_t start, aligned;
 
 	if (p == MAP_FAILED)
@@ -83,8 +82,7 @@ void plat_release(void *addr, size_t size)
 
 int plat_map_ram(void *addr, size_t size, int fd, uint64_t offset, int prot)
 {
-	void *p = mmap(addr, size, prot_of(prot), MAP_SHARED | MAP_FIXED, fd,
-		       (off_t)offset);
+	void *p = mmap(addr, size, prot_of(prot), MAP_SHARED | MAP_FIXED, fd, (off_t)offset);
 
 	return p == MAP_FAILED ? -errno : 0;
 }
@@ -92,8 +90,7 @@ int plat_map_ram(void *addr, size_t size, int fd, uint64_t offset, int prot)
 int plat_unmap_to_reserved(void *addr, size_t size)
 {
 	void *p = mmap(addr, size, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
-		       -1, 0);
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
 
 	return p == MAP_FAILED ? -errno : 0;
 }
@@ -105,8 +102,7 @@ int plat_protect(void *addr, size_t size, int prot)
 
 void plat_ram_discard(int fd, uint64_t offset, uint64_t size)
 {
-	fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)offset,
-		  (off_t)size);
+	fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)offset, (off_t)size);
 }
 
 void *plat_meta_alloc(size_t size)
@@ -243,7 +239,7 @@ void plat_yield(void)
 
 void plat_sleep_ns(uint64_t ns)
 {
-	struct timespec ts = { (time_t)(ns / 1000000000), (long)(ns % 1000000000) };
+	struct timespec ts = {(time_t)(ns / 1000000000), (long)(ns % 1000000000)};
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
@@ -251,7 +247,8 @@ void plat_sleep_ns(uint64_t ns)
 
 int plat_membarrier_init(void)
 {
-	return syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) ? -errno : 0;
+	return syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) ? -errno
+											: 0;
 }
 
 int plat_membarrier(void)

@@ -13,7 +13,7 @@
 
 #define PLAT_PROT_NONE	0
 #define PLAT_PROT_READ	1
-#define PLAT_PROT_WRITE	2
+#define PLAT_PROT_WRITE 2
 #define PLAT_PROT_RW	(PLAT_PROT_READ | PLAT_PROT_WRITE)
 
 /* Physical RAM: a sparse memfd. Return: fd, or -errno. */
