@@ -706,6 +706,7 @@ Test(slab, ldd3_scullc_style_code_compiles_and_runs)
 static int lo_stage; /* __atomic: 1 leased, 2 rebooted, 3 done */
 static void *lo_objs[64];
 static int lo_cpu = -1;
+static int lo_leaf_opened = -1; /* the leftover lease still opened a leaf section */
 
 static void *leftover_lessee(void *arg)
 {
@@ -717,6 +718,14 @@ static void *leftover_lessee(void *arg)
 	__atomic_store_n(&lo_stage, 1, __ATOMIC_SEQ_CST);
 	while (__atomic_load_n(&lo_stage, __ATOMIC_SEQ_CST) != 2)
 		usleep(1000);
+	{
+		/* what the frameless fast paths test first, before anything renews the task */
+		struct ukmem_lease *leaf = pcpu_leaf_enter(task_peek());
+
+		lo_leaf_opened = leaf != NULL;
+		if (leaf)
+			pcpu_leaf_exit(leaf);
+	}
 	for (i = 0; i < 64; i++) {
 		lo_objs[i] = kmalloc(64, GFP_KERNEL);
 		if (lo_objs[i])
@@ -746,12 +755,15 @@ Test(slab, lease_left_over_from_an_earlier_boot)
 	ukmem_shutdown();
 	cr_assert_neq(__atomic_load_n(&cpu_states[3].lessee, __ATOMIC_SEQ_CST), 0,
 		      "the thread's lease on CPU 3 outlived the machine");
+	cr_assert(__atomic_load_n(&lease_slots[cpu_states[3].lessee].valid, __ATOMIC_SEQ_CST),
+		  "... and was still good when the machine went");
 	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=1"), 0);
 	cr_assert_eq(__atomic_load_n(&cpu_states[3].lessee, __ATOMIC_SEQ_CST), 0,
 		     "a new machine starts with no lease, on CPUs it has or not");
 	ukmem_report_reset();
 	__atomic_store_n(&lo_stage, 2, __ATOMIC_SEQ_CST);
 	pthread_join(th, NULL);
+	cr_assert_eq(lo_leaf_opened, 0, "a lease from an earlier boot opened a leaf section");
 	cr_assert_eq(lo_cpu, 0);
 	for (i = 0; i < 64; i++) {
 		cr_assert(lo_objs[i]);

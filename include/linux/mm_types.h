@@ -46,7 +46,14 @@ struct page {
 		unsigned int page_type;
 	};
 	atomic_t _refcount;
-	void *virtual;			/* kmap address of a highmem page, or NULL */
+	union {
+		void *virtual;		/* kmap address of a highmem page, or NULL */
+		/*
+		 * every page of a lowmem slab of its cache's own order, debug
+		 * caches excepted: the cache (the slab free fast path's one test)
+		 */
+		struct kmem_cache *slab_fast;
+	};
 };
 
 _Static_assert(sizeof(struct page) <= 64, "struct page must stay within 64 bytes");

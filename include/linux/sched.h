@@ -28,6 +28,12 @@ struct kmap_ctrl {
 	unsigned long pteval[KM_MAX_IDX];
 };
 
+/* a task's lease state (internal; see src/machine/sched.h) */
+struct ukmem_lease {
+	unsigned int in_section; /* the task is inside a section */
+	unsigned int valid;	 /* its standing lease is still good */
+};
+
 struct task_struct {
 	int pid;
 	char comm[TASK_COMM_LEN];
@@ -38,10 +44,9 @@ struct task_struct {
 	int pinned;		  /* ukmem_set_cpu() fixed it there */
 	int cpu_held;		  /* this task owns its CPU right now */
 	int leased;		  /* ... and keeps it between sections (sched.c) */
-	unsigned int lease_id;	  /* this task's in-section slot for leases, 0: none */
-	unsigned int *lease_slot; /* &lease_slots[lease_id] (internal) */
-	unsigned int *lease_word; /* &lessee of the leased CPU while leased (internal) */
-	unsigned int *fast_slot; /* lease_slot while leased and preemptible, else NULL (internal) */
+	unsigned int lease_id;		/* this task's lease slot, 0: none */
+	struct ukmem_lease *lease_slot; /* &lease_slots[lease_id] (internal) */
+	struct ukmem_lease *fast_slot; /* lease_slot while leased and preemptible, else NULL */
 	unsigned long boot_gen;	 /* machine generation this state belongs to */
 	int rcu_read_lock_nesting;
 	struct kmap_ctrl kmap_ctrl;

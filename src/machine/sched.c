@@ -21,7 +21,7 @@
 
 __thread struct task_struct ukmem_task __attribute__((tls_model("initial-exec")));
 struct cpu_state *cpu_states;
-u32 *lease_slots;
+struct ukmem_lease *lease_slots;
 static u32 next_lease_id;
 static bool leases_ok; /* membarrier() works: leases may be granted */
 #define NR_LEASE_SLOTS (1u << 20)
@@ -92,8 +92,10 @@ static void cpu_revoke(int cpu)
 	if (!lessee || !__atomic_compare_exchange_n(&cs->lessee, &lessee, 0, false,
 						    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
 		return; /* no lease, or another task is revoking it */
+	/* ours to revoke: the lessee cannot be granted a new one before cpu_free() below */
+	__atomic_store_n(&lease_slots[lessee].valid, 0, __ATOMIC_SEQ_CST);
 	plat_membarrier();
-	while (__atomic_load_n(&lease_slots[lessee], __ATOMIC_ACQUIRE)) {
+	while (__atomic_load_n(&lease_slots[lessee].in_section, __ATOMIC_ACQUIRE)) {
 		if (++spins < 64)
 			__builtin_ia32_pause();
 		else
@@ -108,7 +110,7 @@ static void cpu_revoke(int cpu)
 /* cpu_lease_lost - the lease of @t was revoked under it: step back to the ordinary path. */
 void cpu_lease_lost(struct task_struct *t)
 {
-	__atomic_store_n(&lease_slots[t->lease_id], 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&lease_slots[t->lease_id].in_section, 0, __ATOMIC_RELEASE);
 	t->leased = 0;
 	t->fast_slot = NULL;
 }
@@ -125,6 +127,7 @@ static void cpu_drop_lease(struct task_struct *t)
 	t->fast_slot = NULL;
 	if (__atomic_compare_exchange_n(&cs->lessee, &me, 0, false, __ATOMIC_SEQ_CST,
 					__ATOMIC_RELAXED)) {
+		__atomic_store_n(&lease_slots[me].valid, 0, __ATOMIC_RELAXED);
 		cpu_free(cs);
 	}
 	/* else a revoker took it and frees the owner word itself */
@@ -187,9 +190,9 @@ done:
 		__atomic_fetch_sub(&cs->cooldown, 1, __ATOMIC_RELAXED);
 	} else if (t->lease_id && leases_ok && !__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST)) {
 		/* uncontended for a while: keep the CPU between sections */
-		__atomic_store_n(&lease_slots[t->lease_id], 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&lease_slots[t->lease_id].in_section, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&lease_slots[t->lease_id].valid, 1, __ATOMIC_RELAXED);
 		__atomic_store_n(&cs->lessee, t->lease_id, __ATOMIC_RELEASE);
-		t->lease_word = &cs->lessee;
 		t->leased = 1;
 	}
 }
@@ -463,21 +466,26 @@ __ukmem_export int ukmem_set_cpu(int cpu)
 /*
  * The CPU words and the lease slots outlive boots (allocated once, for the
  * most CPUs a boot may have): a thread's task left over from an earlier boot
- * still holds pointers into them (t->fast_slot, t->lease_word) and may test
- * them before it notices the new boot. Every boot clears the CPU words, and
- * lease ids are never reused, so such a task finds its lease gone and takes
- * the ordinary path, which re-initialises it. After fork() the child's
- * private copies are reused the same way.
+ * still holds pointers into them (t->fast_slot, t->lease_slot) and may test
+ * them before it notices the new boot. Every boot clears the CPU words and
+ * the slots handed out so far, and lease ids are never reused, so such a
+ * task finds its lease gone and takes the ordinary path, which
+ * re-initialises it. After fork() the child's private copies are reused the
+ * same way.
  */
 int sched_init(void)
 {
 	if (!cpu_states)
 		cpu_states = plat_meta_alloc(sizeof(*cpu_states) * UKMEM_MAX_CPUS);
 	if (!lease_slots)
-		lease_slots = plat_meta_alloc(sizeof(u32) * NR_LEASE_SLOTS);
+		lease_slots = plat_meta_alloc(sizeof(*lease_slots) * NR_LEASE_SLOTS);
 	if (!cpu_states || !lease_slots)
 		return -ENOMEM;
 	memset(cpu_states, 0, sizeof(*cpu_states) * UKMEM_MAX_CPUS);
+	/* ids above next_lease_id were never handed out: their slots are still zero */
+	memset(lease_slots, 0,
+	       sizeof(*lease_slots) *
+		   (min(__atomic_load_n(&next_lease_id, __ATOMIC_RELAXED), NR_LEASE_SLOTS - 1) + 1));
 	/*
 	 * Leases are only safe with membarrier(): without it a revoker's check
 	 * of the slot and a lessee's check of the lease can both pass (the

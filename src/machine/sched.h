@@ -13,23 +13,27 @@
  *
  * Leases make the uncontended case cheap. A task that keeps finding its CPU
  * free is granted a lease: it stays the owner between sections, and entering
- * a section is a plain store (its in-section slot = 1) and a load (is the
- * lease still mine?), leaving it a plain store — no atomic read-modify-write.
- * A task that needs a leased CPU revokes the lease: it clears cs->lessee,
- * runs membarrier() (an asymmetric full fence: afterwards the lessee either
- * sees the revocation or its slot = 1 is visible), waits for the lessee's
- * slot to read 0, then frees the owner word. A CPU that saw a revocation
- * grants no new lease until LEASE_COOLDOWN uncontended acquisitions passed.
+ * a section is a plain store (its slot's in_section = 1) and a load of the
+ * same slot (valid: is the lease still mine?), leaving it a plain store — no
+ * atomic read-modify-write. A task that needs a leased CPU revokes the
+ * lease: it takes cs->lessee (a compare-and-swap to 0), clears the lessee's
+ * valid word, runs membarrier() (an asymmetric full fence: afterwards the
+ * lessee either sees valid = 0 or its in_section = 1 is visible), waits for
+ * in_section to read 0, then frees the owner word. A CPU that saw a
+ * revocation grants no new lease until LEASE_COOLDOWN uncontended
+ * acquisitions passed.
  *
- * The in-section flag is the *task's* (lease_slots[t->lease_id]), not the
- * CPU's: a former lessee that has not yet noticed its revocation writes only
- * its own slot, so it can never wipe the flag of the task holding the lease
- * now. Slots outlive their threads (one per task per boot; when they run
- * out, tasks simply get no lease).
+ * The slot is the *task's* (lease_slots[t->lease_id]), not the CPU's: a
+ * former lessee that has not yet noticed its revocation writes only its own
+ * slot, so it can never wipe the flag of the task holding the lease now.
+ * Slots outlive their threads (one per task per boot; when they run out,
+ * tasks simply get no lease).
  *
  * Invariants:  cpu_state[c].owner == pid  <=>  task pid has cpu_held or leased, cpu == c
  *              cpu_held  <=>  preempt_count != 0 || irqs_off
  *              cpu_state[c].lessee == t->lease_id  =>  cpu_state[c].owner == t->pid
+ *              lease_slots[t->lease_id].valid  =>  cpu_state[t->cpu].lessee == t->lease_id,
+ *                  except between a revoker's compare-and-swap and its store of valid = 0
  */
 #ifndef UKMEM_MACHINE_SCHED_H
 #define UKMEM_MACHINE_SCHED_H
@@ -48,7 +52,7 @@ struct cpu_state {
 } __attribute__((aligned(64)));
 
 extern struct cpu_state *cpu_states;
-extern u32 *lease_slots; /* [lease_id]: that task is inside a section */
+extern struct ukmem_lease *lease_slots; /* [lease_id]: that task's lease state */
 extern __thread struct task_struct ukmem_task __attribute__((tls_model("initial-exec")));
 
 void task_init(struct task_struct *t);
@@ -70,9 +74,9 @@ static __always_inline void cpu_enter(struct task_struct *t)
 {
 	t->fast_slot = NULL; /* no leaf sections inside a section */
 	if (likely(t->leased)) {
-		__atomic_store_n(t->lease_slot, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&t->lease_slot->in_section, 1, __ATOMIC_RELAXED);
 		barrier(); /* the revoker's membarrier() supplies the full fence */
-		if (likely(__atomic_load_n(t->lease_word, __ATOMIC_ACQUIRE) == t->lease_id)) {
+		if (likely(__atomic_load_n(&t->lease_slot->valid, __ATOMIC_ACQUIRE))) {
 			t->cpu_held = 1;
 			return;
 		}
@@ -85,7 +89,7 @@ static __always_inline void cpu_exit(struct task_struct *t)
 {
 	t->cpu_held = 0;
 	if (likely(t->leased)) {
-		__atomic_store_n(t->lease_slot, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&t->lease_slot->in_section, 0, __ATOMIC_RELEASE);
 		t->fast_slot = t->lease_slot; /* preemptible again, lease kept */
 	} else {
 		cpu_release(t);
@@ -125,28 +129,29 @@ static __always_inline void preempt_count_dec(struct task_struct *t, unsigned in
  * does not apply (no lease, lost lease, atomic context): the caller then
  * takes the ordinary pcpu_enter() path. Nothing inside a leaf section may
  * call anything that enters or leaves the CPU. It returns the slot to give
- * pcpu_leaf_exit() (kept in a register across the section), or NULL.
+ * pcpu_leaf_exit() (kept in a register across the section), or NULL. The
+ * test reads only the slot it has just written: no pointer to follow.
  */
-static __always_inline u32 *pcpu_leaf_enter(struct task_struct *t)
+static __always_inline struct ukmem_lease *pcpu_leaf_enter(struct task_struct *t)
 {
 	/* t->fast_slot: non-NULL only while leased and preemptible */
-	u32 *slot = t->fast_slot;
+	struct ukmem_lease *slot = t->fast_slot;
 
 	if (likely(slot)) {
-		__atomic_store_n(slot, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&slot->in_section, 1, __ATOMIC_RELAXED);
 		barrier(); /* the revoker's membarrier() supplies the full fence */
-		if (likely(__atomic_load_n(t->lease_word, __ATOMIC_ACQUIRE) == t->lease_id))
+		if (likely(__atomic_load_n(&slot->valid, __ATOMIC_ACQUIRE)))
 			return slot;
 		/* revoked (or left from an earlier boot): the ordinary door sorts it out */
-		__atomic_store_n(slot, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&slot->in_section, 0, __ATOMIC_RELEASE);
 	}
 	return NULL;
 }
 
 /* pcpu_leaf_exit - leave the section pcpu_leaf_enter() returned @slot for. */
-static __always_inline void pcpu_leaf_exit(u32 *slot)
+static __always_inline void pcpu_leaf_exit(struct ukmem_lease *slot)
 {
-	__atomic_store_n(slot, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&slot->in_section, 0, __ATOMIC_RELEASE);
 }
 
 /*
@@ -155,16 +160,16 @@ static __always_inline void pcpu_leaf_exit(u32 *slot)
  * context or without a lease (the slab bulk paths). Return: what
  * pcpu_exit_leaf_or_full() needs (the leaf slot, or NULL).
  */
-static __always_inline u32 *pcpu_enter_leaf_or_full(struct task_struct *t)
+static __always_inline struct ukmem_lease *pcpu_enter_leaf_or_full(struct task_struct *t)
 {
-	u32 *slot = pcpu_leaf_enter(t);
+	struct ukmem_lease *slot = pcpu_leaf_enter(t);
 
 	if (!slot)
 		preempt_count_inc(t, 1);
 	return slot;
 }
 
-static __always_inline void pcpu_exit_leaf_or_full(struct task_struct *t, u32 *slot)
+static __always_inline void pcpu_exit_leaf_or_full(struct task_struct *t, struct ukmem_lease *slot)
 {
 	if (slot)
 		pcpu_leaf_exit(slot);

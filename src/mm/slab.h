@@ -111,6 +111,7 @@ struct kmem_cache {
 	unsigned int cpu_limit, cpu_batch;
 	u32 reciprocal_size;	  /* ceil(2^32 / size): object index by multiply */
 	u64 size_magic;		  /* ceil(2^64 / size): divisibility by multiply */
+	u64 start_limit;	  /* object_start_ok()'s bound */
 	unsigned long slab_mask;  /* bytes of a slab of the cache's order, - 1 */
 	unsigned long slab_span;  /* objects * size in such a slab */
 	unsigned int offset;	  /* free pointer offset from the object */
@@ -256,6 +257,20 @@ static inline void set_freepointer(const struct kmem_cache *s, void *object, voi
 static inline bool size_divides(const struct kmem_cache *s, unsigned long off)
 {
 	return (u64)off * s->size_magic <= s->size_magic - 1;
+}
+
+/*
+ * object_start_ok - @off (< 2^32, below the slab's size) is k * size with
+ * k < objects: one multiply and one compare. With size * c = 2^64 + e
+ * (0 <= e < size), off = k * size gives off * c mod 2^64 = k * e, while
+ * every other @off gives at least c (see size_divides()). So the starts are
+ * exactly the products below objects * e; when e is 0 (a power-of-two
+ * size, which fills the slab) every multiple gives 0 and the bound is 1.
+ * Caches with a left red zone do not use it (their objects start later).
+ */
+static inline bool object_start_ok(const struct kmem_cache *s, unsigned long off)
+{
+	return (u64)off * s->size_magic < s->start_limit;
 }
 
 /* object_in_slab - @object is the start of an object slot of @slab. */

@@ -163,6 +163,7 @@ static int calculate_sizes(struct kmem_cache *s)
 	slab_flags_t flags = s->flags;
 	unsigned int size = ALIGN(s->object_size, (unsigned int)sizeof(void *));
 	bool has_ctor = s->ctor || s->legacy_ctor;
+	u64 e;
 
 	if ((flags & SLAB_POISON) && !has_ctor)
 		s->flags |= __OBJECT_POISON;
@@ -201,6 +202,9 @@ static int calculate_sizes(struct kmem_cache *s)
 		return -EINVAL;
 	s->reciprocal_size = (u32)(((1ULL << 32) + size - 1) / size);
 	s->size_magic = UINT64_MAX / size + 1;
+	/* e = size * c - 2^64: the step of off * c from one object start to the next */
+	e = s->size_magic * size;
+	s->start_limit = e != 0 ? (u64)s->objects * e : 1;
 	s->slab_mask = (PAGE_SIZE << s->order) - 1;
 	s->slab_span = (unsigned long)s->objects * size;
 	s->allocflags = s->order ? __GFP_COMP : 0;
@@ -311,6 +315,16 @@ static void setup_object(struct kmem_cache *s, void *object)
 }
 
 /*
+ * set_slab_fast - mark every page of @slab (order @order) as a slab of @s
+ * for the free fast paths, or unmark them (@s NULL). Read without locks.
+ */
+static void set_slab_fast(struct page *slab, unsigned int order, struct kmem_cache *s)
+{
+	for (unsigned long i = 0; i < 1UL << order; i++)
+		__atomic_store_n(&slab[i].slab_fast, s, __ATOMIC_RELAXED);
+}
+
+/*
  * allocate_slab - a new slab from the page allocator, every object
  * constructed and chained on its freelist. Called with no lock held.
  */
@@ -349,6 +363,8 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 	account_slab(s, order, 1);
 	if (kmem_cache_debug(s))
 		setup_slab_debug(s, slab, base);
+	else if (order == s->order)
+		set_slab_fast(slab, order, s);
 	p = base + s->red_left_pad;
 	for (i = 0; i < objects; i++, p += s->size) {
 		setup_object(s, p);
@@ -369,6 +385,7 @@ static void discard_slab(struct kmem_cache *s, struct page *slab)
 			s->dtor(p, s, 0);
 	if (s->flags & SLAB_CONSISTENCY_CHECKS)
 		check_slab_pad(s, slab);
+	set_slab_fast(slab, order, NULL);
 	__atomic_fetch_and(&slab->flags, ~(1UL << PG_slab | 1UL << PG_slab_small),
 			   __ATOMIC_RELAXED);
 	slab->slab_cache = NULL;
@@ -816,7 +833,7 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 	struct kmem_cache_cpu *c;
 	unsigned int avail;
 	void *object;
-	u32 *slot;
+	struct ukmem_lease *slot;
 
 	/* debug caches have no CPU arrays (limit 0): they fail the avail test */
 	if (unlikely(gfp & s->gfp_fixup))
@@ -1257,24 +1274,12 @@ static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expe
 	unsigned long pa = (unsigned long)((const char *)x - fm->direct_map);
 	unsigned long off, base, key, next, span;
 	struct kmem_cache *s;
-	struct page *slab;
 
 	if (unlikely(pa >= fm->lowmem_bytes))
 		return NULL;
-	slab = fm->mem_map + (pa >> PAGE_SHIFT);
-	if (have_expect) {
-		/* an order-0 cache has no tail pages: the page is its slab, or no slab of it */
-		s = expect;
-		if (s->order)
-			slab = compound_head(slab);
-		if (unlikely(slab->slab_cache != s))
-			return NULL;
-	} else {
-		slab = compound_head(slab);
-		s = slab->slab_cache;
-	}
-	if (unlikely((__atomic_load_n(&slab->flags, __ATOMIC_RELAXED) &
-		      (1UL << PG_slab | 1UL << PG_slab_small)) != 1UL << PG_slab))
+	/* every page of a slab of the cache's own order names it; others NULL */
+	s = __atomic_load_n(&fm->mem_map[pa >> PAGE_SHIFT].slab_fast, __ATOMIC_RELAXED);
+	if (have_expect ? unlikely(s != expect) : unlikely(!s))
 		return NULL;
 	/*
 	 * A slab of the cache's own order is a naturally aligned buddy block,
@@ -1284,7 +1289,7 @@ static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expe
 	off = pa & s->slab_mask;
 	base = (unsigned long)x - off;
 	span = s->slab_span;
-	if (unlikely(off >= span || !size_divides(s, off)))
+	if (unlikely(!object_start_ok(s, off)))
 		return NULL;
 	/* already free: parked in a CPU array or a sheaf, or on a slab freelist */
 	key = s->random ^ (unsigned long)freeptr_addr(s, (void *)x);
@@ -1307,7 +1312,7 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 	struct kmem_cache_cpu *c;
 	struct task_struct *t;
 	unsigned int avail;
-	u32 *slot;
+	struct ukmem_lease *slot;
 
 	if (unlikely(!s))
 		return false;
@@ -1579,7 +1584,7 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 			might_sleep_check(__FILE__, __LINE__);
 		for (;;) {
 			/* drain this CPU's array in one section */
-			u32 *leaf = pcpu_enter_leaf_or_full(t);
+			struct ukmem_lease *leaf = pcpu_enter_leaf_or_full(t);
 
 			c = cpu_cache(s, t->cpu);
 			avail = c->avail;
@@ -1641,7 +1646,7 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 	t = slab_task();
 	while (i < size) {
 		/* checks, marks and pushes in one section: a repeat in @p is caught */
-		u32 *leaf = pcpu_enter_leaf_or_full(t);
+		struct ukmem_lease *leaf = pcpu_enter_leaf_or_full(t);
 		/* span 0 until an object passed the full checks: no shortcut for the first */
 		unsigned long base = 0, span = 0, in_cpu;
 
