@@ -1268,11 +1268,12 @@ static noinline void do_kfree(struct kmem_cache *expect, const void *x, const ch
  * path, which checks and reports everything again).
  */
 static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expect, const void *x,
-							 bool have_expect, unsigned long *in_cpu)
+							 bool have_expect, void ***fp,
+							 unsigned long *in_cpu)
 {
 	const struct slab_fastmap *fm = &slab_fastmap;
 	unsigned long pa = (unsigned long)((const char *)x - fm->direct_map);
-	unsigned long off, base, key, next, span;
+	unsigned long off, base, key, next, mask;
 	struct kmem_cache *s;
 
 	if (unlikely(pa >= fm->lowmem_bytes))
@@ -1286,15 +1287,21 @@ static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expe
 	 * so the object's offset in it is its physical address masked; objects
 	 * start at k * size outside debug caches.
 	 */
-	off = pa & s->slab_mask;
+	mask = s->slab_mask;
+	off = pa & mask;
 	base = (unsigned long)x - off;
-	span = s->slab_span;
 	if (unlikely(!object_start_ok(s, off)))
 		return NULL;
-	/* already free: parked in a CPU array or a sheaf, or on a slab freelist */
-	key = s->random ^ (unsigned long)freeptr_addr(s, (void *)x);
-	next = *(unsigned long *)freeptr_addr(s, (void *)x) ^ key;
-	if (unlikely(next <= 1 || next - base < span))
+	/*
+	 * Already free: parked in a CPU array or a sheaf, or on a slab freelist
+	 * (its next lies in this slab's block; the block rather than the object
+	 * span saves a load, and a false alarm only means the full path, which
+	 * decides exactly).
+	 */
+	*fp = freeptr_addr(s, (void *)x);
+	key = s->random ^ (unsigned long)*fp;
+	next = *(unsigned long *)*fp ^ key;
+	if (unlikely(next <= 1 || next - base <= mask))
 		return NULL;
 	*in_cpu = key ^ (unsigned long)FREEPTR_IN_CPU; /* the encoding to store when parked */
 	return s;
@@ -1308,7 +1315,8 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 					   bool have_expect)
 {
 	unsigned long in_cpu;
-	struct kmem_cache *s = free_object_ok(expect, x, have_expect, &in_cpu);
+	void **fp;
+	struct kmem_cache *s = free_object_ok(expect, x, have_expect, &fp, &in_cpu);
 	struct kmem_cache_cpu *c;
 	struct task_struct *t;
 	unsigned int avail;
@@ -1325,7 +1333,7 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 		pcpu_leaf_exit(slot);
 		return false;
 	}
-	*freeptr_addr(s, (void *)x) = (void *)in_cpu;
+	*fp = (void *)in_cpu;
 	c->entry[avail] = (void *)x;
 	c->avail = avail + 1;
 	pcpu_leaf_exit(slot);
@@ -1649,6 +1657,7 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 		struct ukmem_lease *leaf = pcpu_enter_leaf_or_full(t);
 		/* span 0 until an object passed the full checks: no shortcut for the first */
 		unsigned long base = 0, span = 0, in_cpu;
+		void **fp;
 
 		c = cpu_cache(s, t->cpu);
 		for (; i < size && c->avail < c->limit; i++) {
@@ -1662,7 +1671,7 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 					     next - base < span))
 					break;
 			} else {
-				if (unlikely(!free_object_ok(s, x, true, &in_cpu)))
+				if (unlikely(!free_object_ok(s, x, true, &fp, &in_cpu)))
 					break;
 				base = (unsigned long)x -
 				       (((unsigned long)x - (unsigned long)__ukmem_direct_map) &
