@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "mm/internal.h"
+#include "mm/slab.h"
 #include "machine/sched.h"
 
 static void boot(void)
@@ -720,7 +721,8 @@ static void *leftover_lessee(void *arg)
 		usleep(1000);
 	{
 		/* what the frameless fast paths test first, before anything renews the task */
-		struct ukmem_lease *leaf = pcpu_leaf_enter(task_peek());
+		unsigned long pcpu_off;
+		struct ukmem_lease *leaf = pcpu_leaf_enter(task_peek(), &pcpu_off);
 
 		lo_leaf_opened = leaf != NULL;
 		if (leaf)
@@ -755,7 +757,7 @@ Test(slab, lease_left_over_from_an_earlier_boot)
 	ukmem_shutdown();
 	cr_assert_neq(__atomic_load_n(&cpu_states[3].lessee, __ATOMIC_SEQ_CST), 0,
 		      "the thread's lease on CPU 3 outlived the machine");
-	cr_assert(__atomic_load_n(&lease_slots[cpu_states[3].lessee].valid, __ATOMIC_SEQ_CST),
+	cr_assert(__atomic_load_n(&lease_slots[cpu_states[3].lessee].pcpu_off, __ATOMIC_SEQ_CST),
 		  "... and was still good when the machine went");
 	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=1"), 0);
 	cr_assert_eq(__atomic_load_n(&cpu_states[3].lessee, __ATOMIC_SEQ_CST), 0,
@@ -943,4 +945,122 @@ Test(slab, bulk_free_with_misuse)
 	kmem_cache_destroy(c);
 	kmem_cache_destroy(o);
 	cr_assert(!ukmem_dmesg_contains("Objects remaining"));
+}
+
+/*
+ * CPU arrays: every cache's arrays lie one 4 KiB stride apart per CPU, in
+ * blocks that caches with smaller arrays share. No two arrays may overlap
+ * on any CPU, each keeps its own limit while its neighbours are used to the
+ * full, blocks come back when their caches go (the same memory is handed
+ * out again), and running out of blocks fails cache creation cleanly.
+ */
+#define NR_ARR_CACHES 48
+static struct kmem_cache *arr_caches[NR_ARR_CACHES];
+
+static void assert_arrays_apart(int n)
+{
+	for (int cpu = 0; cpu < ukmem_nr_cpus(); cpu++) {
+		for (int i = 0; i < n; i++) {
+			struct kmem_cache *a = arr_caches[i];
+			char *pa = (char *)cpu_cache(a, cpu);
+			size_t la = sizeof(struct kmem_cache_cpu) + a->cpu_limit * sizeof(void *);
+
+			if (!a)
+				continue;
+			cr_assert_eq(cpu_cache(a, cpu)->limit, a->cpu_limit, "%s cpu %d", a->name, cpu);
+			cr_assert_eq((unsigned long)pa & 63, 0);
+			cr_assert_leq(((unsigned long)pa & 4095) + la, 4096, "%s crosses its stride",
+				      a->name);
+			for (int j = 0; j < i; j++) {
+				struct kmem_cache *b = arr_caches[j];
+				char *pb;
+				size_t lb;
+
+				if (!b)
+					continue;
+				pb = (char *)cpu_cache(b, cpu);
+				lb = sizeof(struct kmem_cache_cpu) + b->cpu_limit * sizeof(void *);
+				cr_assert(pa + la <= pb || pb + lb <= pa, "%s and %s overlap on cpu %d",
+					  a->name, b->name, cpu);
+			}
+		}
+	}
+}
+
+Test(slab, cpu_arrays_share_blocks_without_overlap)
+{
+	static const unsigned int sizes[] = {8, 64, 200, 300, 900, 1500, 3000, 5000, 9000, 200000};
+	static void *objs[NR_ARR_CACHES][600];
+	static char names[2][NR_ARR_CACHES][32]; /* the kernel keeps the caller's name */
+	int i, k, n[NR_ARR_CACHES];
+
+	for (i = 0; i < NR_ARR_CACHES; i++) {
+		snprintf(names[0][i], sizeof(names[0][i]), "t_arr%d", i);
+		arr_caches[i] =
+		    kmem_cache_create(names[0][i], sizes[i % 10], 0, SLAB_NO_MERGE, NULL);
+		cr_assert(arr_caches[i]);
+	}
+	assert_arrays_apart(NR_ARR_CACHES);
+	/* every array filled to its limit and emptied again, all caches at once */
+	for (i = 0; i < NR_ARR_CACHES; i++) {
+		n[i] = (int)min(arr_caches[i]->cpu_limit + 40, 600U);
+		for (k = 0; k < n[i]; k++) {
+			objs[i][k] = kmem_cache_alloc(arr_caches[i], GFP_KERNEL);
+			cr_assert(objs[i][k]);
+			memset(objs[i][k], i, min(sizes[i % 10], 64U));
+		}
+	}
+	for (i = 0; i < NR_ARR_CACHES; i++)
+		for (k = 0; k < n[i]; k++) {
+			cr_assert_eq(((unsigned char *)objs[i][k])[0], i);
+			kmem_cache_free(arr_caches[i], objs[i][k]);
+		}
+	assert_arrays_apart(NR_ARR_CACHES);
+	cr_assert_eq(ukmem_report_total(), 0);
+	/* half of them go; new ones reuse the freed room and still do not overlap */
+	for (i = 0; i < NR_ARR_CACHES; i += 2) {
+		kmem_cache_destroy(arr_caches[i]);
+		arr_caches[i] = NULL;
+	}
+	for (i = 0; i < NR_ARR_CACHES; i += 2) {
+		snprintf(names[1][i], sizeof(names[1][i]), "t_arr_again%d", i);
+		arr_caches[i] =
+		    kmem_cache_create(names[1][i], sizes[(i + 5) % 10], 0, SLAB_NO_MERGE, NULL);
+		cr_assert(arr_caches[i]);
+	}
+	assert_arrays_apart(NR_ARR_CACHES);
+	for (i = 0; i < NR_ARR_CACHES; i++)
+		kmem_cache_destroy(arr_caches[i]);
+	cr_assert_eq(ukmem_report_total(), 0);
+}
+
+Test(slab, out_of_cpu_array_blocks_fails_creation_cleanly)
+{
+	static struct kmem_cache *many[1100];
+	static char names[1100][32]; /* the kernel keeps the caller's name */
+	int i, made = 0;
+
+	ukmem_report_reset();
+	/* 64-byte objects: a whole 4 KiB stride each, so one block per cache */
+	for (i = 0; i < 1100; i++) {
+		snprintf(names[i], sizeof(names[i]), "t_many%d", i);
+		many[i] = kmem_cache_create(names[i], 64, 0, SLAB_NO_MERGE, NULL);
+		if (!many[i])
+			break;
+		made++;
+	}
+	cr_assert_lt(made, 1100, "the blocks have a limit");
+	cr_assert_gt(made, 900);
+	cr_assert(ukmem_dmesg_contains("kmem_cache_create(t_many") &&
+		  ukmem_dmesg_contains("failed with error -12"));
+	/* nothing else was harmed: the caches made work, and going frees a block */
+	void *p = kmem_cache_alloc(many[made - 1], GFP_KERNEL);
+
+	cr_assert(p);
+	kmem_cache_free(many[made - 1], p);
+	kmem_cache_destroy(many[0]);
+	many[0] = kmem_cache_create("t_many_again", 64, 0, SLAB_NO_MERGE, NULL);
+	cr_assert(many[0], "a freed block is handed out again");
+	for (i = 0; i < made; i++)
+		kmem_cache_destroy(many[i]);
 }

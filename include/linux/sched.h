@@ -28,11 +28,7 @@ struct kmap_ctrl {
 	unsigned long pteval[KM_MAX_IDX];
 };
 
-/* a task's lease state (internal; see src/machine/sched.h) */
-struct ukmem_lease {
-	unsigned int in_section; /* the task is inside a section */
-	unsigned int valid;	 /* its standing lease is still good */
-};
+struct ukmem_lease; /* a task's lease state (internal: src/machine/sched.h) */
 
 struct task_struct {
 	int pid;

@@ -93,7 +93,7 @@ static void cpu_revoke(int cpu)
 						    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
 		return; /* no lease, or another task is revoking it */
 	/* ours to revoke: the lessee cannot be granted a new one before cpu_free() below */
-	__atomic_store_n(&lease_slots[lessee].valid, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&lease_slots[lessee].pcpu_off, 0, __ATOMIC_SEQ_CST);
 	plat_membarrier();
 	while (__atomic_load_n(&lease_slots[lessee].in_section, __ATOMIC_ACQUIRE)) {
 		if (++spins < 64)
@@ -127,7 +127,7 @@ static void cpu_drop_lease(struct task_struct *t)
 	t->fast_slot = NULL;
 	if (__atomic_compare_exchange_n(&cs->lessee, &me, 0, false, __ATOMIC_SEQ_CST,
 					__ATOMIC_RELAXED)) {
-		__atomic_store_n(&lease_slots[me].valid, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&lease_slots[me].pcpu_off, 0, __ATOMIC_RELAXED);
 		cpu_free(cs);
 	}
 	/* else a revoker took it and frees the owner word itself */
@@ -191,7 +191,8 @@ done:
 	} else if (t->lease_id && leases_ok && !__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST)) {
 		/* uncontended for a while: keep the CPU between sections */
 		__atomic_store_n(&lease_slots[t->lease_id].in_section, 1, __ATOMIC_RELAXED);
-		__atomic_store_n(&lease_slots[t->lease_id].valid, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&lease_slots[t->lease_id].pcpu_off,
+				 ((unsigned long)t->cpu + 1) << PCPU_AREA_SHIFT, __ATOMIC_RELAXED);
 		__atomic_store_n(&cs->lessee, t->lease_id, __ATOMIC_RELEASE);
 		t->leased = 1;
 	}

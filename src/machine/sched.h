@@ -14,11 +14,12 @@
  * Leases make the uncontended case cheap. A task that keeps finding its CPU
  * free is granted a lease: it stays the owner between sections, and entering
  * a section is a plain store (its slot's in_section = 1) and a load of the
- * same slot (valid: is the lease still mine?), leaving it a plain store — no
- * atomic read-modify-write. A task that needs a leased CPU revokes the
- * lease: it takes cs->lessee (a compare-and-swap to 0), clears the lessee's
- * valid word, runs membarrier() (an asymmetric full fence: afterwards the
- * lessee either sees valid = 0 or its in_section = 1 is visible), waits for
+ * same slot (pcpu_off: is the lease still mine, and where is my CPU's data?),
+ * leaving it a plain store — no atomic read-modify-write. A task that needs
+ * a leased CPU revokes the lease: it takes cs->lessee (a compare-and-swap to
+ * 0), clears the lessee's pcpu_off, runs membarrier() (an asymmetric full
+ * fence: afterwards the lessee either sees 0 or its in_section = 1 is
+ * visible), waits for
  * in_section to read 0, then frees the owner word. A CPU that saw a
  * revocation grants no new lease until LEASE_COOLDOWN uncontended
  * acquisitions passed.
@@ -32,8 +33,9 @@
  * Invariants:  cpu_state[c].owner == pid  <=>  task pid has cpu_held or leased, cpu == c
  *              cpu_held  <=>  preempt_count != 0 || irqs_off
  *              cpu_state[c].lessee == t->lease_id  =>  cpu_state[c].owner == t->pid
- *              lease_slots[t->lease_id].valid  =>  cpu_state[t->cpu].lessee == t->lease_id,
- *                  except between a revoker's compare-and-swap and its store of valid = 0
+ *              lease_slots[t->lease_id].pcpu_off != 0  =>  cpu_state[t->cpu].lessee == t->lease_id
+ *                  and pcpu_off == (t->cpu + 1) * PCPU_AREA_STRIDE, except between a
+ *                  revoker's compare-and-swap and its store of 0
  */
 #ifndef UKMEM_MACHINE_SCHED_H
 #define UKMEM_MACHINE_SCHED_H
@@ -42,6 +44,25 @@
 #include <linux/preempt.h>
 
 #include "machine/machine.h"
+
+/*
+ * Per-CPU areas laid out PCPU_AREA_STRIDE bytes apart (the slab CPU arrays):
+ * a lease word names its CPU's area offset, so a leaf section finds its
+ * data with the load that tests the lease.
+ */
+#define PCPU_AREA_SHIFT	 12
+#define PCPU_AREA_STRIDE (1UL << PCPU_AREA_SHIFT)
+
+/* a task's lease slot: lease_slots[t->lease_id] */
+struct ukmem_lease {
+	unsigned int in_section; /* the task is inside a section */
+	unsigned int pad;
+	/*
+	 * While the standing lease is good: (cpu + 1) * PCPU_AREA_STRIDE, the
+	 * leased CPU's area offset plus one stride (never 0). 0 once revoked.
+	 */
+	unsigned long pcpu_off;
+};
 
 struct cpu_state {
 	u32 owner;    /* pid of the task holding this CPU, 0 if idle */
@@ -76,7 +97,7 @@ static __always_inline void cpu_enter(struct task_struct *t)
 	if (likely(t->leased)) {
 		__atomic_store_n(&t->lease_slot->in_section, 1, __ATOMIC_RELAXED);
 		barrier(); /* the revoker's membarrier() supplies the full fence */
-		if (likely(__atomic_load_n(&t->lease_slot->valid, __ATOMIC_ACQUIRE))) {
+		if (likely(__atomic_load_n(&t->lease_slot->pcpu_off, __ATOMIC_ACQUIRE))) {
 			t->cpu_held = 1;
 			return;
 		}
@@ -129,10 +150,12 @@ static __always_inline void preempt_count_dec(struct task_struct *t, unsigned in
  * does not apply (no lease, lost lease, atomic context): the caller then
  * takes the ordinary pcpu_enter() path. Nothing inside a leaf section may
  * call anything that enters or leaves the CPU. It returns the slot to give
- * pcpu_leaf_exit() (kept in a register across the section), or NULL. The
+ * pcpu_leaf_exit() (kept in a register across the section), or NULL, and
+ * in @pcpu_off the CPU's per-CPU area offset plus PCPU_AREA_STRIDE. The
  * test reads only the slot it has just written: no pointer to follow.
  */
-static __always_inline struct ukmem_lease *pcpu_leaf_enter(struct task_struct *t)
+static __always_inline struct ukmem_lease *pcpu_leaf_enter(struct task_struct *t,
+							   unsigned long *pcpu_off)
 {
 	/* t->fast_slot: non-NULL only while leased and preemptible */
 	struct ukmem_lease *slot = t->fast_slot;
@@ -140,7 +163,8 @@ static __always_inline struct ukmem_lease *pcpu_leaf_enter(struct task_struct *t
 	if (likely(slot)) {
 		__atomic_store_n(&slot->in_section, 1, __ATOMIC_RELAXED);
 		barrier(); /* the revoker's membarrier() supplies the full fence */
-		if (likely(__atomic_load_n(&slot->valid, __ATOMIC_ACQUIRE)))
+		*pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
+		if (likely(*pcpu_off))
 			return slot;
 		/* revoked (or left from an earlier boot): the ordinary door sorts it out */
 		__atomic_store_n(&slot->in_section, 0, __ATOMIC_RELEASE);
@@ -162,7 +186,8 @@ static __always_inline void pcpu_leaf_exit(struct ukmem_lease *slot)
  */
 static __always_inline struct ukmem_lease *pcpu_enter_leaf_or_full(struct task_struct *t)
 {
-	struct ukmem_lease *slot = pcpu_leaf_enter(t);
+	unsigned long pcpu_off;
+	struct ukmem_lease *slot = pcpu_leaf_enter(t, &pcpu_off);
 
 	if (!slot)
 		preempt_count_inc(t, 1);

@@ -22,6 +22,7 @@
 #include <linux/mutex.h>
 
 #include "mm/internal.h"
+#include "machine/sched.h"
 
 /* Debug fill values: the kernel's, so hex dumps look familiar. */
 #define POISON_INUSE	  0x5a /* padding, and object fill before first use */
@@ -104,8 +105,7 @@ struct kmem_cache_node {
 
 struct kmem_cache {
 	/* hot: the fast path reads these */
-	struct kmem_cache_cpu *cpu_slab; /* nr_cpus arrays, 1 << cpu_shift bytes apart */
-	unsigned int cpu_shift;
+	struct kmem_cache_cpu *cpu_slab; /* nr_cpus arrays, PCPU_AREA_STRIDE apart */
 	slab_flags_t flags;
 	gfp_t gfp_fixup; /* gfp bits that contradict the cache ("Unexpected gfp") */
 	unsigned int cpu_limit, cpu_batch;
@@ -213,13 +213,16 @@ static inline unsigned int orig_size_offset(const struct kmem_cache *s)
 		off += 2 * sizeof(struct track);
 	return off;
 }
-static inline size_t cpu_arrays_bytes(const struct kmem_cache *s)
-{
-	return (size_t)machine.nr_cpus << s->cpu_shift;
-}
 static inline struct kmem_cache_cpu *cpu_cache(struct kmem_cache *s, int cpu)
 {
-	return (struct kmem_cache_cpu *)((char *)s->cpu_slab + ((size_t)cpu << s->cpu_shift));
+	return (struct kmem_cache_cpu *)((char *)s->cpu_slab + ((size_t)cpu << PCPU_AREA_SHIFT));
+}
+
+/* cpu_cache_at - the array at a leaf section's @pcpu_off (pcpu_leaf_enter()) */
+static __always_inline struct kmem_cache_cpu *cpu_cache_at(struct kmem_cache *s,
+							   unsigned long pcpu_off)
+{
+	return (struct kmem_cache_cpu *)((char *)s->cpu_slab + pcpu_off - PCPU_AREA_STRIDE);
 }
 
 /*
@@ -302,6 +305,7 @@ struct slab_fastmap {
 extern struct slab_fastmap slab_fastmap;
 
 /* slub.c */
+void cpu_arrays_forget(void);
 extern struct kmem_cache *slab_sheaf_cache;
 void barn_drain(struct kmem_cache *s);
 void shrink_sheaves_of(struct kmem_cache *s);

@@ -656,6 +656,7 @@ int slab_init(void)
 void slab_forget(void)
 {
 	slab_fastmap.lowmem_bytes = 0;
+	cpu_arrays_forget();
 	kmem_cache = NULL;
 	slab_sheaf_cache = NULL;
 	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));

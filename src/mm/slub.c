@@ -218,6 +218,108 @@ static int calculate_sizes(struct kmem_cache *s)
 	return 0;
 }
 
+/*
+ * CPU array blocks. Every cache's arrays lie PCPU_AREA_STRIDE (4 KiB) apart,
+ * one per CPU, so that the leaf sections find theirs from the lease word
+ * alone (pcpu_off, sched.h). A block is nr_cpus strides of meta memory;
+ * caches with smaller arrays share one, each taking the same aligned run of
+ * 64-byte units in every CPU's stride (a bitmap of 64 per block). Blocks go
+ * back when their last array does.
+ */
+#define CPU_BLOCKS_MAX 1024
+static struct cpu_array_block {
+	char *base;   /* NULL: slot unused */
+	size_t bytes; /* nr_cpus strides of the machine it was made for */
+	u64 used;     /* 64-byte units of each stride in use */
+} cpu_blocks[CPU_BLOCKS_MAX];
+static DEFINE_MUTEX(cpu_blocks_lock);
+
+/* the bytes of one CPU's array of @limit objects */
+static size_t cpu_array_bytes(unsigned int limit)
+{
+	return sizeof(struct kmem_cache_cpu) + limit * sizeof(void *);
+}
+
+/* the run of 64-byte units (at bit 0) that @bytes take in each stride */
+static u64 cpu_array_run(size_t bytes, unsigned int *units)
+{
+	*units = 1U << order_base_2((bytes + 63) / 64);
+	return *units >= 64 ? ~0ULL : (1ULL << *units) - 1;
+}
+
+/* cpu_arrays_alloc - @bytes (<= PCPU_AREA_STRIDE) for every CPU, zeroed; NULL when out. */
+static struct kmem_cache_cpu *cpu_arrays_alloc(size_t bytes)
+{
+	size_t block_bytes = (size_t)machine.nr_cpus << PCPU_AREA_SHIFT;
+	unsigned int units, pos;
+	u64 run = cpu_array_run(bytes, &units);
+	struct cpu_array_block *b, *spare = NULL;
+	char *p = NULL;
+
+	mutex_lock(&cpu_blocks_lock);
+	for (b = cpu_blocks; b < cpu_blocks + CPU_BLOCKS_MAX; b++) {
+		if (!b->base) {
+			spare = spare ? spare : b;
+			continue;
+		}
+		if (b->bytes != block_bytes)
+			continue;
+		for (pos = 0; pos < 64; pos += units) {
+			if (!(b->used & (run << pos))) {
+				b->used |= run << pos;
+				p = b->base + pos * 64;
+				goto out;
+			}
+		}
+	}
+	if (spare && (spare->base = plat_meta_alloc(block_bytes))) {
+		spare->bytes = block_bytes;
+		spare->used = run;
+		p = spare->base;
+	}
+out:
+	mutex_unlock(&cpu_blocks_lock);
+	if (p)
+		for (int cpu = 0; cpu < machine.nr_cpus; cpu++)
+			memset(p + ((size_t)cpu << PCPU_AREA_SHIFT), 0, units * 64);
+	return (struct kmem_cache_cpu *)p;
+}
+
+/* cpu_arrays_free - give back what cpu_arrays_alloc(@bytes) returned as @arrays. */
+static void cpu_arrays_free(struct kmem_cache_cpu *arrays, size_t bytes)
+{
+	unsigned int units;
+	u64 run = cpu_array_run(bytes, &units);
+	struct cpu_array_block *b;
+	char *p = (char *)arrays;
+
+	mutex_lock(&cpu_blocks_lock);
+	for (b = cpu_blocks; b < cpu_blocks + CPU_BLOCKS_MAX; b++) {
+		if (b->base && p >= b->base && p < b->base + PCPU_AREA_STRIDE) {
+			b->used &= ~(run << ((p - b->base) / 64));
+			if (!b->used) {
+				plat_meta_free(b->base, b->bytes);
+				b->base = NULL;
+			}
+			break;
+		}
+	}
+	mutex_unlock(&cpu_blocks_lock);
+}
+
+/*
+ * cpu_arrays_forget - the machine is gone (the end of slab_exit(), or a fork
+ * child's copy): what is left belonged to caches destroyed with objects
+ * left, whose structs went with the machine's memory.
+ */
+void cpu_arrays_forget(void)
+{
+	for (struct cpu_array_block *b = cpu_blocks; b < cpu_blocks + CPU_BLOCKS_MAX; b++)
+		if (b->base)
+			plat_meta_free(b->base, b->bytes);
+	memset(cpu_blocks, 0, sizeof(cpu_blocks));
+}
+
 static int alloc_cpu_arrays(struct kmem_cache *s)
 {
 	unsigned int limit, size = s->size;
@@ -243,12 +345,7 @@ static int alloc_cpu_arrays(struct kmem_cache *s)
 	 * reclaim still free them all.
 	 */
 	s->max_free_cached = 2UL * (limit ? limit : 60) * (unsigned long)machine.nr_cpus;
-	/* arrays a power of two (at least a cache line) apart: found with a shift */
-	s->cpu_shift =
-	    max((unsigned int)order_base_2(
-		    (unsigned long)(sizeof(struct kmem_cache_cpu) + limit * sizeof(void *))),
-		6U);
-	s->cpu_slab = plat_meta_alloc(cpu_arrays_bytes(s));
+	s->cpu_slab = cpu_arrays_alloc(cpu_array_bytes(limit));
 	if (!s->cpu_slab)
 		return -ENOMEM;
 	for (int cpu = 0; cpu < machine.nr_cpus; cpu++) {
@@ -834,14 +931,15 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 	unsigned int avail;
 	void *object;
 	struct ukmem_lease *slot;
+	unsigned long pcpu_off;
 
 	/* debug caches have no CPU arrays (limit 0): they fail the avail test */
 	if (unlikely(gfp & s->gfp_fixup))
 		return NULL;
 	t = task_peek();
-	if (unlikely(!(slot = pcpu_leaf_enter(t))))
+	if (unlikely(!(slot = pcpu_leaf_enter(t, &pcpu_off))))
 		return NULL;
-	c = cpu_cache(s, t->cpu);
+	c = cpu_cache_at(s, pcpu_off);
 	avail = c->avail;
 	if (unlikely(!avail)) {
 		pcpu_leaf_exit(slot);
@@ -1120,7 +1218,7 @@ void __kmem_cache_release(struct kmem_cache *s)
 	list_for_each_entry_safe (slab, tmp, &discard, slab_list)
 		discard_slab(s, slab);
 	if (s->cpu_slab)
-		plat_meta_free(s->cpu_slab, cpu_arrays_bytes(s));
+		cpu_arrays_free(s->cpu_slab, cpu_array_bytes(s->cpu_limit));
 	s->cpu_slab = NULL;
 }
 
@@ -1321,13 +1419,14 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 	struct task_struct *t;
 	unsigned int avail;
 	struct ukmem_lease *slot;
+	unsigned long pcpu_off;
 
 	if (unlikely(!s))
 		return false;
 	t = task_peek();
-	if (unlikely(!(slot = pcpu_leaf_enter(t))))
+	if (unlikely(!(slot = pcpu_leaf_enter(t, &pcpu_off))))
 		return false;
-	c = cpu_cache(s, t->cpu);
+	c = cpu_cache_at(s, pcpu_off);
 	avail = c->avail;
 	if (unlikely(avail >= c->limit || (avail && c->entry[avail - 1] == x))) {
 		pcpu_leaf_exit(slot);
