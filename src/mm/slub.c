@@ -1692,13 +1692,15 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 		for (;;) {
 			/* drain this CPU's array in one section */
 			struct ukmem_lease *leaf = pcpu_enter_leaf_or_full(t);
+			void **top;
 
 			c = cpu_cache(s, t->cpu);
 			avail = c->avail;
 			n = min((size_t)avail, size - i);
 			c->avail = avail - (unsigned int)n;
+			top = c->entry + avail;
 			while (n--) /* small n: a loop beats a call to memcpy */
-				p[i++] = c->entry[--avail];
+				p[i++] = *--top;
 			pcpu_exit_leaf_or_full(t, leaf);
 			if (i == size)
 				break;
@@ -1708,8 +1710,8 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 				break;
 			i++;
 		}
-		for (size_t j = 0; j < i; j++)
-			*freeptr_addr(s, p[j]) = NULL; /* live: no valid encoding */
+		for (size_t j = 0, offset = s->offset; j < i; j++)
+			*(void **)((char *)p[j] + offset) = NULL; /* live: no valid encoding */
 		if (unlikely(flags & __GFP_ZERO))
 			for (size_t j = 0; j < i; j++)
 				memset(p[j], 0, s->object_size);
@@ -1755,20 +1757,29 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 		/* checks, marks and pushes in one section: a repeat in @p is caught */
 		struct ukmem_lease *leaf = pcpu_enter_leaf_or_full(t);
 		/* span 0 until an object passed the full checks: no shortcut for the first */
-		unsigned long base = 0, span = 0, in_cpu;
-		void **fp;
+		unsigned long base = 0, span = 0, in_cpu, key;
+		/* in locals: the stores to objects would make the compiler reload them */
+		const unsigned long random = s->random, offset = s->offset;
+		const u64 magic = s->size_magic;
+		void **fp, **src = p + i, **end, **dst;
 
 		c = cpu_cache(s, t->cpu);
-		for (; i < size && c->avail < c->limit; i++) {
-			void *x = p[i];
+		dst = c->entry + c->avail;
+		end = src + min(size - i, (size_t)(c->limit - c->avail)); /* as many as fit */
+		for (; src < end; src++) {
+			void *x = *src;
 			unsigned long off = (unsigned long)x - base, next;
 
 			if (off < span) {
 				/* in the slab of the previous object: its checks hold */
-				next = (unsigned long)get_freepointer(s, x);
-				if (unlikely(!size_divides(s, off) || next <= 1 ||
+				fp = (void **)((char *)x + offset);
+				key = random ^ (unsigned long)fp;
+				next = *(unsigned long *)fp ^ key;
+				/* size_divides(), with the magic in a register */
+				if (unlikely((u64)off * magic > magic - 1 || next <= 1 ||
 					     next - base < span))
 					break;
+				in_cpu = key ^ (unsigned long)FREEPTR_IN_CPU;
 			} else {
 				if (unlikely(!free_object_ok(s, x, true, &fp, &in_cpu)))
 					break;
@@ -1777,9 +1788,11 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 					s->slab_mask);
 				span = s->slab_span;
 			}
-			set_freepointer(s, x, FREEPTR_IN_CPU);
-			c->entry[c->avail++] = x;
+			*fp = (void *)in_cpu;
+			*dst++ = x;
 		}
+		i = (size_t)(src - p);
+		c->avail = (unsigned int)(dst - c->entry);
 		pcpu_exit_leaf_or_full(t, leaf);
 		/* anything unusual, or a full array, takes the checked single path */
 		if (i < size) {
