@@ -182,15 +182,18 @@ static __always_inline void pcpu_leaf_exit(struct ukmem_lease *slot)
  * pcpu_enter_leaf_or_full - a leaf section when it can be had, the ordinary
  * door otherwise; for sections that call nothing but may run in atomic
  * context or without a lease (the slab bulk paths). Return: what
- * pcpu_exit_leaf_or_full() needs (the leaf slot, or NULL).
+ * pcpu_exit_leaf_or_full() needs (the leaf slot, or NULL); @pcpu_off as
+ * pcpu_leaf_enter() gives it, in either case.
  */
-static __always_inline struct ukmem_lease *pcpu_enter_leaf_or_full(struct task_struct *t)
+static __always_inline struct ukmem_lease *pcpu_enter_leaf_or_full(struct task_struct *t,
+								   unsigned long *pcpu_off)
 {
-	unsigned long pcpu_off;
-	struct ukmem_lease *slot = pcpu_leaf_enter(t, &pcpu_off);
+	struct ukmem_lease *slot = pcpu_leaf_enter(t, pcpu_off);
 
-	if (!slot)
+	if (!slot) {
 		preempt_count_inc(t, 1);
+		*pcpu_off = ((unsigned long)t->cpu + 1) << PCPU_AREA_SHIFT;
+	}
 	return slot;
 }
 

@@ -1360,14 +1360,15 @@ static noinline void do_kfree(struct kmem_cache *expect, const void *x, const ch
 /*
  * free_object_ok - the checks of the frameless free paths, which need no
  * lock and write nothing: @x is an object start in a slab of the cache's
- * own order, of @expect when @have_expect, and not already free. A debug
- * cache may pass (when it has no red zone) and is turned away by its
- * zero-limit CPU arrays. Return: the object's cache, or NULL (take the full
- * path, which checks and reports everything again).
+ * own order, of @expect when @have_expect, and not already free. Debug
+ * caches never pass (their slabs carry no slab_fast). On success @fp is the
+ * object's free pointer, @in_cpu the encoding to store there when it is
+ * parked, @slab_base the start of its slab. Return: the object's cache, or
+ * NULL (take the full path, which checks and reports everything again).
  */
 static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expect, const void *x,
 							 bool have_expect, void ***fp,
-							 unsigned long *in_cpu)
+							 unsigned long *in_cpu, unsigned long *slab_base)
 {
 	const struct slab_fastmap *fm = &slab_fastmap;
 	unsigned long pa = (unsigned long)((const char *)x - fm->direct_map);
@@ -1402,6 +1403,7 @@ static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expe
 	if (unlikely(next <= 1 || next - base <= mask))
 		return NULL;
 	*in_cpu = key ^ (unsigned long)FREEPTR_IN_CPU; /* the encoding to store when parked */
+	*slab_base = base;
 	return s;
 }
 
@@ -1414,7 +1416,8 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 {
 	unsigned long in_cpu;
 	void **fp;
-	struct kmem_cache *s = free_object_ok(expect, x, have_expect, &fp, &in_cpu);
+	unsigned long base;
+	struct kmem_cache *s = free_object_ok(expect, x, have_expect, &fp, &in_cpu, &base);
 	struct kmem_cache_cpu *c;
 	struct task_struct *t;
 	unsigned int avail;
@@ -1691,10 +1694,11 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 			might_sleep_check(__FILE__, __LINE__);
 		for (;;) {
 			/* drain this CPU's array in one section */
-			struct ukmem_lease *leaf = pcpu_enter_leaf_or_full(t);
+			unsigned long pcpu_off;
+			struct ukmem_lease *leaf = pcpu_enter_leaf_or_full(t, &pcpu_off);
 			void **top;
 
-			c = cpu_cache(s, t->cpu);
+			c = cpu_cache_at(s, pcpu_off);
 			avail = c->avail;
 			n = min((size_t)avail, size - i);
 			c->avail = avail - (unsigned int)n;
@@ -1755,7 +1759,8 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 	t = slab_task();
 	while (i < size) {
 		/* checks, marks and pushes in one section: a repeat in @p is caught */
-		struct ukmem_lease *leaf = pcpu_enter_leaf_or_full(t);
+		unsigned long pcpu_off;
+		struct ukmem_lease *leaf = pcpu_enter_leaf_or_full(t, &pcpu_off);
 		/* span 0 until an object passed the full checks: no shortcut for the first */
 		unsigned long base = 0, span = 0, in_cpu, key;
 		/* in locals: the stores to objects would make the compiler reload them */
@@ -1763,7 +1768,7 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 		const u64 magic = s->size_magic;
 		void **fp, **src = p + i, **end, **dst;
 
-		c = cpu_cache(s, t->cpu);
+		c = cpu_cache_at(s, pcpu_off);
 		dst = c->entry + c->avail;
 		end = src + min(size - i, (size_t)(c->limit - c->avail)); /* as many as fit */
 		for (; src < end; src++) {
@@ -1781,11 +1786,8 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 					break;
 				in_cpu = key ^ (unsigned long)FREEPTR_IN_CPU;
 			} else {
-				if (unlikely(!free_object_ok(s, x, true, &fp, &in_cpu)))
+				if (unlikely(!free_object_ok(s, x, true, &fp, &in_cpu, &base)))
 					break;
-				base = (unsigned long)x -
-				       (((unsigned long)x - (unsigned long)__ukmem_direct_map) &
-					s->slab_mask);
 				span = s->slab_span;
 			}
 			*fp = (void *)in_cpu;
