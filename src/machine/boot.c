@@ -35,7 +35,7 @@ static const struct ukmem_subsys subsystems[] = {
     /* right after the page allocator, as setup_per_cpu_areas(): others may use per-CPU data */
     {"percpu", percpu_param, percpu_init, percpu_exit},
     {"reclaim", reclaim_param, reclaim_init, reclaim_exit},
-    {"slab", slab_param, slab_init, slab_exit, slab_forget},
+    {"slab", slab_param, slab_init, slab_exit, slab_fork_child},
     {"vmalloc", vmalloc_param, vmalloc_init, vmalloc_exit},
     {"kswapd", NULL, kswapd_run, kswapd_stop}, /* last up, first down */
 };

@@ -92,8 +92,18 @@ static void cpu_revoke(int cpu)
 	if (!lessee || !__atomic_compare_exchange_n(&cs->lessee, &lessee, 0, false,
 						    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
 		return; /* no lease, or another task is revoking it */
-	/* ours to revoke: the lessee cannot be granted a new one before cpu_free() below */
-	__atomic_store_n(&lease_slots[lessee].pcpu_off, 0, __ATOMIC_SEQ_CST);
+	/*
+	 * Ours to revoke. The lessee cannot be granted this CPU again before
+	 * cpu_free() below, but it may have dropped this lease (its own
+	 * compare-and-swap failed) and been granted another CPU meanwhile:
+	 * clear pcpu_off only while it still names this CPU.
+	 */
+	{
+		unsigned long mine = ((unsigned long)cpu + 1) << PCPU_AREA_SHIFT;
+
+		__atomic_compare_exchange_n(&lease_slots[lessee].pcpu_off, &mine, 0, false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	}
 	plat_membarrier();
 	while (__atomic_load_n(&lease_slots[lessee].in_section, __ATOMIC_ACQUIRE)) {
 		if (++spins < 64)

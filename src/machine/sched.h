@@ -17,10 +17,11 @@
  * same slot (pcpu_off: is the lease still mine, and where is my CPU's data?),
  * leaving it a plain store — no atomic read-modify-write. A task that needs
  * a leased CPU revokes the lease: it takes cs->lessee (a compare-and-swap to
- * 0), clears the lessee's pcpu_off, runs membarrier() (an asymmetric full
- * fence: afterwards the lessee either sees 0 or its in_section = 1 is
- * visible), waits for
- * in_section to read 0, then frees the owner word. A CPU that saw a
+ * 0), clears the lessee's pcpu_off if it still names this CPU (the lessee
+ * may have dropped the lease and been granted another CPU meanwhile), runs
+ * membarrier() (an asymmetric full fence: afterwards the lessee either sees
+ * 0 or its in_section = 1 is visible), waits for in_section to read 0, then
+ * frees the owner word. A CPU that saw a
  * revocation grants no new lease until LEASE_COOLDOWN uncontended
  * acquisitions passed.
  *

@@ -76,6 +76,7 @@ int slab_param(const char *key, const char *val);
 int slab_init(void);
 void slab_exit(void);
 void slab_forget(void);
+void slab_fork_child(void);
 /* slab_shrink_all - give every cache's empty slabs back to the page allocator
  * (reclaim calls this under pressure). Return: pages freed. */
 unsigned long slab_shrink_all(gfp_t gfp);

@@ -306,6 +306,8 @@ extern struct slab_fastmap slab_fastmap;
 
 /* slub.c */
 void cpu_arrays_forget(void);
+void cpu_arrays_fork_child(void);
+extern unsigned int cpu_blocks_max;
 extern struct kmem_cache *slab_sheaf_cache;
 void barn_drain(struct kmem_cache *s);
 void shrink_sheaves_of(struct kmem_cache *s);

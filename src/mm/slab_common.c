@@ -664,6 +664,18 @@ void slab_forget(void)
 }
 
 /*
+ * slab_fork_child - a fork child's forget hook: other threads of the parent
+ * may have held the slab locks at fork() time, so the child makes them
+ * anew before it forgets the parent's slab state.
+ */
+void slab_fork_child(void)
+{
+	mutex_init(&slab_mutex);
+	cpu_arrays_fork_child();
+	slab_forget();
+}
+
+/*
  * slab_exit - shutdown: every cache's slabs go back (objects still in use
  * are a leak report), then the caches themselves, kmem_cache last.
  */

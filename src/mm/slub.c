@@ -50,6 +50,7 @@
 #include <linux/mm.h>
 #include <linux/log2.h>
 #include <linux/bug.h>
+#include <limits.h>
 #include <string.h>
 
 #include "mm/slab.h"
@@ -224,15 +225,23 @@ static int calculate_sizes(struct kmem_cache *s)
  * alone (pcpu_off, sched.h). A block is nr_cpus strides of meta memory;
  * caches with smaller arrays share one, each taking the same aligned run of
  * 64-byte units in every CPU's stride (a bitmap of 64 per block). Blocks go
- * back when their last array does.
+ * back when their last array does. Their descriptors sit in chunks of a
+ * table made as needed: up to cpu_blocks_max blocks (65536; tests lower it
+ * to reach the end), after which kmem_cache_create() fails with -ENOMEM.
  */
-#define CPU_BLOCKS_MAX 1024
-static struct cpu_array_block {
-	char *base;   /* NULL: slot unused */
+#define CPU_BLOCK_CHUNK	 1024U
+#define CPU_BLOCK_CHUNKS 64U
+struct cpu_array_block {
+	char *base;   /* NULL: descriptor unused */
 	size_t bytes; /* nr_cpus strides of the machine it was made for */
 	u64 used;     /* 64-byte units of each stride in use */
-} cpu_blocks[CPU_BLOCKS_MAX];
+};
+static struct cpu_array_block *cpu_block_chunks[CPU_BLOCK_CHUNKS];
+unsigned int cpu_blocks_max = CPU_BLOCK_CHUNK * CPU_BLOCK_CHUNKS;
 static DEFINE_MUTEX(cpu_blocks_lock);
+
+_Static_assert(sizeof(struct kmem_cache_cpu) + CPU_ARRAY_MAX * sizeof(void *) <= PCPU_AREA_STRIDE,
+	       "the largest CPU array must fit one per-CPU stride");
 
 /* the bytes of one CPU's array of @limit objects */
 static size_t cpu_array_bytes(unsigned int limit)
@@ -247,19 +256,32 @@ static u64 cpu_array_run(size_t bytes, unsigned int *units)
 	return *units >= 64 ? ~0ULL : (1ULL << *units) - 1;
 }
 
+/* descriptor @i, or NULL when its chunk does not exist (and @make could not make it) */
+static struct cpu_array_block *cpu_block_at(unsigned int i, bool make)
+{
+	struct cpu_array_block **chunk = &cpu_block_chunks[i / CPU_BLOCK_CHUNK];
+
+	if (!*chunk && make)
+		*chunk = plat_meta_alloc(CPU_BLOCK_CHUNK * sizeof(**chunk)); /* zeroed */
+	return *chunk ? &(*chunk)[i % CPU_BLOCK_CHUNK] : NULL;
+}
+
 /* cpu_arrays_alloc - @bytes (<= PCPU_AREA_STRIDE) for every CPU, zeroed; NULL when out. */
 static struct kmem_cache_cpu *cpu_arrays_alloc(size_t bytes)
 {
 	size_t block_bytes = (size_t)machine.nr_cpus << PCPU_AREA_SHIFT;
-	unsigned int units, pos;
+	unsigned int units, pos, i, spare = UINT_MAX;
 	u64 run = cpu_array_run(bytes, &units);
-	struct cpu_array_block *b, *spare = NULL;
+	struct cpu_array_block *b;
 	char *p = NULL;
 
 	mutex_lock(&cpu_blocks_lock);
-	for (b = cpu_blocks; b < cpu_blocks + CPU_BLOCKS_MAX; b++) {
-		if (!b->base) {
-			spare = spare ? spare : b;
+	for (i = 0; i < min(cpu_blocks_max, CPU_BLOCK_CHUNK * CPU_BLOCK_CHUNKS); i++) {
+		b = cpu_block_at(i, false);
+		if (!b || !b->base) {
+			spare = min(spare, i);
+			if (!b)
+				i |= CPU_BLOCK_CHUNK - 1; /* no chunk: skip it */
 			continue;
 		}
 		if (b->bytes != block_bytes)
@@ -272,10 +294,11 @@ static struct kmem_cache_cpu *cpu_arrays_alloc(size_t bytes)
 			}
 		}
 	}
-	if (spare && (spare->base = plat_meta_alloc(block_bytes))) {
-		spare->bytes = block_bytes;
-		spare->used = run;
-		p = spare->base;
+	if (spare < cpu_blocks_max && (b = cpu_block_at(spare, true)) &&
+	    (b->base = plat_meta_alloc(block_bytes))) {
+		b->bytes = block_bytes;
+		b->used = run;
+		p = b->base;
 	}
 out:
 	mutex_unlock(&cpu_blocks_lock);
@@ -288,13 +311,17 @@ out:
 /* cpu_arrays_free - give back what cpu_arrays_alloc(@bytes) returned as @arrays. */
 static void cpu_arrays_free(struct kmem_cache_cpu *arrays, size_t bytes)
 {
-	unsigned int units;
+	unsigned int units, i;
 	u64 run = cpu_array_run(bytes, &units);
 	struct cpu_array_block *b;
 	char *p = (char *)arrays;
 
 	mutex_lock(&cpu_blocks_lock);
-	for (b = cpu_blocks; b < cpu_blocks + CPU_BLOCKS_MAX; b++) {
+	for (i = 0; i < CPU_BLOCK_CHUNK * CPU_BLOCK_CHUNKS; i++) {
+		if (!(b = cpu_block_at(i, false))) {
+			i |= CPU_BLOCK_CHUNK - 1;
+			continue;
+		}
 		if (b->base && p >= b->base && p < b->base + PCPU_AREA_STRIDE) {
 			b->used &= ~(run << ((p - b->base) / 64));
 			if (!b->used) {
@@ -314,10 +341,26 @@ static void cpu_arrays_free(struct kmem_cache_cpu *arrays, size_t bytes)
  */
 void cpu_arrays_forget(void)
 {
-	for (struct cpu_array_block *b = cpu_blocks; b < cpu_blocks + CPU_BLOCKS_MAX; b++)
-		if (b->base)
-			plat_meta_free(b->base, b->bytes);
-	memset(cpu_blocks, 0, sizeof(cpu_blocks));
+	for (unsigned int c = 0; c < CPU_BLOCK_CHUNKS; c++) {
+		struct cpu_array_block *chunk = cpu_block_chunks[c];
+
+		if (!chunk)
+			continue;
+		for (unsigned int i = 0; i < CPU_BLOCK_CHUNK; i++)
+			if (chunk[i].base)
+				plat_meta_free(chunk[i].base, chunk[i].bytes);
+		plat_meta_free(chunk, CPU_BLOCK_CHUNK * sizeof(*chunk));
+		cpu_block_chunks[c] = NULL;
+	}
+}
+
+/*
+ * cpu_arrays_fork_child - another thread may have held the block lock at
+ * fork() time; the child, which forgets the blocks anyway, makes it anew.
+ */
+void cpu_arrays_fork_child(void)
+{
+	mutex_init(&cpu_blocks_lock);
 }
 
 static int alloc_cpu_arrays(struct kmem_cache *s)
