@@ -303,17 +303,11 @@ Test(slab_stress, cross_thread_frees_debug_caches)
 
 /*
  * Shrinking (draining every CPU's array, freeing empty slabs) while other
- * threads allocate and free. Skipped under ThreadSanitizer: the page
- * allocator it exercises has unannotated races of its own (PageBuddy()
- * against prep_new_page(), zone_watermark_ok() against the free lists).
+ * threads allocate and free.
  */
 Test(slab_stress, cross_thread_frees_with_concurrent_shrink)
 {
-#ifdef __SANITIZE_THREAD__
-	cr_skip_test("page_alloc.c races under TSan (not the slab's)");
-#else
 	cross_thread("mem=128M nr_cpus=3", 3, 2, 10000, true);
-#endif
 }
 
 /* caches created and destroyed (draining every CPU) while other threads allocate */
@@ -345,15 +339,6 @@ Test(slab_stress, create_destroy_while_others_allocate)
 	pthread_t t[3];
 	int i, round;
 
-#ifdef __SANITIZE_THREAD__
-	/*
-	 * Destroy drains every CPU by migrating there, which revokes the
-	 * workers' CPU leases over and over; under TSan that exposes a lost
-	 * mutual exclusion in the CPU model (sched.c), not in the slab. See
-	 * docs/slab.md, "Known issues".
-	 */
-	cr_skip_test("CPU-model lease revocation race under TSan (sched.c), see docs/slab.md");
-#endif
 	cr_assert_eq(ukmem_boot("mem=128M nr_cpus=4"), 0);
 	ukmem_report_reset();
 	xcache = kmem_cache_create("xuser", 72, 0, SLAB_NO_MERGE, NULL);
