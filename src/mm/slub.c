@@ -1753,6 +1753,8 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 	if (unlikely(!s || !p))
 		return 0;
 	if (!kmem_cache_debug(s) && !(flags & (__GFP_DMA32 | __GFP_HIGHMEM))) {
+		const size_t offset = s->offset;
+
 		t = slab_task();
 		if (unlikely((flags & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))
 			might_sleep_check(__FILE__, __LINE__);
@@ -1767,8 +1769,12 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 			n = min((size_t)avail, size - i);
 			c->avail = avail - (unsigned int)n;
 			top = c->entry + avail;
-			while (n--) /* small n: a loop beats a call to memcpy */
-				p[i++] = *--top;
+			while (n--) {
+				void *x = *--top;
+
+				*(void **)((char *)x + offset) = NULL; /* live: no valid encoding */
+				p[i++] = x;
+			}
 			pcpu_exit_leaf_or_full(t, leaf);
 			if (i == size)
 				break;
@@ -1776,10 +1782,9 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 			p[i] = slab_alloc_refill(s, flags);
 			if (unlikely(!p[i]))
 				break;
+			*(void **)((char *)p[i] + offset) = NULL;
 			i++;
 		}
-		for (size_t j = 0, offset = s->offset; j < i; j++)
-			*(void **)((char *)p[j] + offset) = NULL; /* live: no valid encoding */
 		if (unlikely(flags & __GFP_ZERO))
 			for (size_t j = 0; j < i; j++)
 				memset(p[j], 0, s->object_size);
