@@ -259,7 +259,7 @@ static inline void set_freepointer(const struct kmem_cache *s, void *object, voi
  */
 static inline bool size_divides(const struct kmem_cache *s, unsigned long off)
 {
-	return (u64)off * s->size_magic <= s->size_magic - 1;
+	return (u64)off * s->size_magic < s->size_magic;
 }
 
 /*

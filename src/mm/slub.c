@@ -1850,7 +1850,7 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 				key = random ^ (unsigned long)fp;
 				next = *(unsigned long *)fp ^ key;
 				/* size_divides(), with the magic in a register */
-				if (unlikely((u64)off * magic > magic - 1 || next <= 1 ||
+				if (unlikely((u64)off * magic >= magic || next <= 1 ||
 					     next - base < span))
 					break;
 				in_cpu = key ^ (unsigned long)FREEPTR_IN_CPU;
