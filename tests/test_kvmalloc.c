@@ -183,17 +183,16 @@ Test(kvmalloc, kvfree_sensitive_clears)
 
 Test(kvmalloc, mismatched_frees_reported_and_refused)
 {
-	char *v, *k, *k0, *kp;
+	char *v, *k, *kp, *extra[3];
+	int nextra = 0;
 
 	cr_assert_eq(ukmem_boot("mem=64M"), 0);
 	v = vmalloc(PAGE_SIZE);
-	k0 = kmalloc(128, GFP_KERNEL);
+	/* a kmalloc object that does not start a page (a fresh slab's first one does) */
 	k = kmalloc(128, GFP_KERNEL);
-	if (!offset_in_page(k)) { /* of two in a row at most one starts a page */
-		char *t = k;
-
-		k = k0;
-		k0 = t;
+	while (!offset_in_page(k) && nextra < 3) {
+		extra[nextra++] = k;
+		k = kmalloc(128, GFP_KERNEL);
 	}
 	cr_assert_neq(offset_in_page(k), 0);
 	kp = kmalloc(PAGE_SIZE, GFP_KERNEL);	/* page aligned */
@@ -221,7 +220,8 @@ Test(kvmalloc, mismatched_frees_reported_and_refused)
 	kvfree(v);	/* the right way for all three */
 	kvfree(k);
 	kvfree(kp);
-	kfree(k0);
+	while (nextra)
+		kfree(extra[--nextra]);
 	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
 	cr_assert_eq(ukmem_report_total(), 3);
 	ukmem_shutdown();

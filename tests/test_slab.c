@@ -1087,15 +1087,31 @@ Test(slab, out_of_cpu_array_blocks_fails_creation_cleanly)
  * hardware prefetchers follow far better than slabs walked downwards one
  * after another going upwards (docs/slab.md, "What is left in (2)").
  */
+static struct kmem_cache *order_cache;
+static char *order_objs[640];
+
+/* on a thread of its own, pinned: one CPU's array throughout */
+static void *order_allocator(void *arg)
+{
+	ukmem_set_cpu(1);
+	for (int i = 0; i < 640; i++)
+		order_objs[i] = kmem_cache_alloc(order_cache, GFP_KERNEL);
+	return arg;
+}
+
 Test(slab, fresh_slabs_hand_out_ascending_addresses)
 {
 	struct kmem_cache *c = kmem_cache_create("t_order", 64, 0, SLAB_NO_MERGE, NULL);
-	static char *o[640];
+	char **o = order_objs;
 	long up = 0, down = 0;
+	pthread_t th;
 
 	cr_assert(c);
+	order_cache = c;
+	pthread_create(&th, NULL, order_allocator, NULL);
+	pthread_join(th, NULL);
 	for (int i = 0; i < 640; i++)
-		cr_assert(o[i] = kmem_cache_alloc(c, GFP_KERNEL));
+		cr_assert(o[i]);
 	cr_assert_eq(offset_in_page(o[0]), 0, "the first object starts its slab");
 	for (int i = 1; i < 640; i++) {
 		if (o[i] > o[i - 1])

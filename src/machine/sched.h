@@ -36,7 +36,8 @@
  *              cpu_state[c].lessee == t->lease_id  =>  cpu_state[c].owner == t->pid
  *              lease_slots[t->lease_id].pcpu_off != 0  =>  cpu_state[t->cpu].lessee == t->lease_id
  *                  and pcpu_off == (t->cpu + 1) * PCPU_AREA_STRIDE, except between a
- *                  revoker's compare-and-swap and its store of 0
+ *                  revoker's compare-and-swap on lessee and its clearing of pcpu_off
+ *                  (during which the lessee may also have dropped the lease)
  */
 #ifndef UKMEM_MACHINE_SCHED_H
 #define UKMEM_MACHINE_SCHED_H
