@@ -98,12 +98,8 @@ static void cpu_revoke(int cpu)
 	 * compare-and-swap failed) and been granted another CPU meanwhile:
 	 * clear pcpu_off only while it still names this CPU.
 	 */
-	{
-		unsigned long mine = ((unsigned long)cpu + 1) << PCPU_AREA_SHIFT;
-
-		__atomic_compare_exchange_n(&lease_slots[lessee].pcpu_off, &mine, 0, false,
-					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
-	}
+	__atomic_compare_exchange_n(&lease_slots[lessee].pcpu_off, &(unsigned long){lease_pcpu_off(cpu)},
+				    0, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	plat_membarrier();
 	while (__atomic_load_n(&lease_slots[lessee].in_section, __ATOMIC_ACQUIRE)) {
 		if (++spins < 64)
@@ -201,8 +197,8 @@ done:
 	} else if (t->lease_id && leases_ok && !__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST)) {
 		/* uncontended for a while: keep the CPU between sections */
 		__atomic_store_n(&lease_slots[t->lease_id].in_section, 1, __ATOMIC_RELAXED);
-		__atomic_store_n(&lease_slots[t->lease_id].pcpu_off,
-				 ((unsigned long)t->cpu + 1) << PCPU_AREA_SHIFT, __ATOMIC_RELAXED);
+		__atomic_store_n(&lease_slots[t->lease_id].pcpu_off, lease_pcpu_off(t->cpu),
+				 __ATOMIC_RELAXED);
 		__atomic_store_n(&cs->lessee, t->lease_id, __ATOMIC_RELEASE);
 		t->leased = 1;
 	}

@@ -55,6 +55,12 @@
 #define PCPU_AREA_SHIFT	 12
 #define PCPU_AREA_STRIDE (1UL << PCPU_AREA_SHIFT)
 
+/* the lease word's value for a lease on @cpu: its area offset plus one stride, never 0 */
+static inline unsigned long lease_pcpu_off(int cpu)
+{
+	return ((unsigned long)cpu + 1) << PCPU_AREA_SHIFT;
+}
+
 /* a task's lease slot: lease_slots[t->lease_id] */
 struct ukmem_lease {
 	unsigned int in_section; /* the task is inside a section */
@@ -194,7 +200,7 @@ static __always_inline struct ukmem_lease *pcpu_enter_leaf_or_full(struct task_s
 
 	if (!slot) {
 		preempt_count_inc(t, 1);
-		*pcpu_off = ((unsigned long)t->cpu + 1) << PCPU_AREA_SHIFT;
+		*pcpu_off = lease_pcpu_off(t->cpu);
 	}
 	return slot;
 }

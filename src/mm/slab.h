@@ -39,8 +39,6 @@
 
 /* large kmalloc pages: head page flag (kernel 6.12 uses a page type) */
 #define PG_large_kmalloc PG_owner_2
-/* slab pages: a fallback slab, of a lower order than its cache's */
-#define PG_slab_small PG_owner_priv_1
 
 #define TRACK_ADDRS_COUNT 8
 struct track {

@@ -497,9 +497,7 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 	slab->objects = objects;
 	slab->frozen = 0;
 	/* atomic: buddy merging reads neighbours' flags */
-	__atomic_fetch_or(&slab->flags,
-			  1UL << PG_slab | (order != s->order ? 1UL << PG_slab_small : 0),
-			  __ATOMIC_RELAXED);
+	__atomic_fetch_or(&slab->flags, 1UL << PG_slab, __ATOMIC_RELAXED);
 	account_slab(s, order, 1);
 	if (kmem_cache_debug(s))
 		setup_slab_debug(s, slab, base);
@@ -526,8 +524,7 @@ static void discard_slab(struct kmem_cache *s, struct page *slab)
 	if (s->flags & SLAB_CONSISTENCY_CHECKS)
 		check_slab_pad(s, slab);
 	set_slab_fast(slab, order, NULL);
-	__atomic_fetch_and(&slab->flags, ~(1UL << PG_slab | 1UL << PG_slab_small),
-			   __ATOMIC_RELAXED);
+	__atomic_fetch_and(&slab->flags, ~(1UL << PG_slab), __ATOMIC_RELAXED);
 	slab->slab_cache = NULL;
 	slab->freelist = NULL;
 	slab->counters = 0;
@@ -1436,7 +1433,7 @@ static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expe
 {
 	const struct slab_fastmap *fm = &slab_fastmap;
 	unsigned long pa = (unsigned long)((const char *)x - fm->direct_map);
-	unsigned long off, base, key, next, mask;
+	unsigned long off, base, next, mask;
 	struct kmem_cache *s;
 
 	if (unlikely(pa >= fm->lowmem_bytes))
@@ -1462,11 +1459,10 @@ static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expe
 	 * decides exactly).
 	 */
 	*fp = freeptr_addr(s, (void *)x);
-	key = s->random ^ (unsigned long)*fp;
-	next = *(unsigned long *)*fp ^ key;
+	next = (unsigned long)get_freepointer(s, (void *)x);
 	if (unlikely(next <= 1 || next - base <= mask))
 		return NULL;
-	*in_cpu = key ^ (unsigned long)FREEPTR_IN_CPU; /* the encoding to store when parked */
+	*in_cpu = freeptr_encode(s, (void *)x, FREEPTR_IN_CPU); /* to store when parked */
 	*slab_base = base;
 	return s;
 }
@@ -1753,8 +1749,6 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 	if (unlikely(!s || !p))
 		return 0;
 	if (!kmem_cache_debug(s) && !(flags & (__GFP_DMA32 | __GFP_HIGHMEM))) {
-		const size_t offset = s->offset;
-
 		t = slab_task();
 		if (unlikely((flags & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))
 			might_sleep_check(__FILE__, __LINE__);
@@ -1772,7 +1766,7 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 			while (n--) {
 				void *x = *--top;
 
-				*(void **)((char *)x + offset) = NULL; /* live: no valid encoding */
+				*freeptr_addr(s, x) = NULL; /* live: no valid encoding */
 				p[i++] = x;
 			}
 			pcpu_exit_leaf_or_full(t, leaf);
@@ -1782,7 +1776,7 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 			p[i] = slab_alloc_refill(s, flags);
 			if (unlikely(!p[i]))
 				break;
-			*(void **)((char *)p[i] + offset) = NULL;
+			*freeptr_addr(s, p[i]) = NULL;
 			i++;
 		}
 		if (unlikely(flags & __GFP_ZERO))
@@ -1831,10 +1825,7 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 		unsigned long pcpu_off;
 		struct ukmem_lease *leaf = pcpu_enter_leaf_or_full(t, &pcpu_off);
 		/* span 0 until an object passed the full checks: no shortcut for the first */
-		unsigned long base = 0, span = 0, in_cpu, key;
-		/* in locals: the stores to objects would make the compiler reload them */
-		const unsigned long random = s->random, offset = s->offset;
-		const u64 magic = s->size_magic;
+		unsigned long base = 0, span = 0, in_cpu;
 		void **fp, **src = p + i, **end, **dst;
 
 		c = cpu_cache_at(s, pcpu_off);
@@ -1846,14 +1837,12 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 
 			if (off < span) {
 				/* in the slab of the previous object: its checks hold */
-				fp = (void **)((char *)x + offset);
-				key = random ^ (unsigned long)fp;
-				next = *(unsigned long *)fp ^ key;
-				/* size_divides(), with the magic in a register */
-				if (unlikely((u64)off * magic >= magic || next <= 1 ||
+				fp = freeptr_addr(s, x);
+				next = (unsigned long)get_freepointer(s, x);
+				if (unlikely(!size_divides(s, off) || next <= 1 ||
 					     next - base < span))
 					break;
-				in_cpu = key ^ (unsigned long)FREEPTR_IN_CPU;
+				in_cpu = freeptr_encode(s, x, FREEPTR_IN_CPU);
 			} else {
 				if (unlikely(!free_object_ok(s, x, true, &fp, &in_cpu, &base)))
 					break;
