@@ -21,7 +21,7 @@ Test(cpu, nr_cpus_independent_of_host)
 	cr_assert_eq(num_possible_cpus(), 64);
 	cr_assert_eq(num_online_cpus(), 64);
 	cr_assert_eq(nr_cpu_ids, 64);
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu (cpu)
 		n++;
 	cr_assert_eq(n, 64);
 	ukmem_shutdown();
@@ -53,7 +53,8 @@ Test(cpu, smp_processor_id_in_preemptible_code_is_reported)
 	ukmem_dmesg_clear();
 	(void)smp_processor_id();
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_PREEMPT), 1);
-	cr_assert(ukmem_dmesg_contains("BUG: using smp_processor_id() in preemptible [00000000] code: "));
+	cr_assert(
+	    ukmem_dmesg_contains("BUG: using smp_processor_id() in preemptible [00000000] code: "));
 	cr_assert(ukmem_dmesg_contains("caller is "));
 	(void)raw_smp_processor_id();
 	preempt_disable();
@@ -256,7 +257,8 @@ Test(cpu, stale_lessee_cannot_hide_the_current_one, .timeout = 30)
 	pthread_join(b, NULL);
 	pthread_join(c, NULL);
 	pthread_join(a, NULL);
-	cr_assert_eq(__atomic_load_n(&overlap, __ATOMIC_SEQ_CST), 0, "two tasks were inside CPU 0 at once");
+	cr_assert_eq(__atomic_load_n(&overlap, __ATOMIC_SEQ_CST), 0,
+		     "two tasks were inside CPU 0 at once");
 	ukmem_shutdown();
 }
 

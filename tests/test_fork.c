@@ -137,8 +137,8 @@ static int forget_child(void *parents)
 {
 	void *q;
 
-	kfree(parents);			/* refused: not this machine's memory */
-	q = kmalloc(64, GFP_KERNEL);	/* boots the child's machine */
+	kfree(parents);		     /* refused: not this machine's memory */
+	q = kmalloc(64, GFP_KERNEL); /* boots the child's machine */
 	if (!q || !ukmem_booted())
 		return 2;
 	memset(q, 1, 64);
@@ -195,20 +195,21 @@ static void *nomb_worker(void *arg)
 static int nomb_child(void)
 {
 	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_membarrier, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_membarrier, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
 	pthread_t th[3];
 	void *bad = NULL, *r;
 	int i, cpu;
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
 		return 10; /* cannot filter here: nothing tested */
 	if (ukmem_boot("mem=32M nr_cpus=2"))
 		return 2;
@@ -224,7 +225,7 @@ static int nomb_child(void)
 		return 3;
 	for (cpu = 0; cpu < 2; cpu++)
 		if (__atomic_load_n(&cpu_states[cpu].lessee, __ATOMIC_SEQ_CST))
-			return 4;	/* a lease was granted with no membarrier() */
+			return 4; /* a lease was granted with no membarrier() */
 	if (ukmem_report_total())
 		return 5;
 	ukmem_shutdown();

@@ -101,7 +101,8 @@ Test(highmem, pkmap_slots_wrap_and_are_reused)
 		kunmap(pages[i]);
 	}
 	for (i = 0; i < 100; i++) {
-		cr_assert_eq(*(unsigned int *)page_address(pages[i]), i, "held kmaps survive wraps");
+		cr_assert_eq(*(unsigned int *)page_address(pages[i]), i,
+			     "held kmaps survive wraps");
 		kunmap(pages[i]);
 	}
 	for (i = 0; i < N; i++)
@@ -131,7 +132,7 @@ Test(highmem, kmap_local_lifo_checked)
 
 	ka = kmap_local_page(a);
 	kb = kmap_local_page(b);
-	kunmap_local(ka + 17);	/* out of order */
+	kunmap_local(ka + 17); /* out of order */
 	cr_assert(ukmem_dmesg_contains("kunmap_local:"));
 	cr_assert(ukmem_dmesg_contains("released out of order"));
 	cr_assert(ukmem_dmesg_contains("WARNING: CPU:"));
@@ -139,11 +140,11 @@ Test(highmem, kmap_local_lifo_checked)
 	cr_assert_eq(kb[0], 'b', "the other mapping survived");
 	kunmap_local(kb);
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_KMAP), 1, "the stack was repaired");
-	kunmap_local(kb);	/* not mapped any more */
+	kunmap_local(kb); /* not mapped any more */
 	cr_assert(ukmem_dmesg_contains("is not mapped by this task"));
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_KMAP), 2);
 
-	kunmap(a);	/* never kmapped */
+	kunmap(a); /* never kmapped */
 	cr_assert(ukmem_dmesg_contains("is not kmapped"));
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_KMAP), 3);
 	__free_page(a);

@@ -38,16 +38,17 @@ static const char *cache_of(const void *p)
 
 Test(kmalloc, size_class_boundaries)
 {
-	static const struct { size_t size; const char *cache; } tab[] = {
-		{ 1, "kmalloc-8" }, { 8, "kmalloc-8" }, { 9, "kmalloc-16" }, { 16, "kmalloc-16" },
-		{ 17, "kmalloc-32" }, { 32, "kmalloc-32" }, { 33, "kmalloc-64" },
-		{ 64, "kmalloc-64" }, { 65, "kmalloc-96" }, { 96, "kmalloc-96" },
-		{ 97, "kmalloc-128" }, { 128, "kmalloc-128" }, { 129, "kmalloc-192" },
-		{ 192, "kmalloc-192" }, { 193, "kmalloc-256" }, { 256, "kmalloc-256" },
-		{ 257, "kmalloc-512" }, { 512, "kmalloc-512" }, { 513, "kmalloc-1k" },
-		{ 1024, "kmalloc-1k" }, { 1025, "kmalloc-2k" }, { 2048, "kmalloc-2k" },
-		{ 2049, "kmalloc-4k" }, { 4096, "kmalloc-4k" }, { 4097, "kmalloc-8k" },
-		{ 8192, "kmalloc-8k" }, { 8193, "(pages)" },
+	static const struct {
+		size_t size;
+		const char *cache;
+	} tab[] = {
+	    {1, "kmalloc-8"},	  {8, "kmalloc-8"},	{9, "kmalloc-16"},    {16, "kmalloc-16"},
+	    {17, "kmalloc-32"},	  {32, "kmalloc-32"},	{33, "kmalloc-64"},   {64, "kmalloc-64"},
+	    {65, "kmalloc-96"},	  {96, "kmalloc-96"},	{97, "kmalloc-128"},  {128, "kmalloc-128"},
+	    {129, "kmalloc-192"}, {192, "kmalloc-192"}, {193, "kmalloc-256"}, {256, "kmalloc-256"},
+	    {257, "kmalloc-512"}, {512, "kmalloc-512"}, {513, "kmalloc-1k"},  {1024, "kmalloc-1k"},
+	    {1025, "kmalloc-2k"}, {2048, "kmalloc-2k"}, {2049, "kmalloc-4k"}, {4096, "kmalloc-4k"},
+	    {4097, "kmalloc-8k"}, {8192, "kmalloc-8k"}, {8193, "(pages)"},
 	};
 
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
@@ -136,7 +137,9 @@ Test(kmalloc, highmem_is_reported_and_lowmem_returned)
 
 	cr_assert(p && virt_addr_valid(p));
 	cr_assert(q && virt_addr_valid(q));
-	cr_assert_eq(ukmem_dmesg_count("Unexpected gfp: 0x2 (__GFP_HIGHMEM). Fixing up to gfp: 0xcc0 (GFP_KERNEL). Fix your code!"), 2);
+	cr_assert_eq(ukmem_dmesg_count("Unexpected gfp: 0x2 (__GFP_HIGHMEM). Fixing up to gfp: "
+				       "0xcc0 (GFP_KERNEL). Fix your code!"),
+		     2);
 	kfree(p);
 	kfree(q);
 }
@@ -159,7 +162,7 @@ Test(kmalloc, dma_and_reclaimable_families)
 
 Test(kmalloc, physically_contiguous_across_pages)
 {
-	size_t sizes[] = { 4096, 8192, 8193, 65536, 1 << 20 };
+	size_t sizes[] = {4096, 8192, 8193, 65536, 1 << 20};
 
 	for (size_t k = 0; k < 5; k++) {
 		unsigned char *p = kmalloc(sizes[k], GFP_KERNEL);
@@ -168,7 +171,8 @@ Test(kmalloc, physically_contiguous_across_pages)
 		cr_assert(p);
 		for (size_t off = 0; off < sizes[k]; off += PAGE_SIZE) {
 			cr_assert_eq(virt_to_phys(p + off), base + off);
-			cr_assert_eq(page_to_pfn(virt_to_page(p + off)), (base + off) >> PAGE_SHIFT);
+			cr_assert_eq(page_to_pfn(virt_to_page(p + off)),
+				     (base + off) >> PAGE_SHIFT);
 		}
 		memset(p, 0xa1, sizes[k]);
 		kfree(p);
@@ -195,7 +199,7 @@ Test(kmalloc, krealloc_grow_shrink_keep_contents)
 	char *p = krealloc(NULL, 20, GFP_KERNEL), *q;
 
 	memcpy(p, "0123456789abcdefghi", 20);
-	q = krealloc(p, 24, GFP_KERNEL);	/* same class (32) */
+	q = krealloc(p, 24, GFP_KERNEL); /* same class (32) */
 	cr_assert_eq(q, p);
 	q = krealloc(p, 300, GFP_KERNEL | __GFP_ZERO);
 	cr_assert_neq(q, p);
@@ -203,10 +207,10 @@ Test(kmalloc, krealloc_grow_shrink_keep_contents)
 	cr_assert_eq(q[299], 0);
 	p = krealloc(q, 10000, GFP_KERNEL);
 	cr_assert_str_eq(p, "0123456789abcdefghi");
-	q = krealloc(p, 12000, GFP_KERNEL);	/* within the 16 KiB block */
+	q = krealloc(p, 12000, GFP_KERNEL); /* within the 16 KiB block */
 	cr_assert_eq(q, p);
 	p = krealloc(q, 40, GFP_KERNEL);
-	cr_assert_eq(p, q);	/* shrinking never moves */
+	cr_assert_eq(p, q); /* shrinking never moves */
 	cr_assert_eq(krealloc(p, 0, GFP_KERNEL), ZERO_SIZE_PTR);
 	cr_assert_eq(ukmem_report_total(), 0);
 	p = kmalloc(8, GFP_KERNEL);
@@ -228,9 +232,12 @@ Test(kmalloc, kfree_sensitive_clears)
 
 Test(kmalloc, kfree_bulk_mixed)
 {
-	void *p[6] = { kmalloc(10, GFP_KERNEL), kmalloc(100, GFP_KERNEL),
-		       kmalloc(1000, GFP_KERNEL), kmalloc(10000, GFP_KERNEL), NULL,
-		       kmalloc(64, GFP_KERNEL) };
+	void *p[6] = {kmalloc(10, GFP_KERNEL),
+		      kmalloc(100, GFP_KERNEL),
+		      kmalloc(1000, GFP_KERNEL),
+		      kmalloc(10000, GFP_KERNEL),
+		      NULL,
+		      kmalloc(64, GFP_KERNEL)};
 
 	kfree_bulk(6, p);
 	cr_assert_eq(ukmem_report_total(), 0);
@@ -254,7 +261,7 @@ Test(kmalloc, string_helpers)
 	c = kstrdup_const("literal", GFP_KERNEL);
 	cr_assert_str_eq(c, "literal");
 	kfree_const(c);
-	c = kstrdup_const(s, GFP_KERNEL);	/* a kmalloc string is copied */
+	c = kstrdup_const(s, GFP_KERNEL); /* a kmalloc string is copied */
 	cr_assert_neq(c, s);
 	kfree_const(c);
 	(void)buf;
@@ -294,7 +301,8 @@ Test(kmalloc, double_frees_never_hand_out_twice)
 	a = kmalloc(20000, GFP_KERNEL);
 	kfree(a);
 	kfree(a);
-	cr_assert_geq(ukmem_report_count(UKMEM_REPORT_SLAB) + ukmem_report_count(UKMEM_REPORT_BAD_PAGE), 3);
+	cr_assert_geq(
+	    ukmem_report_count(UKMEM_REPORT_SLAB) + ukmem_report_count(UKMEM_REPORT_BAD_PAGE), 3);
 }
 
 Test(kmalloc, invalid_frees_are_reported_and_refused)
@@ -320,7 +328,7 @@ Test(kmalloc, invalid_frees_are_reported_and_refused)
 	kfree(big + 16);
 	cr_assert(ukmem_dmesg_contains("pointer into the middle of a large kmalloc"));
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 7);
-	cr_assert_eq(ksize(a + 4), 128);	/* interior ksize is the kernel's too */
+	cr_assert_eq(ksize(a + 4), 128); /* interior ksize is the kernel's too */
 	/* nothing was released */
 	for (int i = 0; i < 128; i++)
 		cr_assert_eq((unsigned char)a[i], 0x3c);

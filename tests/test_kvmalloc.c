@@ -195,7 +195,7 @@ Test(kvmalloc, mismatched_frees_reported_and_refused)
 		k = kmalloc(128, GFP_KERNEL);
 	}
 	cr_assert_neq(offset_in_page(k), 0);
-	kp = kmalloc(PAGE_SIZE, GFP_KERNEL);	/* page aligned */
+	kp = kmalloc(PAGE_SIZE, GFP_KERNEL); /* page aligned */
 	strcpy(v, "vmalloc");
 	strcpy(k, "kmalloc");
 	strcpy(kp, "kmalloc page");
@@ -212,12 +212,12 @@ Test(kvmalloc, mismatched_frees_reported_and_refused)
 	cr_assert(ukmem_dmesg_contains("Trying to vfree() nonexistent vm area ("));
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 1);
 	cr_assert_str_eq(kp, "kmalloc page");
-	vfree(k);	/* not even page aligned */
+	vfree(k); /* not even page aligned */
 	cr_assert(ukmem_dmesg_contains("Trying to vfree() bad address ("));
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 2);
 	cr_assert_str_eq(k, "kmalloc");
 
-	kvfree(v);	/* the right way for all three */
+	kvfree(v); /* the right way for all three */
 	kvfree(k);
 	kvfree(kp);
 	while (nextra)

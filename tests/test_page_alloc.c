@@ -68,7 +68,8 @@ Test(page_alloc, fresh_boot_memfree_plus_allocated_is_memtotal)
 	cr_assert_eq(meminfo_kb("MemFree:") + held * 4 + boot_accounted_pages() * 4, total);
 	for (i = 0; i < 64; i++)
 		__free_pages(pages[i], (unsigned int)(i % 5));
-	cr_assert_eq(meminfo_kb("MemFree:"), free0, "MemFree %lu kB, was %lu kB", (unsigned long)meminfo_kb("MemFree:"), (unsigned long)free0);
+	cr_assert_eq(meminfo_kb("MemFree:"), free0, "MemFree %lu kB, was %lu kB",
+		     (unsigned long)meminfo_kb("MemFree:"), (unsigned long)free0);
 	ukmem_shutdown();
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_LEAK), 0);
 }
@@ -120,7 +121,8 @@ Test(page_alloc, random_alloc_free_then_drain_restores_memfree_and_buddyinfo)
 		__free_pages(b[i].page, b[i].order);
 	drain_all_pages(NULL);
 	cr_assert_eq(nr_free_pcp_pages(NULL), 0);
-	cr_assert_eq(meminfo_kb("MemFree:"), free0, "MemFree %lu kB, was %lu kB", (unsigned long)meminfo_kb("MemFree:"), (unsigned long)free0);
+	cr_assert_eq(meminfo_kb("MemFree:"), free0, "MemFree %lu kB, was %lu kB",
+		     (unsigned long)meminfo_kb("MemFree:"), (unsigned long)free0);
 	buddy1 = proc_text("buddyinfo");
 	cr_assert_str_eq(buddy1, buddy0, "buddyinfo back where it was:\n%s\nvs\n%s", buddy1,
 			 buddy0);
@@ -332,7 +334,7 @@ Test(page_alloc, pcp_trims_at_high)
 
 Test(page_alloc, bulk_array_fills_only_empty_slots)
 {
-	struct page *arr[100] = { 0 }, *keep;
+	struct page *arr[100] = {0}, *keep;
 	unsigned long got;
 	int i, j;
 
@@ -383,8 +385,8 @@ Test(page_alloc, zero_exact_and_compound)
 	cr_assert_eq(compound_head(p + 3), p);
 	cr_assert_eq(compound_order(p), 2);
 	get_page(p + 1);
-	put_page(p + 2);	/* drops the extra reference */
-	put_page(p);		/* the last: frees the compound page */
+	put_page(p + 2); /* drops the extra reference */
+	put_page(p);	 /* the last: frees the compound page */
 	cr_assert(PagePcp(p) || PageBuddy(p));
 	drain_all_pages(NULL);
 	cr_assert_eq(meminfo_kb("MemFree:") + boot_accounted_pages() * 4, totalram_pages() * 4);
@@ -472,7 +474,7 @@ Test(page_alloc, double_free_into_buddy)
 
 Test(page_alloc, misuse_of_every_function)
 {
-	struct page fake, *p, *arr[4] = { 0 };
+	struct page fake, *p, *arr[4] = {0};
 	char stack_buf[64];
 	void *host = malloc(8192);
 	unsigned long base;
@@ -489,7 +491,7 @@ Test(page_alloc, misuse_of_every_function)
 	free_pages((unsigned long)stack_buf, 0);
 	__free_pages(&fake, 0);
 	base = __get_free_page(GFP_KERNEL);
-	free_pages(base + 8, 0);	/* not page aligned */
+	free_pages(base + 8, 0); /* not page aligned */
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_BAD_PAGE), 4);
 	cr_assert(ukmem_dmesg_contains("is not a page-aligned kernel logical address"));
 	cr_assert(ukmem_dmesg_contains("is not a struct page of this machine"));
@@ -516,7 +518,7 @@ Test(page_alloc, misuse_of_every_function)
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_WARN), 1);
 	cr_assert_null(alloc_pages_exact(8UL << 20, GFP_KERNEL));
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_WARN), 2);
-	free_pages_exact(host, 2 * PAGE_SIZE);	/* two foreign pages: two reports */
+	free_pages_exact(host, 2 * PAGE_SIZE); /* two foreign pages: two reports */
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_BAD_PAGE), 9);
 	base = __get_dma_pages(GFP_KERNEL, 1);
 	cr_assert(base);
@@ -552,13 +554,14 @@ Test(page_alloc, misuse_of_every_function)
 		spin_unlock(&lock);
 		cr_assert(p, "the allocation goes on after the report");
 		cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1);
-		cr_assert(ukmem_dmesg_contains("BUG: sleeping function called from invalid context at mm/page_alloc.c:"));
+		cr_assert(ukmem_dmesg_contains(
+		    "BUG: sleeping function called from invalid context at mm/page_alloc.c:"));
 		cr_assert(ukmem_dmesg_contains("in_atomic(): 1, irqs_disabled(): 0, non_block: 0"));
 		__free_page(p);
 		local_irq_save(flags);
-		p = alloc_page(GFP_ATOMIC);	/* fine */
+		p = alloc_page(GFP_ATOMIC); /* fine */
 		cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1);
-		__free_page(p);			/* free is fine in any context */
+		__free_page(p); /* free is fine in any context */
 		drain_all_pages(NULL);
 		local_irq_restore(flags);
 		cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 2);
@@ -589,9 +592,11 @@ Test(page_alloc, proc_formats)
 		unsigned long v[11];
 		int n;
 
-		cr_assert_eq(sscanf(line, "Node 0, zone %15s %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu%n",
-				    zone, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
-				    &v[8], &v[9], &v[10], &n), 12, "%s", line);
+		cr_assert_eq(
+		    sscanf(line, "Node 0, zone %15s %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu%n",
+			   zone, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
+			   &v[9], &v[10], &n),
+		    12, "%s", line);
 		cr_assert_eq(strlen(line), 22 + 11 * 7, "%s", line);
 		lines++;
 	}

@@ -61,8 +61,10 @@ static int slabinfo_line(const char *name, unsigned long v[6])
 		char n[64];
 		unsigned long t0, t1, t2, sa, sn, sh;
 
-		if (sscanf(line, "%63s %lu %lu %lu %lu %lu : tunables %lu %lu %lu : slabdata %lu %lu %lu",
-			   n, &v[0], &v[1], &v[2], &v[3], &v[4], &t0, &t1, &t2, &sa, &sn, &sh) == 12 &&
+		if (sscanf(line,
+			   "%63s %lu %lu %lu %lu %lu : tunables %lu %lu %lu : slabdata %lu %lu %lu",
+			   n, &v[0], &v[1], &v[2], &v[3], &v[4], &t0, &t1, &t2, &sa, &sn,
+			   &sh) == 12 &&
 		    !strcmp(n, name)) {
 			v[5] = sn;
 			found = 1;
@@ -96,8 +98,11 @@ Test(slab, classic_form_alloc_free_and_size)
 
 Test(slab, args_form_and_usercopy_and_KMEM_CACHE)
 {
-	struct kmem_cache_args args = { .align = 32, .ctor = count_ctor };
-	struct foo { long a; char b[40]; };
+	struct kmem_cache_args args = {.align = 32, .ctor = count_ctor};
+	struct foo {
+		long a;
+		char b[40];
+	};
 	struct kmem_cache *c = kmem_cache_create("t_args", 48, &args, 0);
 	struct kmem_cache *d = kmem_cache_create("t_args_null", 48, NULL, SLAB_NO_MERGE);
 	struct kmem_cache *e = KMEM_CACHE(foo, SLAB_NO_MERGE);
@@ -122,7 +127,8 @@ Test(slab, args_form_and_usercopy_and_KMEM_CACHE)
 	kmem_cache_destroy(u);
 	/* KMEM_CACHE and KMEM_CACHE_USERCOPY both named it "foo" */
 	cr_assert_eq(ukmem_report_total(), 1);
-	cr_assert(ukmem_dmesg_contains("kmem_cache_create(foo): a cache of that name already exists"));
+	cr_assert(
+	    ukmem_dmesg_contains("kmem_cache_create(foo): a cache of that name already exists"));
 }
 
 Test(slab, constructor_runs_per_slab_object_never_per_allocation)
@@ -155,10 +161,10 @@ Test(slab, constructor_runs_per_slab_object_never_per_allocation)
 
 Test(slab, alignment_for_every_flag_combination)
 {
-	static const slab_flags_t flag_bits[] = { SLAB_HWCACHE_ALIGN, SLAB_RED_ZONE, SLAB_POISON,
-						   SLAB_STORE_USER, SLAB_CONSISTENCY_CHECKS };
-	static const unsigned int sizes[] = { 1, 7, 8, 24, 33, 64, 100, 256, 1000, 4096 };
-	static const unsigned int aligns[] = { 0, 8, 16, 64, 256 };
+	static const slab_flags_t flag_bits[] = {SLAB_HWCACHE_ALIGN, SLAB_RED_ZONE, SLAB_POISON,
+						 SLAB_STORE_USER, SLAB_CONSISTENCY_CHECKS};
+	static const unsigned int sizes[] = {1, 7, 8, 24, 33, 64, 100, 256, 1000, 4096};
+	static const unsigned int aligns[] = {0, 8, 16, 64, 256};
 	unsigned int m, si, ai;
 	char name[64];
 
@@ -208,7 +214,8 @@ Test(slab, bad_requests_are_integrity_failures)
 	cr_assert(ukmem_dmesg_contains("kmem_cache_create((null)) integrity check failed"));
 	cr_assert_null(kmem_cache_create("t_zero", 0, 0, 0, NULL));
 	cr_assert(ukmem_dmesg_contains("kmem_cache_create(t_zero) integrity check failed"));
-	cr_assert_null(__kmem_cache_create("t_huge", (unsigned int)KMALLOC_MAX_SIZE + 1, 0, 0, NULL));
+	cr_assert_null(
+	    __kmem_cache_create("t_huge", (unsigned int)KMALLOC_MAX_SIZE + 1, 0, 0, NULL));
 	cr_assert(ukmem_dmesg_contains("kmem_cache_create(t_huge) integrity check failed"));
 	cr_assert_null(kmem_cache_create("t_align", 64, 24, 0, NULL));
 	cr_assert(ukmem_dmesg_contains("kmem_cache_create(t_align) integrity check failed"));
@@ -229,7 +236,8 @@ Test(slab, duplicate_name_is_reported_but_works)
 	struct kmem_cache *b = kmem_cache_create("t_dup", 40, 0, SLAB_NO_MERGE, NULL);
 
 	cr_assert(a && b && a != b);
-	cr_assert(ukmem_dmesg_contains("kmem_cache_create(t_dup): a cache of that name already exists"));
+	cr_assert(
+	    ukmem_dmesg_contains("kmem_cache_create(t_dup): a cache of that name already exists"));
 	kmem_cache_destroy(a);
 	kmem_cache_destroy(b);
 }
@@ -241,7 +249,8 @@ Test(slab, unexpected_gfp_is_fixed_up)
 
 	cr_assert(p);
 	cr_assert(virt_addr_valid(p));
-	cr_assert(ukmem_dmesg_contains("Unexpected gfp: 0x2 (__GFP_HIGHMEM). Fixing up to gfp: 0xcc0 (GFP_KERNEL). Fix your code!"));
+	cr_assert(ukmem_dmesg_contains("Unexpected gfp: 0x2 (__GFP_HIGHMEM). Fixing up to gfp: "
+				       "0xcc0 (GFP_KERNEL). Fix your code!"));
 	kmem_cache_free(c, p);
 	p = kmem_cache_alloc(c, GFP_KERNEL | __GFP_DMA32);
 	cr_assert(p);
@@ -280,12 +289,12 @@ Test(slab, destroy_with_live_objects_reports_and_keeps_them)
 	kmem_cache_destroy(c);
 	cr_assert(ukmem_dmesg_contains("Objects remaining in t_live on __kmem_cache_shutdown()"));
 	cr_assert(ukmem_dmesg_contains("kmem_cache_destroy t_live: Slab cache still has objects"));
-	cr_assert_eq(ukmem_dmesg_count("Object 0x"), 1);	/* a listed, b not */
+	cr_assert_eq(ukmem_dmesg_count("Object 0x"), 1); /* a listed, b not */
 	/* the cache is kept: the object is intact and can be freed */
 	cr_assert(slabinfo_line("t_live", v));
 	cr_assert_eq(a[199], 0x11);
 	kmem_cache_free(c, a);
-	kmem_cache_destroy(c);	/* now it goes */
+	kmem_cache_destroy(c); /* now it goes */
 	cr_assert(!slabinfo_line("t_live", v));
 }
 
@@ -312,7 +321,7 @@ Test(slab, wrong_cache_free_goes_back_to_real_cache)
 	cr_assert(ukmem_dmesg_contains("Wrong slab cache. t_wb but object is from t_wa"));
 	kmem_cache_shrink(a);
 	cr_assert(slabinfo_line("t_wa", v));
-	cr_assert_eq(v[0], 0);	/* freed to t_wa: nothing active */
+	cr_assert_eq(v[0], 0); /* freed to t_wa: nothing active */
 	kmem_cache_destroy(a);
 	kmem_cache_destroy(b);
 	cr_assert_eq(ukmem_dmesg_count("Objects remaining"), 0);
@@ -321,8 +330,8 @@ Test(slab, wrong_cache_free_goes_back_to_real_cache)
 Test(slab, shrink_returns_empty_slabs_and_meminfo_follows)
 {
 	struct kmem_cache *c = kmem_cache_create("t_shrink", 512, 0, SLAB_NO_MERGE, NULL);
-	struct kmem_cache *r = kmem_cache_create("t_rcl", 512, 0,
-						 SLAB_NO_MERGE | SLAB_RECLAIM_ACCOUNT, NULL);
+	struct kmem_cache *r =
+	    kmem_cache_create("t_rcl", 512, 0, SLAB_NO_MERGE | SLAB_RECLAIM_ACCOUNT, NULL);
 	unsigned long before = node_page_state(NR_SLAB_UNRECLAIMABLE);
 	unsigned long rbefore = node_page_state(NR_SLAB_RECLAIMABLE);
 	void *objs[400];
@@ -393,7 +402,7 @@ Test(slab, bulk_alloc_and_free)
 {
 	struct kmem_cache *c = kmem_cache_create("t_bulk", 48, 0, SLAB_NO_MERGE, NULL);
 	void *p[300];
-	size_t sizes[] = { 1, 2, 16, 64, 256, 300 };
+	size_t sizes[] = {1, 2, 16, 64, 256, 300};
 	unsigned long v[6];
 
 	for (size_t k = 0; k < 6; k++) {
@@ -455,10 +464,10 @@ Test(slab, double_free_without_debug_is_refused)
 	void *x, *y;
 
 	kmem_cache_free(c, a);
-	kmem_cache_free(c, a);	/* A A */
+	kmem_cache_free(c, a); /* A A */
 	cr_assert_eq(ukmem_dmesg_count("BUG t_df (Not tainted): Object already free"), 1);
 	kmem_cache_free(c, b);
-	kmem_cache_free(c, a);	/* A B A */
+	kmem_cache_free(c, a); /* A B A */
 	cr_assert_eq(ukmem_dmesg_count("Object already free"), 2);
 	x = kmem_cache_alloc(c, GFP_KERNEL);
 	y = kmem_cache_alloc(c, GFP_KERNEL);
@@ -478,7 +487,7 @@ Test(slab, double_free_of_object_back_on_its_slab)
 		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
 	first = objs[0];
 	for (i = 0; i < 200; i++)
-		kmem_cache_free(c, objs[i]);	/* overflows the CPU array: slabs */
+		kmem_cache_free(c, objs[i]); /* overflows the CPU array: slabs */
 	kmem_cache_shrink(c);
 	/* objs[0] was flushed back to a slab or freed with it; re-allocate a slab */
 	for (i = 0; i < 10; i++)
@@ -486,7 +495,7 @@ Test(slab, double_free_of_object_back_on_its_slab)
 	for (i = 1; i < 10; i++)
 		kmem_cache_free(c, objs[i]);
 	kmem_cache_free(c, objs[0]);
-	kmem_cache_free(c, objs[5]);	/* in the CPU array */
+	kmem_cache_free(c, objs[5]); /* in the CPU array */
 	cr_assert_eq(ukmem_dmesg_count("Object already free"), 1);
 	(void)first;
 	kmem_cache_destroy(c);
@@ -547,15 +556,15 @@ Test(slab, legacy_six_argument_interface_with_ctor_and_dtor)
 	int i;
 
 	legacy_cache = NULL;
-	legacy_cache = kmem_cache_create("scullc", 4000, 0, SLAB_HWCACHE_ALIGN, legacy_ctor,
-					 legacy_dtor);
+	legacy_cache =
+	    kmem_cache_create("scullc", 4000, 0, SLAB_HWCACHE_ALIGN, legacy_ctor, legacy_dtor);
 	cr_assert(legacy_cache);
 	for (i = 0; i < 100; i++) {
 		objs[i] = kmem_cache_alloc(legacy_cache, GFP_KERNEL);
 		cr_assert_eq(*(unsigned int *)objs[i], 0xc0ffee);
 	}
 	cr_assert(slabinfo_line("scullc", v));
-	cr_assert_eq((unsigned long)legacy_ctor_calls, v[1]);	/* every object, once */
+	cr_assert_eq((unsigned long)legacy_ctor_calls, v[1]); /* every object, once */
 	for (i = 0; i < 100; i++)
 		kmem_cache_free(legacy_cache, objs[i]);
 	kmem_cache_destroy(legacy_cache);
@@ -590,7 +599,10 @@ Test(slab, slabinfo_is_version_2_1)
 	unsigned long v[6];
 	char line[256];
 
-	cr_assert(!strncmp(text, "slabinfo - version: 2.1\n# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n",
+	cr_assert(!strncmp(text,
+			   "slabinfo - version: 2.1\n# name            <active_objs> <num_objs> "
+			   "<objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> "
+			   "<sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n",
 			   strlen("slabinfo - version: 2.1\n# name            <active_objs>")));
 	cr_assert(strstr(text, "\nkmalloc-64 "));
 	cr_assert(strstr(text, "\nkmalloc-8k "));
@@ -599,8 +611,10 @@ Test(slab, slabinfo_is_version_2_1)
 	free(text);
 	cr_assert(slabinfo_line("t_info", v));
 	cr_assert_eq(v[2], 104);
-	snprintf(line, sizeof(line), "%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u : slabdata %6lu %6lu %6lu\n",
-		 "t_info", v[0], v[1], 104u, (unsigned int)v[3], (int)v[4], 0u, 0u, 0u, v[5], v[5], 0ul);
+	snprintf(line, sizeof(line),
+		 "%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u : slabdata %6lu %6lu %6lu\n",
+		 "t_info", v[0], v[1], 104u, (unsigned int)v[3], (int)v[4], 0u, 0u, 0u, v[5], v[5],
+		 0ul);
 	text = slabinfo_text();
 	cr_assert(strstr(text, line), "%s", line);
 	free(text);
@@ -625,7 +639,7 @@ Test(slab, meminfo_slab_lines_are_true)
 	sscanf(strstr(buf, "SReclaimable:"), "SReclaimable: %lu", &srec);
 	sscanf(strstr(buf, "SUnreclaim:"), "SUnreclaim: %lu", &sunr);
 	cr_assert_eq(slab_kb, srec + sunr);
-	cr_assert_geq(sunr, 128);	/* the 128 KiB large kmalloc counts */
+	cr_assert_geq(sunr, 128); /* the 128 KiB large kmalloc counts */
 	cr_assert_eq(sunr * 1024, node_page_state(NR_SLAB_UNRECLAIMABLE) * PAGE_SIZE);
 	free(buf);
 	kfree(p);
@@ -639,7 +653,8 @@ Test(slab, shutdown_with_live_objects_reports_a_leak_and_reboots)
 	cr_assert(kmalloc(32, GFP_KERNEL));
 	ukmem_shutdown();
 	cr_assert(ukmem_dmesg_contains("slab cache t_leak: 1 objects still allocated at shutdown"));
-	cr_assert(ukmem_dmesg_contains("slab cache kmalloc-32: 1 objects still allocated at shutdown"));
+	cr_assert(
+	    ukmem_dmesg_contains("slab cache kmalloc-32: 1 objects still allocated at shutdown"));
 	cr_assert(!ukmem_dmesg_contains("pages (") || 1);
 	cr_assert_eq(ukmem_boot("mem=64M"), 0);
 	cr_assert(kmalloc(32, GFP_KERNEL));
@@ -660,7 +675,8 @@ Test(slab, slabtop_parses_slabinfo)
 	ukmem_proc_show("slabinfo", f);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd),
-		 "command -v slabtop >/dev/null && unshare -m sh -c 'mount --bind %s /proc/slabinfo && slabtop -o -s c' 2>/dev/null",
+		 "command -v slabtop >/dev/null && unshare -m sh -c 'mount --bind %s "
+		 "/proc/slabinfo && slabtop -o -s c' 2>/dev/null",
 		 path);
 	pipe = popen(cmd, "r");
 	n = pipe ? fread(out, 1, sizeof(out) - 1, pipe) : 0;
@@ -684,8 +700,8 @@ Test(slab, ldd3_scullc_style_code_compiles_and_runs)
 {
 	void *data;
 
-	scullc_cache = kmem_cache_create("scullc_ldd3", scullc_quantum, 0, SLAB_HWCACHE_ALIGN,
-					 NULL, NULL);
+	scullc_cache =
+	    kmem_cache_create("scullc_ldd3", scullc_quantum, 0, SLAB_HWCACHE_ALIGN, NULL, NULL);
 	cr_assert(scullc_cache);
 	data = kmem_cache_alloc(scullc_cache, SLAB_KERNEL);
 	cr_assert(data);
@@ -835,7 +851,7 @@ Test(slab, fallback_slabs_of_a_lower_order)
 		cr_assert_eq(obj[k][3071], k);
 		kmem_cache_free(c, obj[k]);
 	}
-	kmem_cache_free(c, obj[5]);		/* double free: caught */
+	kmem_cache_free(c, obj[5]); /* double free: caught */
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 81);
 	cr_assert(ukmem_dmesg_contains("double free"));
 	for (k = 0; k < 40; k++) {
@@ -878,7 +894,7 @@ Test(slab, barn_parks_sheaves_and_shrink_empties_it)
 	/* parked: active; beyond the cap they went back to their slabs */
 	cr_assert_geq(v[0], 16384 - 4 * 510, "the barn took sheaves (active %lu)", v[0]);
 	cr_assert_leq(v[0], 16384 + 4 * 510, "the barn stays under its cap (active %lu)", v[0]);
-	kmem_cache_free(c, objs[100]);	/* parked in a sheaf: still a double free */
+	kmem_cache_free(c, objs[100]); /* parked in a sheaf: still a double free */
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 1);
 	cr_assert(ukmem_dmesg_contains("double free"));
 	/* handed out again, each once */
@@ -918,11 +934,11 @@ Test(slab, bulk_free_with_misuse)
 	cr_assert_eq(kmem_cache_alloc_bulk(c, GFP_KERNEL, 4, p), 4);
 	q[0] = p[0];
 	q[1] = p[1];
-	q[2] = p[1];			/* repeat: a double free */
-	q[3] = (char *)p[2] + 16;	/* interior pointer, same slab as p[1] */
+	q[2] = p[1];		  /* repeat: a double free */
+	q[3] = (char *)p[2] + 16; /* interior pointer, same slab as p[1] */
 	q[4] = p[2];
-	q[5] = other;			/* another cache's object: goes back there */
-	q[6] = local;			/* not a slab address */
+	q[5] = other; /* another cache's object: goes back there */
+	q[6] = local; /* not a slab address */
 	q[7] = p[3];
 	kmem_cache_free_bulk(c, 8, q);
 	cr_assert(ukmem_dmesg_contains("double free"));
@@ -931,7 +947,8 @@ Test(slab, bulk_free_with_misuse)
 	q[1] = ZERO_SIZE_PTR;
 	kmem_cache_free_bulk(c, 2, q);
 	cr_assert(ukmem_dmesg_contains("Invalid object pointer"));
-	cr_assert(ukmem_dmesg_contains("Wrong slab cache. t_bulkbad but object is from t_bulkother"));
+	cr_assert(
+	    ukmem_dmesg_contains("Wrong slab cache. t_bulkbad but object is from t_bulkother"));
 	cr_assert(ukmem_dmesg_contains("invalid free"));
 	kmem_cache_shrink(o);
 	cr_assert(slabinfo_line("t_bulkother", v));
@@ -967,10 +984,11 @@ static void assert_arrays_apart(int n)
 
 			if (!a)
 				continue;
-			cr_assert_eq(cpu_cache(a, cpu)->limit, a->cpu_limit, "%s cpu %d", a->name, cpu);
+			cr_assert_eq(cpu_cache(a, cpu)->limit, a->cpu_limit, "%s cpu %d", a->name,
+				     cpu);
 			cr_assert_eq((unsigned long)pa & 63, 0);
-			cr_assert_leq(((unsigned long)pa & 4095) + la, 4096, "%s crosses its stride",
-				      a->name);
+			cr_assert_leq(((unsigned long)pa & 4095) + la, 4096,
+				      "%s crosses its stride", a->name);
 			for (int j = 0; j < i; j++) {
 				struct kmem_cache *b = arr_caches[j];
 				char *pb;
@@ -980,8 +998,8 @@ static void assert_arrays_apart(int n)
 					continue;
 				pb = (char *)cpu_cache(b, cpu);
 				lb = sizeof(struct kmem_cache_cpu) + b->cpu_limit * sizeof(void *);
-				cr_assert(pa + la <= pb || pb + lb <= pa, "%s and %s overlap on cpu %d",
-					  a->name, b->name, cpu);
+				cr_assert(pa + la <= pb || pb + lb <= pa,
+					  "%s and %s overlap on cpu %d", a->name, b->name, cpu);
 			}
 		}
 	}

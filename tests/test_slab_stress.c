@@ -22,7 +22,7 @@ TestSuite(slab_stress, .fini = down);
 struct live {
 	unsigned char *p;
 	size_t size;
-	struct kmem_cache *c;	/* NULL: kmalloc */
+	struct kmem_cache *c; /* NULL: kmalloc */
 	unsigned char tag;
 };
 
@@ -45,13 +45,13 @@ static void verify(const struct live *l)
 	for (size_t i = 0; i < l->size; i++)
 		if (l->p[i] != l->tag)
 			cr_assert_fail("object %p+%zu: 0x%02x, expected 0x%02x", (void *)l->p, i,
-				 l->p[i], l->tag);
+				       l->p[i], l->tag);
 }
 
 static void run_model(int ops, int max_live)
 {
 	struct kmem_cache *caches[4];
-	static const unsigned int csize[4] = { 24, 64, 200, 3000 };
+	static const unsigned int csize[4] = {24, 64, 200, 3000};
 	struct live *live = calloc((size_t)max_live, sizeof(*live));
 	int nlive = 0, i, j;
 
@@ -63,7 +63,7 @@ static void run_model(int ops, int max_live)
 		uint64_t r = rnd();
 
 		if (nlive < max_live && (nlive == 0 || r % 100 < 55)) {
-			struct live l = { .tag = (unsigned char)(r >> 8) };
+			struct live l = {.tag = (unsigned char)(r >> 8)};
 			int kind = (int)((r >> 16) % 6);
 
 			if (kind < 4) {
@@ -84,8 +84,8 @@ static void run_model(int ops, int max_live)
 				uintptr_t a = (uintptr_t)l.p, b = (uintptr_t)live[j].p;
 
 				if (a < b + live[j].size && b < a + l.size)
-					cr_assert_fail("overlap: %p+%zu and %p+%zu", (void *)l.p, l.size,
-						 (void *)live[j].p, live[j].size);
+					cr_assert_fail("overlap: %p+%zu and %p+%zu", (void *)l.p,
+						       l.size, (void *)live[j].p, live[j].size);
 			}
 			fill(&l);
 			live[nlive++] = l;
@@ -140,7 +140,7 @@ struct ring {
 	int done;
 };
 
-static struct ring ring = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+static struct ring ring = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 static struct kmem_cache *xcache;
 static int per_producer;
 
@@ -348,8 +348,8 @@ Test(slab_stress, create_destroy_while_others_allocate)
 	for (i = 0; i < 3; i++)
 		pthread_create(&t[i], NULL, cache_user, NULL);
 	for (round = 0; round < 200; round++) {
-		struct kmem_cache *c = kmem_cache_create("churn", 40 + round % 5 * 8, 0,
-							 SLAB_NO_MERGE, NULL);
+		struct kmem_cache *c =
+		    kmem_cache_create("churn", 40 + round % 5 * 8, 0, SLAB_NO_MERGE, NULL);
 		void *p[50];
 
 		cr_assert(c);

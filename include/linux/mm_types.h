@@ -15,15 +15,15 @@
 struct kmem_cache;
 
 struct page {
-	unsigned long flags;		/* PG_* bits, zone number in the top bits */
+	unsigned long flags; /* PG_* bits, zone number in the top bits */
 	union {
-		struct {		/* page allocator and its users */
+		struct { /* page allocator and its users */
 			struct list_head lru;
 			void *mapping;
 			unsigned long index;
 			unsigned long private;
 		};
-		struct {		/* slab (SLUB) */
+		struct { /* slab (SLUB) */
 			struct kmem_cache *slab_cache;
 			struct list_head slab_list;
 			void *freelist;
@@ -36,9 +36,9 @@ struct page {
 				};
 			};
 		};
-		struct {		/* tail pages of compound pages */
-			unsigned long compound_head;	/* head page | 1 */
-			unsigned char compound_order;	/* valid in page[1] */
+		struct {			      /* tail pages of compound pages */
+			unsigned long compound_head;  /* head page | 1 */
+			unsigned char compound_order; /* valid in page[1] */
 		};
 	};
 	union {
@@ -47,7 +47,7 @@ struct page {
 	};
 	atomic_t _refcount;
 	union {
-		void *virtual;		/* kmap address of a highmem page, or NULL */
+		void *virtual; /* kmap address of a highmem page, or NULL */
 		/*
 		 * every page of a lowmem slab of its cache's own order, debug
 		 * caches excepted: the cache (the slab free fast path's one test)

@@ -98,8 +98,9 @@ static void cpu_revoke(int cpu)
 	 * compare-and-swap failed) and been granted another CPU meanwhile:
 	 * clear pcpu_off only while it still names this CPU.
 	 */
-	__atomic_compare_exchange_n(&lease_slots[lessee].pcpu_off, &(unsigned long){lease_pcpu_off(cpu)},
-				    0, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	__atomic_compare_exchange_n(&lease_slots[lessee].pcpu_off,
+				    &(unsigned long){lease_pcpu_off(cpu)}, 0, false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	plat_membarrier();
 	while (__atomic_load_n(&lease_slots[lessee].in_section, __ATOMIC_ACQUIRE)) {
 		if (++spins < 64)
@@ -490,9 +491,10 @@ int sched_init(void)
 		return -ENOMEM;
 	memset(cpu_states, 0, sizeof(*cpu_states) * UKMEM_MAX_CPUS);
 	/* ids above next_lease_id were never handed out: their slots are still zero */
-	memset(lease_slots, 0,
-	       sizeof(*lease_slots) *
-		   (min(__atomic_load_n(&next_lease_id, __ATOMIC_RELAXED), NR_LEASE_SLOTS - 1) + 1));
+	memset(
+	    lease_slots, 0,
+	    sizeof(*lease_slots) *
+		(min(__atomic_load_n(&next_lease_id, __ATOMIC_RELAXED), NR_LEASE_SLOTS - 1) + 1));
 	/*
 	 * Leases are only safe with membarrier(): without it a revoker's check
 	 * of the slot and a lessee's check of the lease can both pass (the

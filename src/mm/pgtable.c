@@ -28,10 +28,10 @@
 #include "mm/internal.h"
 #include "mm/pgtable.h"
 
-#define PTRS_PER_TABLE	512
-#define TABLE_PRESENT	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define PTRS_PER_TABLE 512
+#define TABLE_PRESENT  (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 
-static const unsigned int level_shift[4] = { 39, 30, 21, 12 };
+static const unsigned int level_shift[4] = {39, 30, 21, 12};
 static unsigned long *pgd;
 
 static inline unsigned int table_index(unsigned long addr, int level)
@@ -83,8 +83,8 @@ static unsigned long *pte_table(unsigned long addr, gfp_t gfp)
 			if (!next)
 				return NULL;
 			want = (unsigned long)__pa(next) | TABLE_PRESENT;
-			if (__atomic_compare_exchange_n(slot, &entry, want, false,
-							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			if (__atomic_compare_exchange_n(slot, &entry, want, false, __ATOMIC_ACQ_REL,
+							__ATOMIC_ACQUIRE))
 				entry = want;
 			else
 				free_table(next); /* another CPU populated it first */
@@ -94,8 +94,8 @@ static unsigned long *pte_table(unsigned long addr, gfp_t gfp)
 	return table;
 }
 
-int vmap_pages_pte(unsigned long addr, struct page **pages, unsigned int nr,
-		   unsigned long prot, gfp_t gfp)
+int vmap_pages_pte(unsigned long addr, struct page **pages, unsigned int nr, unsigned long prot,
+		   gfp_t gfp)
 {
 	unsigned int i = 0;
 
@@ -125,8 +125,8 @@ void vunmap_pte_range(unsigned long addr, unsigned long size)
 		int level;
 
 		for (level = 0; level < 3; level++) {
-			unsigned long entry = __atomic_load_n(&table[table_index(addr, level)],
-							      __ATOMIC_ACQUIRE);
+			unsigned long entry =
+			    __atomic_load_n(&table[table_index(addr, level)], __ATOMIC_ACQUIRE);
 
 			if (!entry)
 				break;

@@ -17,8 +17,8 @@
  * vmap_pages_pte - point the PTEs of [addr, addr + nr pages) at @pages,
  * allocating missing table pages with @gfp. Return: 0 or -ENOMEM.
  */
-int vmap_pages_pte(unsigned long addr, struct page **pages, unsigned int nr,
-		   unsigned long prot, gfp_t gfp);
+int vmap_pages_pte(unsigned long addr, struct page **pages, unsigned int nr, unsigned long prot,
+		   gfp_t gfp);
 /* vunmap_pte_range - clear the PTEs of [addr, addr + size). Tables stay. */
 void vunmap_pte_range(unsigned long addr, unsigned long size);
 /* pgtable_walk - the PTE value for @addr, 0 if none is present. Lockless. */
@@ -26,6 +26,6 @@ unsigned long pgtable_walk(unsigned long addr);
 int pgtable_init(void);
 void pgtable_exit(void);
 
-#define PTE_PFN_MASK	0x000ffffffffff000UL
+#define PTE_PFN_MASK 0x000ffffffffff000UL
 
 #endif

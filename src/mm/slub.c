@@ -1429,7 +1429,8 @@ static noinline void do_kfree(struct kmem_cache *expect, const void *x, const ch
  */
 static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expect, const void *x,
 							 bool have_expect, void ***fp,
-							 unsigned long *in_cpu, unsigned long *slab_base)
+							 unsigned long *in_cpu,
+							 unsigned long *slab_base)
 {
 	const struct slab_fastmap *fm = &slab_fastmap;
 	unsigned long pa = (unsigned long)((const char *)x - fm->direct_map);

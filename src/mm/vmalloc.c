@@ -74,12 +74,12 @@
 #include "mm/pgtable.h"
 
 #define GUARD_SIZE	PAGE_SIZE
-#define NR_INLINE_PAGES	4
+#define NR_INLINE_PAGES 4
 #define GFP_VMALLOC32	(GFP_DMA32 | GFP_KERNEL)
 
 struct vmap_area {
 	unsigned long va_start;
-	unsigned long va_end;		/* exclusive; includes the guard page */
+	unsigned long va_end; /* exclusive; includes the guard page */
 
 	/* free tree (treap) */
 	struct vmap_area *left, *right;
@@ -89,7 +89,7 @@ struct vmap_area {
 	/* busy hash chain, purge list */
 	struct vmap_area *next;
 
-	unsigned int nr_runs;		/* host mappings backing the area */
+	unsigned int nr_runs; /* host mappings backing the area */
 	struct vm_struct vm;
 	struct page *inline_pages[NR_INLINE_PAGES];
 };
@@ -101,9 +101,9 @@ struct vfree_deferred {
 };
 
 static DEFINE_SPINLOCK(vmap_area_lock);
-static struct vmap_area *free_root;	/* the free-space treap */
+static struct vmap_area *free_root; /* the free-space treap */
 static struct vmap_area **busy_hash;
-static unsigned long busy_mask;		/* buckets - 1 */
+static unsigned long busy_mask; /* buckets - 1 */
 static unsigned long nr_busy;
 static struct vmap_area *purge_list;
 static unsigned long lazy_nr_pages, lazy_max;
@@ -262,13 +262,13 @@ static unsigned long __alloc_vmap_range(unsigned long size, unsigned long align)
 	nva_start = ALIGN(va->va_start, align);
 	old_end = va->va_end;
 	if (nva_start == va->va_start && nva_start + size == old_end) {
-		free_root = treap_erase(free_root, va->va_start);	/* exact fit */
+		free_root = treap_erase(free_root, va->va_start); /* exact fit */
 		free(va);
 	} else if (nva_start == va->va_start) {
-		va->va_start += size;	/* left fit: order among ranges unchanged */
+		va->va_start += size; /* left fit: order among ranges unchanged */
 		treap_update(free_root, va->va_start);
 	} else if (nva_start + size == old_end) {
-		va->va_end = nva_start;	/* right fit */
+		va->va_end = nva_start; /* right fit */
 		treap_update(free_root, va->va_start);
 	} else {
 		struct vmap_area *rest = calloc(1, sizeof(*rest));
@@ -312,7 +312,7 @@ static void insert_vmap_area_coalesce(struct vmap_area *va)
 		treap_update(free_root, prev->va_start);
 		free(va);
 	} else if (next) {
-		next->va_start = va->va_start;	/* still between its neighbours */
+		next->va_start = va->va_start; /* still between its neighbours */
 		treap_update(free_root, next->va_start);
 		free(va);
 	} else {
@@ -411,8 +411,7 @@ static void purge_vmap_area_lazy_locked(void)
  * Return: a busy area marked VM_UNINITIALIZED, or NULL.
  */
 static struct vmap_area *alloc_vmap_area(unsigned long size, unsigned long align,
-					 unsigned long vm_flags, const void *caller,
-					 gfp_t gfp)
+					 unsigned long vm_flags, const void *caller, gfp_t gfp)
 {
 	struct vmap_area *va = calloc(1, sizeof(*va));
 	unsigned long addr;
@@ -432,7 +431,8 @@ static struct vmap_area *alloc_vmap_area(unsigned long size, unsigned long align
 		spin_unlock(&vmap_area_lock);
 		free(va);
 		if (!(gfp & __GFP_NOWARN))
-			pr_warn("vmalloc_node_range for size %lu failed: Address range restricted to %#lx - %#lx\n",
+			pr_warn("vmalloc_node_range for size %lu failed: Address range restricted "
+				"to %#lx - %#lx\n",
 				size, (unsigned long)machine.vmalloc_start,
 				(unsigned long)machine.vmalloc_end);
 		return NULL;
@@ -496,8 +496,8 @@ static int vmap_pages_range(struct vmap_area *va, unsigned long addr, struct pag
 		while (i + n < nr && page_to_pfn(pages[i + n]) == pfn + n)
 			n++;
 		err = plat_map_ram_populate((void *)(addr + ((unsigned long)i << PAGE_SHIFT)),
-				   (size_t)n << PAGE_SHIFT, machine.ram_fd, PFN_PHYS(pfn),
-				   host_prot(prot));
+					    (size_t)n << PAGE_SHIFT, machine.ram_fd, PFN_PHYS(pfn),
+					    host_prot(prot));
 		if (err)
 			return err;
 		runs++;
@@ -549,7 +549,7 @@ static unsigned int vm_area_alloc_pages(gfp_t gfp, struct page **pages, unsigned
 			page = alloc_pages(try_gfp, order);
 			if (page)
 				break;
-			max_order = order - 1;	/* no block that big: don't ask again */
+			max_order = order - 1; /* no block that big: don't ask again */
 		}
 		if (!page)
 			page = alloc_pages(gfp | __GFP_NOWARN, 0);
@@ -609,9 +609,9 @@ static void vfree_drain_deferred(void)
  * (unless __GFP_NOWARN).
  */
 __ukmem_export void *__vmalloc_node_range(unsigned long size, unsigned long align,
-					  unsigned long start, unsigned long end,
-					  gfp_t gfp_mask, pgprot_t prot,
-					  unsigned long vm_flags, int node, const void *caller)
+					  unsigned long start, unsigned long end, gfp_t gfp_mask,
+					  pgprot_t prot, unsigned long vm_flags, int node,
+					  const void *caller)
 {
 	unsigned long real_size = size, guard, addr;
 	struct vmap_area *va;
@@ -647,7 +647,8 @@ __ukmem_export void *__vmalloc_node_range(unsigned long size, unsigned long alig
 	pages = nr <= NR_INLINE_PAGES ? va->inline_pages : malloc(sizeof(*pages) * nr);
 	if (!pages) {
 		free_vmap_area_now(va);
-		warn_alloc(gfp_mask, "vmalloc error: size %lu, failed to allocate page array size %u",
+		warn_alloc(gfp_mask,
+			   "vmalloc error: size %lu, failed to allocate page array size %u",
 			   real_size, nr);
 		return NULL;
 	}
@@ -781,8 +782,7 @@ __ukmem_export void *vmalloc_node(unsigned long size, int node)
  */
 __ukmem_export void *vzalloc_node(unsigned long size, int node)
 {
-	return __vmalloc_node(size, 1, GFP_KERNEL | __GFP_ZERO, node,
-			      __builtin_return_address(0));
+	return __vmalloc_node(size, 1, GFP_KERNEL | __GFP_ZERO, node, __builtin_return_address(0));
 }
 
 /**
@@ -794,8 +794,7 @@ __ukmem_export void *vzalloc_node(unsigned long size, int node)
  */
 __ukmem_export void *vmalloc_32(unsigned long size)
 {
-	return __vmalloc_node(size, 1, GFP_VMALLOC32, NUMA_NO_NODE,
-			      __builtin_return_address(0));
+	return __vmalloc_node(size, 1, GFP_VMALLOC32, NUMA_NO_NODE, __builtin_return_address(0));
 }
 
 /**
@@ -806,9 +805,8 @@ __ukmem_export void *vmalloc_32(unsigned long size)
  */
 __ukmem_export void *vmalloc_32_user(unsigned long size)
 {
-	return __vmalloc_node_range(size, PAGE_SIZE, 0, 0, GFP_VMALLOC32 | __GFP_ZERO,
-				    PAGE_KERNEL, VM_USERMAP, NUMA_NO_NODE,
-				    __builtin_return_address(0));
+	return __vmalloc_node_range(size, PAGE_SIZE, 0, 0, GFP_VMALLOC32 | __GFP_ZERO, PAGE_KERNEL,
+				    VM_USERMAP, NUMA_NO_NODE, __builtin_return_address(0));
 }
 
 /**
@@ -909,7 +907,7 @@ static void vm_teardown(struct vmap_area *va)
 
 		for (i = 0; i < vm->nr_pages; i++)
 			__free_page(vm->pages[i]);
-		kvfree(vm->pages);	/* handed over by the vmap() caller */
+		kvfree(vm->pages); /* handed over by the vmap() caller */
 		vm->pages = NULL;
 	}
 	vm->nr_pages = 0;
@@ -955,8 +953,8 @@ static void vfree_defer(const void *addr, void *caller)
 	d->addr = addr;
 	d->caller = caller;
 	d->next = __atomic_load_n(&deferred_head, __ATOMIC_RELAXED);
-	while (!__atomic_compare_exchange_n(&deferred_head, &d->next, d, true,
-					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+	while (!__atomic_compare_exchange_n(&deferred_head, &d->next, d, true, __ATOMIC_RELEASE,
+					    __ATOMIC_RELAXED))
 		;
 }
 
@@ -1102,8 +1100,7 @@ __ukmem_export void *vrealloc(const void *p, size_t size, gfp_t flags)
 	if (size <= alloced) {
 		/* in place; what lies beyond the new size reads as zero if it grows */
 		if (size < old_size || (flags & __GFP_ZERO))
-			memset((char *)p + min(size, old_size), 0,
-			       alloced - min(size, old_size));
+			memset((char *)p + min(size, old_size), 0, alloced - min(size, old_size));
 		va->vm.requested_size = size;
 		return (void *)p;
 	}
@@ -1326,16 +1323,18 @@ int vmallocinfo_show(FILE *out)
 		for (va = busy_hash[i]; va; va = va->next) {
 			if (va->vm.flags & VM_UNINITIALIZED)
 				continue;
-			lines[n++] = (struct vmallocinfo_line){
-				.start = va->va_start, .end = va->va_start + va->vm.size,
-				.size = va->vm.size, .flags = va->vm.flags,
-				.caller = va->vm.caller, .nr_pages = va->vm.nr_pages,
-				.phys = va->vm.phys_addr };
+			lines[n++] = (struct vmallocinfo_line){.start = va->va_start,
+							       .end = va->va_start + va->vm.size,
+							       .size = va->vm.size,
+							       .flags = va->vm.flags,
+							       .caller = va->vm.caller,
+							       .nr_pages = va->vm.nr_pages,
+							       .phys = va->vm.phys_addr};
 		}
 	}
 	for (va = purge_list; va; va = va->next)
-		lines[n++] = (struct vmallocinfo_line){ .start = va->va_start, .end = va->va_end,
-			.size = va_size(va), .purged = true };
+		lines[n++] = (struct vmallocinfo_line){
+		    .start = va->va_start, .end = va->va_end, .size = va_size(va), .purged = true};
 	spin_unlock(&vmap_area_lock);
 
 	qsort(lines, n, sizeof(*lines), cmp_line);
@@ -1379,7 +1378,7 @@ int vmallocinfo_show(FILE *out)
 
 int vmalloc_param(const char *key, const char *val)
 {
-	return -ENOENT;	/* vmalloc= is the machine's (it shapes the memory map) */
+	return -ENOENT; /* vmalloc= is the machine's (it shapes the memory map) */
 }
 
 int vmalloc_init(void)

@@ -8,7 +8,7 @@
 #include "percpu_test.h"
 
 DEFINE_PER_CPU(int, pct_dso_var) = 77;
-static DEFINE_PER_CPU(long[2], pct_dso_pair) = { 1000, 2000 };
+static DEFINE_PER_CPU(long[2], pct_dso_pair) = {1000, 2000};
 
 int *pct_dso_ptr(int cpu);
 void pct_dso_inc(void);

@@ -5,7 +5,7 @@
 #include "percpu_extra/percpu_test.h"
 
 DEFINE_PER_CPU(long, pct_tu2_counter) = 5;
-static DEFINE_PER_CPU(int[4], pct_tu2_static) = { 10, 20, 30, 40 };
+static DEFINE_PER_CPU(int[4], pct_tu2_static) = {10, 20, 30, 40};
 
 void pct_tu2_inc(void)
 {
