@@ -330,3 +330,34 @@ Test(cpu, exiting_task_gives_its_cpu_back, .timeout = 30)
 	cr_assert_eq(cpu_states[leased_cpu].revocations, 0, "no revocation was needed");
 	ukmem_shutdown();
 }
+
+/*
+ * Every section writes the task's lease slot: two tasks' slots on one cache
+ * line made two threads on two host cores bounce that line on every
+ * allocation (issue 11). Each slot must have a line of its own.
+ */
+static void *slot_of(void *arg)
+{
+	preempt_disable();
+	preempt_enable();
+	return current->lease_slot;
+}
+
+Test(cpu, lease_slots_do_not_share_cache_lines)
+{
+	uintptr_t a, b;
+	pthread_t th;
+	void *ret;
+
+	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=2"), 0);
+	pthread_create(&th, NULL, slot_of, NULL);
+	pthread_join(th, &ret);
+	a = (uintptr_t)ret;
+	pthread_create(&th, NULL, slot_of, NULL);
+	pthread_join(th, &ret);
+	b = (uintptr_t)ret;
+	cr_assert_neq(a / 64, b / 64, "consecutive tasks' lease slots share a cache line");
+	cr_assert_eq(a % 64, 0);
+	cr_assert_eq(b % 64, 0);
+	ukmem_shutdown();
+}

@@ -61,7 +61,12 @@ static inline unsigned long lease_pcpu_off(int cpu)
 	return ((unsigned long)cpu + 1) << PCPU_AREA_SHIFT;
 }
 
-/* a task's lease slot: lease_slots[t->lease_id] */
+/*
+ * A task's lease slot: lease_slots[t->lease_id]. Each slot has a cache line
+ * of its own: every section writes in_section, and with 16-byte slots four
+ * consecutive tasks shared a line, so two threads running on two host cores
+ * bounced it on every allocation (this_cpu_inc 28-30 ns instead of 13.5-15).
+ */
 struct ukmem_lease {
 	unsigned int in_section; /* the task is inside a section */
 	unsigned int pad;
@@ -70,7 +75,7 @@ struct ukmem_lease {
 	 * leased CPU's area offset plus one stride (never 0). 0 once revoked.
 	 */
 	unsigned long pcpu_off;
-};
+} __attribute__((aligned(64)));
 
 struct cpu_state {
 	u32 owner;    /* pid of the task holding this CPU, 0 if idle */
