@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <unistd.h>
+#include <string.h>
 
 #include "machine/sched.h"
 
@@ -359,5 +360,144 @@ Test(cpu, lease_slots_do_not_share_cache_lines)
 	cr_assert_neq(a / 64, b / 64, "consecutive tasks' lease slots share a cache line");
 	cr_assert_eq(a % 64, 0);
 	cr_assert_eq(b % 64, 0);
+	ukmem_shutdown();
+}
+
+/*
+ * Placement (issue 11): the main thread holds a standing lease on its CPU
+ * and then blocks in pthread_join, where ukmem cannot see it. Two workers
+ * started after a short-lived thread must still end up on CPUs of their
+ * own: a CPU kept only by an idle lease is as good as free. Before, the
+ * second worker revoked the first one's lease instead of the blocked main
+ * thread's, and the two shared one CPU for the rest of their lives.
+ */
+static pthread_barrier_t place_bar;
+static int place_cpu[2];
+
+static void *placed_worker(void *arg)
+{
+	int i, id = (int)(long)arg;
+
+	for (i = 0; i < 3000; i++) {
+		preempt_disable();
+		preempt_enable();
+	}
+	pthread_barrier_wait(&place_bar); /* both are running and leased now */
+	for (i = 0; i < 3000; i++) {
+		preempt_disable();
+		place_cpu[id] = smp_processor_id();
+		preempt_enable();
+	}
+	pthread_barrier_wait(&place_bar);
+	return NULL;
+}
+
+static void run_placement(int short_lived_first)
+{
+	pthread_t th[2];
+	long i;
+
+	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=2"), 0);
+	for (i = 0; i < 3000; i++) { /* the main thread earns a lease */
+		preempt_disable();
+		preempt_enable();
+	}
+	cr_assert(current->leased);
+	for (i = 0; i < short_lived_first; i++) {
+		pthread_create(&th[0], NULL, short_lived, NULL);
+		pthread_join(th[0], NULL);
+	}
+	pthread_barrier_init(&place_bar, NULL, 2);
+	for (i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, placed_worker, (void *)i);
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&place_bar);
+	cr_assert_neq(place_cpu[0], place_cpu[1], "both workers ended on CPU %d", place_cpu[0]);
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+}
+
+Test(cpu, workers_spread_past_a_blocked_lessee, .timeout = 30)
+{
+	run_placement(0);
+}
+
+Test(cpu, workers_spread_after_a_short_lived_thread, .timeout = 30)
+{
+	run_placement(1);
+}
+
+Test(cpu, workers_spread_after_three_short_lived_threads, .timeout = 30)
+{
+	run_placement(3);
+}
+
+/*
+ * Exclusion with revocations everywhere: the main thread holds a lease and
+ * blocks, short-lived threads come and go, and more workers than CPUs move
+ * between CPUs by revoking idle leases. preempt_disable() must still keep
+ * every other task off the CPU (the plain per-CPU counters lose nothing).
+ */
+Test(cpu, preempt_disable_excludes_while_leases_are_revoked, .timeout = 120)
+{
+	pthread_t th[6];
+	unsigned long sum = 0;
+	int i;
+
+	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=3"), 0);
+	memset(per_cpu_count, 0, sizeof(per_cpu_count));
+	for (i = 0; i < 3000; i++) {
+		preempt_disable();
+		preempt_enable();
+	}
+	for (i = 0; i < 2; i++) {
+		pthread_create(&th[0], NULL, short_lived, NULL);
+		pthread_join(th[0], NULL);
+	}
+	iters = 20000;
+	for (i = 0; i < 6; i++)
+		pthread_create(&th[i], NULL, worker, NULL);
+	for (i = 0; i < 6; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < MAXCPU; i++)
+		sum += per_cpu_count[i];
+	cr_assert_eq(sum, 6ul * 20000);
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+}
+
+/* A task going to sleep in ukmem (msleep, a contended mutex) gives its lease back first. */
+static int sleeper_cpu, sleeper_done, lease_seen_free;
+
+static void *watch_lease(void *arg)
+{
+	while (!__atomic_load_n(&sleeper_done, __ATOMIC_SEQ_CST)) {
+		if (!__atomic_load_n(&cpu_states[sleeper_cpu].lessee, __ATOMIC_SEQ_CST) &&
+		    !__atomic_load_n(&cpu_states[sleeper_cpu].owner, __ATOMIC_SEQ_CST))
+			__atomic_store_n(&lease_seen_free, 1, __ATOMIC_SEQ_CST);
+		usleep(1000);
+	}
+	return arg;
+}
+
+Test(cpu, sleeping_task_gives_its_lease_back, .timeout = 30)
+{
+	pthread_t th;
+	int i;
+
+	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=2"), 0);
+	for (i = 0; i < 3000; i++) {
+		preempt_disable();
+		preempt_enable();
+	}
+	cr_assert(current->leased);
+	sleeper_cpu = raw_smp_processor_id();
+	pthread_create(&th, NULL, watch_lease, NULL);
+	msleep(300);
+	__atomic_store_n(&sleeper_done, 1, __ATOMIC_SEQ_CST);
+	pthread_join(th, NULL);
+	cr_assert(__atomic_load_n(&lease_seen_free, __ATOMIC_SEQ_CST),
+		  "CPU %d stayed leased while its task slept", sleeper_cpu);
 	ukmem_shutdown();
 }

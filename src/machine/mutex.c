@@ -29,12 +29,15 @@ __ukmem_export void __mutex_lock(struct mutex *lock, const char *file, int line)
 	might_sleep_check(file, line);
 	if (unlikely(__atomic_load_n(&lock->owner_pid, __ATOMIC_RELAXED) == t->pid)) {
 		report_start(UKMEM_REPORT_BUG);
-		printk(KERN_ERR "BUG: mutex recursion: %s/%d already holds %px\n",
-		       t->comm, t->pid, (void *)lock);
+		printk(KERN_ERR "BUG: mutex recursion: %s/%d already holds %px\n", t->comm, t->pid,
+		       (void *)lock);
 		report_stack();
 		report_end(UKMEM_REPORT_BUG);
 	}
-	pthread_mutex_lock(&lock->m);
+	if (pthread_mutex_trylock(&lock->m)) {
+		cpu_sleep_prepare(t); /* no standing lease kept while blocked */
+		pthread_mutex_lock(&lock->m);
+	}
 	__atomic_store_n(&lock->owner_pid, t->pid, __ATOMIC_RELAXED);
 }
 

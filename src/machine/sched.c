@@ -25,7 +25,6 @@ struct ukmem_lease *lease_slots;
 static u32 next_lease_id;
 static bool leases_ok; /* membarrier() works: leases may be granted */
 #define NR_LEASE_SLOTS (1u << 20)
-static unsigned int next_cpu;
 __ukmem_export unsigned int nr_cpu_ids = 1;
 
 static void cpu_drop_lease(struct task_struct *t);
@@ -39,9 +38,46 @@ static void task_exit(void *arg)
 {
 	struct task_struct *t = arg;
 
-	if (t->leased && task_preemptible(t) &&
-	    t->boot_gen == __atomic_load_n(&machine.generation, __ATOMIC_RELAXED))
+	if (t->boot_gen != __atomic_load_n(&machine.generation, __ATOMIC_RELAXED))
+		return;
+	if (t->leased && task_preemptible(t))
 		cpu_drop_lease(t);
+	__atomic_fetch_sub(&cpu_states[t->cpu].nr_tasks, 1, __ATOMIC_RELAXED);
+}
+
+/* task_move - @t now runs on @cpu: keep the placement counts true. */
+static void task_move(struct task_struct *t, int cpu)
+{
+	if (cpu == t->cpu)
+		return;
+	__atomic_fetch_sub(&cpu_states[t->cpu].nr_tasks, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&cpu_states[cpu].nr_tasks, 1, __ATOMIC_RELAXED);
+	t->cpu = cpu;
+}
+
+/*
+ * task_place - the CPU a new task starts on: the one with the fewest live
+ * tasks, an unowned one among those, the lowest number among equals. Tasks
+ * that have exited no longer count, so short-lived threads created first
+ * do not change where the later ones go.
+ */
+static int task_place(void)
+{
+	int cpu, best = 0, n = machine.nr_cpus;
+	u32 best_score = ~0u;
+
+	for (cpu = 0; cpu < n; cpu++) {
+		u32 score = __atomic_load_n(&cpu_states[cpu].nr_tasks, __ATOMIC_RELAXED) * 2 +
+			    (__atomic_load_n(&cpu_states[cpu].owner, __ATOMIC_RELAXED) != 0);
+
+		if (score < best_score) {
+			best_score = score;
+			best = cpu;
+			if (!score)
+				break;
+		}
+	}
+	return best;
 }
 
 void task_init(struct task_struct *t)
@@ -50,8 +86,8 @@ void task_init(struct task_struct *t)
 	memset(t, 0, sizeof(*t));
 	t->pid = plat_gettid();
 	plat_thread_name(t->comm, sizeof(t->comm));
-	t->cpu = (int)(__atomic_fetch_add(&next_cpu, 1, __ATOMIC_RELAXED) %
-		       (unsigned int)machine.nr_cpus);
+	t->cpu = task_place();
+	__atomic_fetch_add(&cpu_states[t->cpu].nr_tasks, 1, __ATOMIC_RELAXED);
 	t->lease_id = __atomic_add_fetch(&next_lease_id, 1, __ATOMIC_RELAXED);
 	if (t->lease_id >= NR_LEASE_SLOTS)
 		t->lease_id = 0; /* out of slots: this task never gets a lease */
@@ -141,10 +177,25 @@ static void cpu_drop_lease(struct task_struct *t)
 }
 
 /*
+ * lessee_idle - @cpu is held by a standing lease whose task is outside its
+ * sections: between sections a lessee owns the CPU only as a cache, so for
+ * placement the CPU is as good as free (revoking costs a membarrier).
+ */
+static bool lessee_idle(int cpu)
+{
+	u32 lessee = __atomic_load_n(&cpu_states[cpu].lessee, __ATOMIC_RELAXED);
+
+	return lessee && !__atomic_load_n(&lease_slots[lessee].in_section, __ATOMIC_RELAXED);
+}
+
+/*
  * cpu_acquire - make @t the only task running on its CPU. A preemptible task
- * may be migrated, so if its CPU is busy it moves to an idle one; a pinned
- * task (or one finding no idle CPU) waits for its own, revoking a lease that
- * keeps it busy.
+ * may be migrated, so if its CPU is busy it moves to an idle one: first a
+ * free CPU, else its own CPU if only an idle lease keeps it (revoked), else
+ * any CPU that only an idle lease keeps (revoked, then taken) - a task that
+ * blocked outside ukmem (a join, a futex, a host mutex) with a lease must
+ * not keep others piled on one CPU. A pinned task (or one finding nothing
+ * of the kind) waits for its own CPU, revoking a lease that keeps it.
  */
 void cpu_acquire(struct task_struct *t)
 {
@@ -163,7 +214,7 @@ void cpu_acquire(struct task_struct *t)
 
 				if (__atomic_load_n(&cpu_states[c].owner, __ATOMIC_RELAXED) == 0 &&
 				    cpu_try_take(t, c)) {
-					t->cpu = c;
+					task_move(t, c);
 					goto done;
 				}
 			}
@@ -173,6 +224,19 @@ void cpu_acquire(struct task_struct *t)
 		if (__atomic_load_n(&cpu_states[cpu].lessee, __ATOMIC_RELAXED)) {
 			cpu_revoke(cpu);
 			continue;
+		}
+		if (!t->pinned) {
+			for (i = 1; i < n; i++) {
+				int c = (cpu + i) % n;
+
+				if (!lessee_idle(c))
+					continue;
+				cpu_revoke(c);
+				if (cpu_try_take(t, c)) {
+					task_move(t, c);
+					goto done;
+				}
+			}
 		}
 		if (++spins < 64) {
 			__builtin_ia32_pause();
@@ -203,6 +267,18 @@ done:
 		__atomic_store_n(&cs->lessee, t->lease_id, __ATOMIC_RELEASE);
 		t->leased = 1;
 	}
+}
+
+/*
+ * cpu_sleep_prepare - @t is about to sleep in the host (msleep, a contended
+ * mutex): a standing lease would keep its CPU from others meanwhile, so it
+ * is given back first. Nothing to do in atomic context (the report of
+ * sleeping there is the caller's) or without a lease.
+ */
+void cpu_sleep_prepare(struct task_struct *t)
+{
+	if (t->leased && task_preemptible(t))
+		cpu_drop_lease(t);
 }
 
 void cpu_release(struct task_struct *t)
@@ -389,12 +465,14 @@ __ukmem_export void schedule(void)
 __ukmem_export void msleep(unsigned int msecs)
 {
 	might_sleep_check(__FILE__, __LINE__);
+	cpu_sleep_prepare(current_task());
 	plat_sleep_ns((u64)msecs * 1000000ull);
 }
 
 __ukmem_export void usleep_range(unsigned long min, unsigned long max)
 {
 	might_sleep_check(__FILE__, __LINE__);
+	cpu_sleep_prepare(current_task());
 	plat_sleep_ns((u64)min * 1000ull);
 }
 
@@ -466,7 +544,7 @@ __ukmem_export int ukmem_set_cpu(int cpu)
 	if (!task_preemptible(t))
 		return -EBUSY;
 	cpu_drop_lease(t);
-	t->cpu = cpu;
+	task_move(t, cpu);
 	t->pinned = 1;
 	return 0;
 }
@@ -503,7 +581,6 @@ int sched_init(void)
 	 */
 	leases_ok = plat_membarrier_init() == 0;
 	nr_cpu_ids = (unsigned int)machine.nr_cpus;
-	next_cpu = 0;
 	return 0;
 }
 

@@ -9,7 +9,8 @@
  * out. While it owns the CPU no other task can, which is exactly the
  * kernel's guarantee that nothing else runs on this CPU until
  * preempt_enable(). A task whose CPU is owned by another migrates to an idle
- * CPU (unless pinned by ukmem_set_cpu) or waits on a futex.
+ * CPU, or one only an idle lease keeps (unless pinned by ukmem_set_cpu), or
+ * waits on a futex.
  *
  * Leases make the uncontended case cheap. A task that keeps finding its CPU
  * free is granted a lease: it stays the owner between sections, and entering
@@ -82,6 +83,7 @@ struct cpu_state {
 	u32 waiters;  /* tasks sleeping on owner */
 	u32 lessee;   /* lease_id of the task holding a standing lease, 0 if none */
 	u32 cooldown; /* acquisitions to go before a lease may be granted */
+	u32 nr_tasks; /* live tasks placed here (t->cpu): where new tasks go */
 	unsigned long revocations;
 } __attribute__((aligned(64)));
 
@@ -93,6 +95,7 @@ void task_init(struct task_struct *t);
 void cpu_acquire(struct task_struct *t);
 void cpu_release(struct task_struct *t);
 void cpu_lease_lost(struct task_struct *t);
+void cpu_sleep_prepare(struct task_struct *t);
 
 static __always_inline struct task_struct *current_task(void)
 {
