@@ -366,3 +366,107 @@ Test(slab_stress, create_destroy_while_others_allocate)
 	kmem_cache_destroy(xcache);
 	cr_assert_eq(ukmem_report_total(), 0);
 }
+
+/*
+ * Thread caches (issue 11): more threads than CPUs, each allocating into its
+ * own cache, objects passed between threads, threads exiting with objects
+ * cached and new ones taking their place, while another thread shrinks
+ * (draining every thread's cache) and reclaim runs. An object must never
+ * have two owners at once: each owner sets a mark with an atomic exchange
+ * that must find it clear, and clears it before the free. At the end the
+ * caches must be empty (destroy finds nothing left, no report at all).
+ */
+#define TC_MARK 0x5a5a5a5a5a5a5a5aUL
+static unsigned long *tc_pass[8]; /* objects handed between threads */
+static unsigned long tc_double;
+
+static void tc_own(unsigned long *p)
+{
+	if (__atomic_exchange_n(&p[0], TC_MARK, __ATOMIC_SEQ_CST) == TC_MARK)
+		__atomic_fetch_add(&tc_double, 1, __ATOMIC_RELAXED);
+}
+
+static void tc_disown(struct kmem_cache *c, unsigned long *p)
+{
+	__atomic_store_n(&p[0], 0, __ATOMIC_SEQ_CST);
+	if (c)
+		kmem_cache_free(c, p);
+	else
+		kfree(p);
+}
+
+static void *tc_worker(void *arg)
+{
+	uintptr_t id = (uintptr_t)arg;
+	unsigned long *held[40] = {0};
+	uint64_t x = id * 0x9e3779b97f4a7c15ull + 1;
+
+	for (int i = 0; i < 6000; i++) {
+		int k;
+		unsigned long *p;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		k = (int)(x % 40);
+		if (held[k])
+			tc_disown(k & 1 ? xcache : NULL, held[k]);
+		p = k & 1 ? kmem_cache_alloc(xcache, GFP_KERNEL)
+			  : kmalloc(16 + (size_t)(x >> 40) % 200, GFP_KERNEL);
+		if (!p)
+			abort();
+		tc_own(p);
+		held[k] = p;
+		if ((x >> 20) % 8 == 0 && (k & 1)) {
+			/* hand it over: freed by whichever thread takes it next */
+			p = __atomic_exchange_n(&tc_pass[(x >> 30) % 8], p, __ATOMIC_SEQ_CST);
+			held[k] = NULL;
+			if (p) /* ownership came with it: the mark stays set */
+				tc_disown(xcache, p);
+		}
+	}
+	for (int k = 0; k < 40; k++)
+		if (held[k])
+			tc_disown(k & 1 ? xcache : NULL, held[k]);
+	return NULL;
+}
+
+static void tc_run(const char *cmdline)
+{
+	pthread_t t[8], s;
+	int i, round;
+
+	cr_assert_eq(ukmem_boot(cmdline), 0);
+	ukmem_report_reset();
+	xcache = kmem_cache_create("xtc", 72, 0, SLAB_NO_MERGE, NULL);
+	stop_shrinker = 0;
+	tc_double = 0;
+	pthread_create(&s, NULL, shrinker, NULL);
+	for (round = 0; round < 3; round++) { /* threads exit with cached objects */
+		for (i = 0; i < 8; i++)
+			pthread_create(&t[i], NULL, tc_worker,
+				       (void *)(uintptr_t)(round * 8 + i + 1));
+		for (i = 0; i < 8; i++)
+			pthread_join(t[i], NULL);
+	}
+	__atomic_store_n(&stop_shrinker, 1, __ATOMIC_RELEASE);
+	pthread_join(s, NULL);
+	for (i = 0; i < 8; i++)
+		if (tc_pass[i]) {
+			tc_disown(xcache, tc_pass[i]);
+			tc_pass[i] = NULL;
+		}
+	cr_assert_eq(tc_double, 0, "%lu objects had two owners", tc_double);
+	kmem_cache_destroy(xcache);
+	cr_assert_eq(ukmem_report_total(), 0);
+}
+
+Test(slab_stress, thread_caches_more_threads_than_cpus, .timeout = 240)
+{
+	tc_run("mem=128M nr_cpus=2");
+}
+
+Test(slab_stress, thread_caches_more_cpus_than_threads, .timeout = 240)
+{
+	tc_run("mem=128M nr_cpus=16");
+}

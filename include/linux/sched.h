@@ -46,6 +46,7 @@ struct task_struct {
 	unsigned long boot_gen;		/* machine generation this state belongs to */
 	int rcu_read_lock_nesting;
 	struct kmap_ctrl kmap_ctrl;
+	struct slab_tc *slab_tc; /* this thread's slab object caches (mm/slub.c), or NULL */
 };
 
 #pragma GCC visibility push(default)

@@ -40,9 +40,15 @@ static void task_exit(void *arg)
 
 	if (t->boot_gen != __atomic_load_n(&machine.generation, __ATOMIC_RELAXED))
 		return;
+	slab_tc_exit(t);
 	if (t->leased && task_preemptible(t))
 		cpu_drop_lease(t);
 	__atomic_fetch_sub(&cpu_states[t->cpu].nr_tasks, 1, __ATOMIC_RELAXED);
+}
+
+bool sched_leases_ok(void)
+{
+	return leases_ok;
 }
 
 /* task_move - @t now runs on @cpu: keep the placement counts true. */
@@ -91,7 +97,9 @@ void task_init(struct task_struct *t)
 	t->lease_id = __atomic_add_fetch(&next_lease_id, 1, __ATOMIC_RELAXED);
 	if (t->lease_id >= NR_LEASE_SLOTS)
 		t->lease_id = 0; /* out of slots: this task never gets a lease */
-	t->lease_slot = &lease_slots[t->lease_id];
+	/* slot 0 is nobody's: a task without an id has no leaf sections at all */
+	t->lease_slot = t->lease_id ? &lease_slots[t->lease_id] : NULL;
+	t->fast_slot = t->lease_slot;
 	__atomic_store_n(&t->boot_gen, machine.generation, __ATOMIC_RELAXED);
 	plat_at_thread_exit(task_exit, t);
 }
@@ -155,7 +163,6 @@ void cpu_lease_lost(struct task_struct *t)
 {
 	__atomic_store_n(&lease_slots[t->lease_id].in_section, 0, __ATOMIC_RELEASE);
 	t->leased = 0;
-	t->fast_slot = NULL;
 }
 
 /* cpu_drop_lease - give up a lease voluntarily (from preemptible context). */
@@ -167,7 +174,6 @@ static void cpu_drop_lease(struct task_struct *t)
 	if (!t->leased)
 		return;
 	t->leased = 0;
-	t->fast_slot = NULL;
 	if (__atomic_compare_exchange_n(&cs->lessee, &me, 0, false, __ATOMIC_SEQ_CST,
 					__ATOMIC_RELAXED)) {
 		__atomic_store_n(&lease_slots[me].pcpu_off, 0, __ATOMIC_RELAXED);

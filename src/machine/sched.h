@@ -76,6 +76,12 @@ struct ukmem_lease {
 	 * leased CPU's area offset plus one stride (never 0). 0 once revoked.
 	 */
 	unsigned long pcpu_off;
+	/*
+	 * The task's slab object caches (struct slab_tc, mm/slub.c) while they
+	 * may be used in a leaf section; a drainer clears it and waits for
+	 * in_section as a revoker does for pcpu_off. 0: take the slow path.
+	 */
+	unsigned long tc;
 } __attribute__((aligned(64)));
 
 struct cpu_state {
@@ -96,6 +102,8 @@ void cpu_acquire(struct task_struct *t);
 void cpu_release(struct task_struct *t);
 void cpu_lease_lost(struct task_struct *t);
 void cpu_sleep_prepare(struct task_struct *t);
+bool sched_leases_ok(void);
+void slab_tc_exit(struct task_struct *t);
 
 static __always_inline struct task_struct *current_task(void)
 {
@@ -125,12 +133,12 @@ static __always_inline void cpu_enter(struct task_struct *t)
 static __always_inline void cpu_exit(struct task_struct *t)
 {
 	t->cpu_held = 0;
-	if (likely(t->leased)) {
+	if (likely(t->leased))
 		__atomic_store_n(&t->lease_slot->in_section, 0, __ATOMIC_RELEASE);
-		t->fast_slot = t->lease_slot; /* preemptible again, lease kept */
-	} else {
+	else
 		cpu_release(t);
-	}
+	/* preemptible again: leaf sections may be tried (the slot says which) */
+	t->fast_slot = t->lease_slot;
 }
 
 static __always_inline void preempt_count_inc(struct task_struct *t, unsigned int val)
@@ -173,7 +181,7 @@ static __always_inline void preempt_count_dec(struct task_struct *t, unsigned in
 static __always_inline struct ukmem_lease *pcpu_leaf_enter(struct task_struct *t,
 							   unsigned long *pcpu_off)
 {
-	/* t->fast_slot: non-NULL only while leased and preemptible */
+	/* t->fast_slot: non-NULL only while preemptible (pcpu_off says whether leased) */
 	struct ukmem_lease *slot = t->fast_slot;
 
 	if (likely(slot)) {
@@ -186,6 +194,23 @@ static __always_inline struct ukmem_lease *pcpu_leaf_enter(struct task_struct *t
 		__atomic_store_n(&slot->in_section, 0, __ATOMIC_RELEASE);
 	}
 	return NULL;
+}
+
+/*
+ * leaf_enter - the first half of pcpu_leaf_enter(): the task's slot with
+ * in_section stored, or NULL in atomic context (or without a slot). The
+ * caller loads what it needs from the slot (tc, pcpu_off: see struct
+ * ukmem_lease) and leaves with pcpu_leaf_exit(), whether or not it was valid.
+ */
+static __always_inline struct ukmem_lease *leaf_enter(struct task_struct *t)
+{
+	struct ukmem_lease *slot = t->fast_slot;
+
+	if (likely(slot)) {
+		__atomic_store_n(&slot->in_section, 1, __ATOMIC_RELAXED);
+		barrier(); /* the revoker's membarrier() supplies the full fence */
+	}
+	return slot;
 }
 
 /* pcpu_leaf_exit - leave the section pcpu_leaf_enter() returned @slot for. */

@@ -133,7 +133,9 @@ struct kmem_cache {
 	struct list_head list; /* slab_caches, under slab_mutex */
 	struct kmem_cache_node node;
 	struct kmem_cache_barn barn;
-	bool dying; /* destroyed with objects left: kept, not listed */
+	unsigned int tc_off;   /* this cache's array in a struct slab_tc (0: none) */
+	unsigned int tc_limit; /* objects a thread's array holds */
+	bool dying;	       /* destroyed with objects left: kept, not listed */
 	bool destroyed;
 	bool name_owned;
 };
@@ -303,6 +305,37 @@ struct slab_fastmap {
 extern struct slab_fastmap slab_fastmap;
 
 /* slub.c */
+/*
+ * Per-thread object caches in front of the CPU arrays (mm/slub.c, "Thread
+ * caches" in docs/slab.md): one array per cache per thread, 256 bytes each,
+ * array 0 a dummy that is always empty and always full.
+ */
+#define TC_ENTRIES     31
+#define TC_ARRAY_SHIFT 8
+#define TC_MAX_CACHES  64
+struct slab_tc_array {
+	unsigned int avail, limit;
+	void *entry[TC_ENTRIES];
+};
+_Static_assert(sizeof(struct slab_tc_array) == 1 << TC_ARRAY_SHIFT, "tc_array_at() strides");
+struct slab_tc {
+	struct slab_tc_array arrays[TC_MAX_CACHES];
+	u32 lock;		  /* owner's slow path vs drainers (never held with a CPU) */
+	bool dead;		  /* its thread exited in atomic context: nobody to wait for */
+	struct ukmem_lease *slot; /* the owner's lease slot: tc word, in_section */
+	struct list_head list;	  /* tc_tables, under tc_mutex */
+};
+
+static __always_inline struct slab_tc_array *tc_array_at(unsigned long tc,
+							 const struct kmem_cache *s)
+{
+	return (struct slab_tc_array *)(tc + s->tc_off);
+}
+
+void tc_cache_init(struct kmem_cache *s);
+void tc_cache_release(struct kmem_cache *s);
+void tc_forget(void);
+void tc_fork_child(void);
 void cpu_arrays_forget(void);
 void cpu_arrays_fork_child(void);
 extern unsigned int cpu_blocks_max;

@@ -656,6 +656,7 @@ int slab_init(void)
 void slab_forget(void)
 {
 	slab_fastmap.lowmem_bytes = 0;
+	tc_forget();
 	cpu_arrays_forget();
 	kmem_cache = NULL;
 	slab_sheaf_cache = NULL;
@@ -671,6 +672,7 @@ void slab_forget(void)
 void slab_fork_child(void)
 {
 	mutex_init(&slab_mutex);
+	tc_fork_child();
 	cpu_arrays_fork_child();
 	slab_forget();
 }

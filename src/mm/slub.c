@@ -424,6 +424,7 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int si
 	s->refcount = 1;
 	if (alloc_cpu_arrays(s))
 		return -ENOMEM;
+	tc_cache_init(s);
 	spin_lock_init(&s->barn.lock);
 	if (s->cpu_batch >= 4 && s->cpu_batch <= SHEAF_CAPACITY)
 		s->barn.max_objects =
@@ -887,6 +888,11 @@ void barn_drain(struct kmem_cache *s)
 	}
 }
 
+static void *tc_alloc_slow(struct kmem_cache *s, struct task_struct *t, gfp_t gfp);
+static void tc_spill(struct kmem_cache *s, struct task_struct *t, void **buf, unsigned int nr);
+static bool tc_free_slow(struct kmem_cache *s, struct task_struct *t, void *object);
+static bool tc_usable(struct kmem_cache *s, struct task_struct *t);
+
 /*
  * slab_alloc_refill - the CPU array is empty: take a sheaf from the barn,
  * or else fill the array up to its limit from the node's partial slabs (CPU
@@ -957,6 +963,12 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 			memset(object, 0, slub_kmalloc_redzone(s) ? orig_size : s->object_size);
 		return object;
 	}
+	if (tc_usable(s, t)) {
+		object = tc_alloc_slow(s, t, gfp);
+		if (unlikely(!object))
+			return NULL;
+		goto got;
+	}
 	preempt_count_inc(t, 1);
 	c = cpu_cache(s, t->cpu);
 	if (likely(c->avail)) {
@@ -968,6 +980,7 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 		if (unlikely(!object))
 			return NULL;
 	}
+got:
 	*freeptr_addr(s, object) = NULL; /* live: no valid encoding */
 	if (unlikely(gfp & __GFP_ZERO))
 		memset(object, 0, s->object_size);
@@ -992,27 +1005,43 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 	unsigned int avail;
 	void *object;
 	struct ukmem_lease *slot;
-	unsigned long pcpu_off;
+	unsigned long pcpu_off, tc;
 
 	/* debug caches have no CPU arrays (limit 0): they fail the avail test */
 	if (unlikely(gfp & s->gfp_fixup))
 		return NULL;
 	t = task_peek();
-	if (unlikely(!(slot = pcpu_leaf_enter(t, &pcpu_off))))
+	if (unlikely(!(slot = leaf_enter(t))))
 		return NULL;
-	c = cpu_cache_at(s, pcpu_off);
-	avail = c->avail;
-	if (unlikely(!avail)) {
-		pcpu_leaf_exit(slot);
-		return NULL;
+	tc = __atomic_load_n(&slot->tc, __ATOMIC_ACQUIRE);
+	if (likely(tc)) {
+		/* the thread's own array (a cache without one has the empty dummy) */
+		struct slab_tc_array *a = tc_array_at(tc, s);
+
+		avail = a->avail;
+		if (unlikely(!avail))
+			goto out;
+		object = a->entry[--avail];
+		a->avail = avail;
+	} else {
+		pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
+		if (unlikely(!pcpu_off))
+			goto out;
+		c = cpu_cache_at(s, pcpu_off);
+		avail = c->avail;
+		if (unlikely(!avail))
+			goto out;
+		object = c->entry[--avail];
+		c->avail = avail;
 	}
-	object = c->entry[--avail];
-	c->avail = avail;
 	pcpu_leaf_exit(slot);
 	if (!object)
 		__builtin_unreachable(); /* arrays hold objects: no NULL test after us */
 	*freeptr_addr(s, object) = NULL; /* live: no valid encoding */
 	return object;
+out:
+	pcpu_leaf_exit(slot);
+	return NULL;
 }
 
 static __always_inline void *cache_alloc(struct kmem_cache *s, gfp_t flags, unsigned long caller)
@@ -1128,6 +1157,8 @@ static __always_inline void __slab_free(struct kmem_cache *s, struct page *slab,
 	}
 	set_freepointer(s, object, FREEPTR_IN_CPU);
 	t = slab_task();
+	if (tc_usable(s, t) && tc_free_slow(s, t, object))
+		return;
 	preempt_count_inc(t, 1);
 	c = cpu_cache(s, t->cpu);
 	if (unlikely(c->avail && c->entry[c->avail - 1] == object)) {
@@ -1150,6 +1181,391 @@ void slab_free(struct kmem_cache *s, struct page *slab, void *object, unsigned l
 	__slab_free(s, slab, object, caller);
 }
 
+/* ------------------------------------------------------------ thread caches */
+
+/*
+ * Thread caches: each thread has a small array per cache (struct slab_tc)
+ * in front of the CPU arrays, used in leaf sections through the tc word of
+ * its lease slot, so the common case needs no virtual CPU at all: tasks may
+ * outnumber CPUs without queueing for them on every allocation. Objects
+ * move between a thread's array and the CPU arrays in batches, holding the
+ * CPU as any section does. Objects in a thread array keep the "free"
+ * encoding (a second free is caught) and count as in use for their slabs,
+ * as those in CPU arrays do.
+ *
+ * Who touches a thread's arrays: its owner in a leaf section (the tc word
+ * valid, in_section set); its owner's slow path, preemptible, holding
+ * tc->lock and no CPU; a drainer (kmem_cache_shrink/destroy, reclaim,
+ * thread exit), holding tc->lock, after clearing the tc word, membarrier()
+ * and waiting for in_section to read 0 - the revocation protocol of
+ * sched.h. Lock order: tc_mutex -> tc->lock -> CPU -> list_lock; nothing
+ * may sleep or allocate while holding tc->lock (reclaim drains).
+ *
+ * Thread caches are used only in preemptible context and only where leases
+ * are (membarrier() works); atomic context uses the CPU arrays, as the
+ * kernel does.
+ */
+static DEFINE_MUTEX(tc_mutex);
+static LIST_HEAD(tc_tables);
+static struct kmem_cache *tc_caches[TC_MAX_CACHES]; /* index -> cache (0: the dummy) */
+static u64 tc_index_used = 1;			    /* bit 0: the dummy */
+
+void tc_cache_init(struct kmem_cache *s)
+{
+	u64 used = __atomic_load_n(&tc_index_used, __ATOMIC_RELAXED);
+	unsigned int i;
+
+	s->tc_off = 0;
+	if (!s->cpu_limit || !sched_leases_ok())
+		return;
+	do {
+		if (!~used)
+			return; /* all taken: this cache works without thread caches */
+		i = (unsigned int)__builtin_ctzll(~used);
+	} while (!__atomic_compare_exchange_n(&tc_index_used, &used, used | (1ULL << i), false,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	s->tc_limit = min(s->cpu_limit, (unsigned int)TC_ENTRIES);
+	__atomic_store_n(&tc_caches[i], s, __ATOMIC_RELEASE);
+	s->tc_off = i << TC_ARRAY_SHIFT;
+}
+
+static void tc_lock(struct slab_tc *tc)
+{
+	int spins = 0;
+
+	while (__atomic_exchange_n(&tc->lock, 1, __ATOMIC_ACQUIRE)) {
+		if (++spins < 64)
+			__builtin_ia32_pause();
+		else
+			plat_yield();
+	}
+}
+
+static void tc_unlock(struct slab_tc *tc)
+{
+	__atomic_store_n(&tc->lock, 0, __ATOMIC_RELEASE);
+}
+
+static __always_inline bool tc_usable(struct kmem_cache *s, struct task_struct *t)
+{
+	return s->tc_off && t->lease_slot && task_preemptible(t);
+}
+
+/* tc_get - the calling task's thread caches, made on first use; NULL if none can be had. */
+static struct slab_tc *tc_get(struct task_struct *t)
+{
+	struct slab_tc *tc = t->slab_tc;
+
+	if (likely(tc))
+		return tc;
+	tc = plat_meta_alloc(sizeof(*tc));
+	if (!tc)
+		return NULL;
+	tc->slot = t->lease_slot;
+	mutex_lock(&tc_mutex);
+	list_add(&tc->list, &tc_tables);
+	mutex_unlock(&tc_mutex);
+	t->slab_tc = tc;
+	return tc;
+}
+
+/* tc_validate - (tc->lock held, by the owner) the leaf sections may use @tc again */
+static void tc_validate(struct slab_tc *tc)
+{
+	__atomic_store_n(&tc->slot->tc, (unsigned long)tc, __ATOMIC_RELEASE);
+}
+
+/*
+ * tc_fill - up to @n objects of @s from this CPU's array (refilled from the
+ * barn or the slabs when empty) into @buf in the order the array hands them
+ * out, still marked free. Return: how many.
+ */
+static unsigned int tc_fill(struct kmem_cache *s, struct task_struct *t, void **buf, unsigned int n,
+			    gfp_t gfp)
+{
+	unsigned int i = 0;
+
+	while (i < n) {
+		unsigned long pcpu_off;
+		struct ukmem_lease *leaf = pcpu_enter_leaf_or_full(t, &pcpu_off);
+		struct kmem_cache_cpu *c = cpu_cache_at(s, pcpu_off);
+		unsigned int k = min(c->avail, n - i);
+
+		while (k--) /* in pop order: fresh slabs go up (see take_objects_locked) */
+			buf[i++] = c->entry[--c->avail];
+		pcpu_exit_leaf_or_full(t, leaf);
+		if (i == n || i > 0)
+			break; /* a partial batch is enough */
+		buf[i] = slab_alloc_refill(s, gfp);
+		if (!buf[i])
+			break;
+		i++;
+	}
+	return i;
+}
+
+/*
+ * tc_alloc_slow - the thread's array of @s is empty (or not valid): refill
+ * half of it from the CPU layer and return one object (still marked free:
+ * the caller clears it).
+ */
+static void *tc_alloc_slow(struct kmem_cache *s, struct task_struct *t, gfp_t gfp)
+{
+	struct slab_tc *tc = tc_get(t);
+	struct slab_tc_array *a;
+	void *buf[TC_ENTRIES];
+	unsigned int n, room;
+
+	if (unlikely(!tc))
+		goto cpu;
+	tc_lock(tc);
+	a = tc_array_at((unsigned long)tc, s);
+	a->limit = s->tc_limit;
+	if (a->avail) {
+		void *object = a->entry[--a->avail];
+
+		tc_validate(tc);
+		tc_unlock(tc);
+		return object;
+	}
+	tc_unlock(tc);
+	/* no lock across the refill: it may sleep, and reclaim drains thread caches */
+	n = tc_fill(s, t, buf, (s->tc_limit + 1) / 2, gfp);
+	if (!n)
+		return NULL;
+	tc_lock(tc);
+	room = a->limit - a->avail; /* only drainers ran meanwhile: they only take */
+	if (n - 1 > room) {
+		tc_unlock(tc);
+		goto spill;
+	}
+	while (--n) /* buf[1] is popped next */
+		a->entry[a->avail++] = buf[n];
+	tc_validate(tc);
+	tc_unlock(tc);
+	return buf[0];
+spill:
+	tc_spill(s, t, buf + 1, n - 1);
+	return buf[0];
+cpu:
+	n = tc_fill(s, t, buf, 1, gfp);
+	return n ? buf[0] : NULL;
+}
+
+/*
+ * tc_spill - @nr objects (marked free) from a thread array back to this
+ * CPU's array; what does not fit goes the way of a full array's frees.
+ */
+static void tc_spill(struct kmem_cache *s, struct task_struct *t, void **buf, unsigned int nr)
+{
+	unsigned int i = 0;
+
+	while (i < nr) {
+		unsigned long pcpu_off;
+		struct ukmem_lease *leaf = pcpu_enter_leaf_or_full(t, &pcpu_off);
+		struct kmem_cache_cpu *c = cpu_cache_at(s, pcpu_off);
+		unsigned int k = min(c->limit - c->avail, nr - i);
+
+		memcpy(c->entry + c->avail, buf + i, k * sizeof(void *));
+		c->avail += k;
+		i += k;
+		pcpu_exit_leaf_or_full(t, leaf);
+		if (i < nr)
+			slab_free_flush(s, buf[i++]);
+	}
+}
+
+/*
+ * tc_free_slow - push @object (checked, marked free) on the thread's array
+ * of @s, moving the older half to the CPU layer if it is full. False:
+ * nothing done (no thread caches to be had).
+ */
+static bool tc_free_slow(struct kmem_cache *s, struct task_struct *t, void *object)
+{
+	struct slab_tc *tc = tc_get(t);
+	struct slab_tc_array *a;
+	void *buf[TC_ENTRIES];
+	unsigned int nr = 0;
+
+	if (unlikely(!tc))
+		return false;
+	tc_lock(tc);
+	a = tc_array_at((unsigned long)tc, s);
+	a->limit = s->tc_limit;
+	if (unlikely(a->avail && a->entry[a->avail - 1] == object)) {
+		/* cannot happen after the caller's check unless racing frees */
+		tc_unlock(tc);
+		report_double_free(s, virt_to_slab(object), object,
+				   "object is already the freelist head");
+		return true;
+	}
+	if (a->avail >= a->limit) {
+		/* the oldest go: the newest are the cache-hot ones */
+		nr = a->avail / 2 ? a->avail / 2 : a->avail;
+		memcpy(buf, a->entry, nr * sizeof(void *));
+		memmove(a->entry, a->entry + nr, (a->avail - nr) * sizeof(void *));
+		a->avail -= nr;
+	}
+	a->entry[a->avail++] = object;
+	tc_validate(tc);
+	tc_unlock(tc);
+	if (nr)
+		tc_spill(s, t, buf, nr);
+	return true;
+}
+
+/* tc_take - (tc->lock held, owner out of its sections) empty @tc's array of @s into @buf */
+static unsigned int tc_take(struct slab_tc *tc, struct kmem_cache *s, void **buf, bool forget)
+{
+	struct slab_tc_array *a = tc_array_at((unsigned long)tc, s);
+	unsigned int n = a->avail;
+
+	memcpy(buf, a->entry, n * sizeof(void *));
+	a->avail = 0;
+	if (forget)
+		a->limit = 0; /* the index may be given to another cache */
+	return n;
+}
+
+/* tc_wait_out - after the tc word was cleared: wait until the owner has left its section */
+static void tc_wait_out(struct slab_tc *tc)
+{
+	int spins = 0;
+
+	if (tc->dead)
+		return;
+	while (__atomic_load_n(&tc->slot->in_section, __ATOMIC_ACQUIRE)) {
+		if (++spins < 64)
+			__builtin_ia32_pause();
+		else
+			plat_yield();
+	}
+}
+
+/*
+ * tc_drain - every thread's array of @s back to the slabs (shrink, destroy,
+ * reclaim, shutdown); with @forget, the arrays' limits are cleared for a
+ * cache that goes. Preemptible context only.
+ */
+static void tc_drain(struct kmem_cache *s, bool forget)
+{
+	struct slab_tc *tc, *mine = slab_task()->slab_tc;
+	void *buf[TC_ENTRIES];
+	unsigned int n;
+
+	if (!s->tc_off)
+		return;
+	mutex_lock(&tc_mutex);
+	list_for_each_entry (tc, &tc_tables, list) {
+		if (tc == mine)
+			continue;
+		tc_lock(tc);
+		__atomic_store_n(&tc->slot->tc, 0, __ATOMIC_SEQ_CST);
+	}
+	/* afterwards each owner sees tc == 0, or its in_section = 1 is visible */
+	plat_membarrier();
+	/*
+	 * Our own table first and never held while freeing: freeing to the
+	 * slabs may run a destructor that frees into it.
+	 */
+	list_for_each_entry (tc, &tc_tables, list) {
+		if (tc != mine)
+			continue;
+		tc_lock(tc);
+		__atomic_store_n(&tc->slot->tc, 0, __ATOMIC_RELAXED);
+		n = tc_take(tc, s, buf, forget);
+		tc_unlock(tc);
+		if (n)
+			free_objects_to_slabs(s, buf, n);
+	}
+	list_for_each_entry (tc, &tc_tables, list) {
+		if (tc == mine)
+			continue;
+		tc_wait_out(tc);
+		n = tc_take(tc, s, buf, forget);
+		tc_unlock(tc);
+		if (n)
+			free_objects_to_slabs(s, buf, n);
+	}
+	mutex_unlock(&tc_mutex);
+}
+
+void tc_cache_release(struct kmem_cache *s)
+{
+	unsigned int i = s->tc_off >> TC_ARRAY_SHIFT;
+
+	if (!i)
+		return;
+	tc_drain(s, true);
+	__atomic_store_n(&tc_caches[i], NULL, __ATOMIC_RELAXED);
+	s->tc_off = 0;
+	__atomic_fetch_and(&tc_index_used, ~(1ULL << i), __ATOMIC_RELEASE);
+}
+
+/*
+ * slab_tc_exit - the thread is going: its arrays go back to the slabs and
+ * its table is freed. In atomic context (it exits inside a section) nothing
+ * may be locked here: the table stays, marked dead, for drainers to empty.
+ */
+void slab_tc_exit(struct task_struct *t)
+{
+	struct slab_tc *tc = t->slab_tc, *pos;
+	bool found = false;
+	unsigned int i;
+
+	if (!tc)
+		return;
+	if (!task_preemptible(t)) {
+		tc->dead = true;
+		return;
+	}
+	mutex_lock(&tc_mutex);
+	list_for_each_entry (pos, &tc_tables, list) /* a table of this boot? */
+		if (pos == tc)
+			found = true;
+	if (found)
+		list_del(&tc->list);
+	mutex_unlock(&tc_mutex);
+	t->slab_tc = NULL;
+	if (!found)
+		return;
+	__atomic_store_n(&tc->slot->tc, 0, __ATOMIC_RELEASE);
+	for (i = 1; i < TC_MAX_CACHES; i++) {
+		struct kmem_cache *s = __atomic_load_n(&tc_caches[i], __ATOMIC_ACQUIRE);
+		void *buf[TC_ENTRIES];
+		unsigned int n;
+
+		if (!s || !tc->arrays[i].avail)
+			continue;
+		n = tc_take(tc, s, buf, false);
+		free_objects_to_slabs(s, buf, n);
+	}
+	plat_meta_free(tc, sizeof(*tc));
+}
+
+/* tc_forget - shutdown (every cache is gone): the tables go too. */
+void tc_forget(void)
+{
+	struct slab_tc *tc, *tmp;
+
+	list_for_each_entry_safe (tc, tmp, &tc_tables, list) {
+		__atomic_store_n(&tc->slot->tc, 0, __ATOMIC_RELEASE);
+		list_del(&tc->list);
+		plat_meta_free(tc, sizeof(*tc));
+	}
+	memset(tc_caches, 0, sizeof(tc_caches));
+	tc_index_used = 1;
+}
+
+/* tc_fork_child - the parent's other threads are gone: so are their tables (not freed). */
+void tc_fork_child(void)
+{
+	mutex_init(&tc_mutex);
+	INIT_LIST_HEAD(&tc_tables);
+	memset(tc_caches, 0, sizeof(tc_caches));
+	tc_index_used = 1;
+}
+
 /* ------------------------------------------------------------ per-CPU drain */
 
 /*
@@ -1166,6 +1582,8 @@ static void flush_all(struct kmem_cache *s)
 
 	if (!s->cpu_limit)
 		return;
+	if (task_preemptible(t))
+		tc_drain(s, false);
 	if (!task_preemptible(t)) {
 		struct kmem_cache_cpu *c = cpu_cache(s, t->cpu);
 
@@ -1271,6 +1689,7 @@ void __kmem_cache_release(struct kmem_cache *s)
 	struct page *slab, *tmp;
 	LIST_HEAD(discard);
 
+	tc_cache_release(s);
 	spin_lock(&n->list_lock);
 	list_splice_init(&n->partial, &discard);
 	list_splice_init(&n->full, &discard);
@@ -1483,24 +1902,40 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 	struct task_struct *t;
 	unsigned int avail;
 	struct ukmem_lease *slot;
-	unsigned long pcpu_off;
+	unsigned long pcpu_off, tc;
 
 	if (unlikely(!s))
 		return false;
 	t = task_peek();
-	if (unlikely(!(slot = pcpu_leaf_enter(t, &pcpu_off))))
+	if (unlikely(!(slot = leaf_enter(t))))
 		return false;
-	c = cpu_cache_at(s, pcpu_off);
-	avail = c->avail;
-	if (unlikely(avail >= c->limit || (avail && c->entry[avail - 1] == x))) {
-		pcpu_leaf_exit(slot);
-		return false;
+	tc = __atomic_load_n(&slot->tc, __ATOMIC_ACQUIRE);
+	if (likely(tc)) {
+		struct slab_tc_array *a = tc_array_at(tc, s);
+
+		avail = a->avail;
+		if (unlikely(avail >= a->limit || (avail && a->entry[avail - 1] == x)))
+			goto out;
+		*fp = (void *)in_cpu;
+		a->entry[avail] = (void *)x;
+		a->avail = avail + 1;
+	} else {
+		pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
+		if (unlikely(!pcpu_off))
+			goto out;
+		c = cpu_cache_at(s, pcpu_off);
+		avail = c->avail;
+		if (unlikely(avail >= c->limit || (avail && c->entry[avail - 1] == x)))
+			goto out;
+		*fp = (void *)in_cpu;
+		c->entry[avail] = (void *)x;
+		c->avail = avail + 1;
 	}
-	*fp = (void *)in_cpu;
-	c->entry[avail] = (void *)x;
-	c->avail = avail + 1;
 	pcpu_leaf_exit(slot);
 	return true;
+out:
+	pcpu_leaf_exit(slot);
+	return false;
 }
 
 /**
