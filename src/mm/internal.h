@@ -52,6 +52,10 @@ static inline void set_page_zone(struct page *page, enum zone_type zone)
 	page->flags |= ((unsigned long)zone & ZONES_MASK) << ZONES_PGSHIFT;
 }
 
+/* debug.c */
+void dump_page(const struct page *page, const char *reason);
+size_t format_page_flags(char *buf, size_t size, unsigned long flags);
+
 /* page_alloc.c */
 void bad_page(struct page *page, const char *reason);
 bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,

@@ -148,6 +148,11 @@ __ukmem_export enum zone_type gfp_zone(gfp_t flags)
 
 /* ---------------------------------------------------------------- reports */
 
+/*
+ * bad_page - the kernel's "Bad page state" report: the page dump, modules,
+ * stack, then the B taint (after printing, so this report still shows the
+ * taint state it found). The caller decides what happens to the page.
+ */
 void bad_page(struct page *page, const char *reason)
 {
 	struct task_struct *t = current_task();
@@ -155,15 +160,10 @@ void bad_page(struct page *page, const char *reason)
 	report_start(UKMEM_REPORT_BAD_PAGE);
 	printk(KERN_ALERT "BUG: Bad page state in process %s  pfn:%05lx\n", t->comm,
 	       page_to_pfn(page));
-	printk(KERN_ALERT "page: refcount:%d mapcount:%d mapping:%016lx index:%#lx pfn:%#lx\n",
-	       atomic_read(&page->_refcount), 0, (unsigned long)page->mapping, page->index,
-	       page_to_pfn(page));
-	printk(KERN_ALERT "flags: %#lx(zone=%d)\n", page->flags & ((1UL << __NR_PAGEFLAGS) - 1),
-	       (int)page_zonenum(page));
-	printk(KERN_ALERT "page dumped because: %s\n", reason);
+	dump_page(page, reason);
 	printk(KERN_ALERT "Modules linked in:\n");
-	add_taint(TAINT_BAD_PAGE);
 	report_stack();
+	add_taint(TAINT_BAD_PAGE);
 	printk(KERN_ALERT "Disabling lock debugging due to kernel taint\n");
 	report_end(UKMEM_REPORT_BAD_PAGE);
 }
@@ -599,9 +599,10 @@ retry:
 	if (costly && !(gfp & (__GFP_RETRY_MAYFAIL | __GFP_NOFAIL)))
 		goto nopage;
 	/*
-	 * should_reclaim_retry: go on while reclaim makes progress (bounded, so
-	 * a shrinker that always claims progress cannot hold us forever), and
-	 * for MAX_RECLAIM_RETRIES rounds without it.
+	 * should_reclaim_retry: go on while reclaim gives pages back, and for
+	 * MAX_RECLAIM_RETRIES rounds without. Progress is pages, never the
+	 * objects a shrinker claims; the bound on rounds with progress keeps
+	 * other tasks that take every page reclaim frees from holding us.
 	 */
 	if (progress && ++progress_loops < 64 * MAX_RECLAIM_RETRIES) {
 		no_progress_loops = 0;
@@ -737,35 +738,94 @@ __ukmem_export unsigned long get_zeroed_page(gfp_t gfp)
 
 /* ---------------------------------------------------------------- free */
 
-/* free_pages_prepare - is this block fit to go back? Reports and refuses if not. */
-static bool free_pages_prepare(struct page *page, unsigned int order)
+/* the kernel's PAGE_FLAGS_CHECK_AT_FREE (6.12; no LRU generations here) */
+#define PAGE_FLAGS_CHECK_AT_FREE                                                                   \
+	((1UL << PG_lru) | (1UL << PG_locked) | (1UL << PG_private) | (1UL << PG_private_2) |      \
+	 (1UL << PG_writeback) | (1UL << PG_reserved) | (1UL << PG_active) |                       \
+	 (1UL << PG_unevictable) | (1UL << PG_mlocked))
+
+/*
+ * page_bad_reason - why @page may not go back, as 6.12's page_bad_reason():
+ * the last reason that applies wins. 6.12 keeps a slab or page-table page's
+ * type in _mapcount ("nonzero mapcount"); there ->mapping aliases the slab
+ * list, so it is not read for them. Tail frames of a block must hold no
+ * reference of their own. NULL: fit to free.
+ */
+static const char *page_bad_reason(const struct page *page, bool tail)
+{
+	const char *reason = NULL;
+
+	if (unlikely(page->flags & ((1UL << PG_slab) | (1UL << PG_table))))
+		reason = "nonzero mapcount";
+	else if (unlikely(page->mapping != NULL))
+		reason = "non-NULL mapping";
+	if (unlikely(tail && atomic_read(&page->_refcount) != 0))
+		reason = "nonzero _refcount";
+	if (unlikely(page->flags & PAGE_FLAGS_CHECK_AT_FREE))
+		reason = "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
+	return reason;
+}
+
+static __always_inline bool free_tag_ok(const struct page *page, unsigned int order)
+{
+	return !(__atomic_load_n(&page->flags, __ATOMIC_RELAXED) &
+		 ((1UL << PG_buddy) | (1UL << PG_pcp))) &&
+	       page->page_type == (PAGE_TYPE_ALLOC_HEAD | order);
+}
+
+/*
+ * free_pages_check - may this block go back to the allocator? Checks the
+ * allocation tag (double free, wrong order, a frame inside a block,
+ * something never allocated), then the page state the kernel checks with
+ * DEBUG_VM. Reports ("Bad page state") and returns false if not; changes
+ * nothing either way.
+ */
+static bool free_pages_check(struct page *page, unsigned int order)
 {
 	unsigned int type = page->page_type;
 	unsigned long i, n = 1UL << order;
+	const char *reason;
 
-	if (unlikely(PageBuddy(page) || PagePcp(page))) {
-		bad_page(page, "page is already free (double free)");
-		return false;
-	}
-	if (unlikely(PageReserved(page))) {
-		bad_page(page, "PAGE_FLAGS_CHECK_AT_FREE flags set (reserved)");
-		return false;
-	}
-	if (unlikely((type & PAGE_TYPE_MASK) == PAGE_TYPE_ALLOC_TAIL)) {
-		bad_page(page, "freeing a page inside an allocated block");
-		return false;
-	}
-	if (unlikely(type != (PAGE_TYPE_ALLOC_HEAD | order))) {
+	if (unlikely(!free_tag_ok(page, order))) {
 		char why[96];
 
-		if ((type & PAGE_TYPE_MASK) == PAGE_TYPE_ALLOC_HEAD)
+		if (PageBuddy(page) || PagePcp(page))
+			reason = "page is already free (double free)";
+		else if ((type & PAGE_TYPE_MASK) == PAGE_TYPE_ALLOC_TAIL)
+			reason = "freeing a page inside an allocated block";
+		else if ((type & PAGE_TYPE_MASK) == PAGE_TYPE_ALLOC_HEAD) {
 			snprintf(why, sizeof(why), "freed with order %u, allocated with order %u",
 				 order, type & 0xff);
-		else
-			snprintf(why, sizeof(why), "page was not allocated by the page allocator");
-		bad_page(page, why);
+			reason = why;
+		} else {
+			/* a reserved frame gets the kernel's own reason */
+			reason = page_bad_reason(page, false);
+			if (!reason)
+				reason = "page was not allocated by the page allocator";
+		}
+		bad_page(page, reason);
 		return false;
 	}
+	reason = page_bad_reason(page, false);
+	if (unlikely(reason)) {
+		bad_page(page, reason);
+		return false;
+	}
+	for (i = 1; i < n; i++) {
+		reason = page_bad_reason(&page[i], true);
+		if (unlikely(reason)) {
+			bad_page(&page[i], reason);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* free_pages_prepare - reset a checked block's frames for the free lists */
+static void free_pages_prepare(struct page *page, unsigned int order)
+{
+	unsigned long i, n = 1UL << order;
+
 	for (i = 0; i < n; i++) {
 		page[i].page_type = 0;
 		page_flags_store(&page[i], page[i].flags & (ZONES_MASK << ZONES_PGSHIFT));
@@ -773,7 +833,6 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 		page[i].virtual = NULL;
 		INIT_LIST_HEAD(&page[i].lru);
 	}
-	return true;
 }
 
 void free_one_block(struct page *page, unsigned int order)
@@ -809,13 +868,6 @@ static void free_unref_page(struct page *page, unsigned int order)
 	check_alloc_waiters();
 }
 
-static void __free_pages_ok(struct page *page, unsigned int order)
-{
-	if (!free_pages_prepare(page, order))
-		return;
-	free_unref_page(page, order);
-}
-
 static bool page_ref_put_checked(struct page *page)
 {
 	int old = atomic_read(&page->_refcount);
@@ -827,6 +879,53 @@ static bool page_ref_put_checked(struct page *page)
 		}
 	} while (!atomic_try_cmpxchg(&page->_refcount, &old, old - 1));
 	return old == 1;
+}
+
+/*
+ * put_block - drop a reference on the block headed by @page; the last one
+ * frees it. The sole holder's block is checked before its reference goes,
+ * so a refused free leaves it exactly as it was (refcount 1, contents,
+ * owner). A block whose last reference a racing holder dropped first is
+ * checked after, and if bad kept out of the free lists, as the kernel does.
+ */
+static void put_block(struct page *page, unsigned int order)
+{
+	/* acquire: pairs with the release of the holder that dropped before us */
+	int old = __atomic_load_n(&page->_refcount.counter, __ATOMIC_ACQUIRE);
+
+	if (likely(old == 1)) {
+		if (unlikely(!free_pages_check(page, order)))
+			return;
+		if (likely(atomic_try_cmpxchg(&page->_refcount, &old, 0)))
+			goto free;
+	}
+	if (!page_ref_put_checked(page) || !free_pages_check(page, order))
+		return;
+free:
+	free_pages_prepare(page, order);
+	free_unref_page(page, order);
+}
+
+/*
+ * split_referenced_block - __free_pages() of a non-compound block whose
+ * first frame someone else still references (a speculative get_page(), as
+ * the page cache takes): as the kernel's ___free_pages(), the rest goes
+ * back now, in blocks of order n-1 ... 0 after the first frame, which
+ * stays as an order-0 block until its last reference goes. The first frame
+ * is retagged before our reference is dropped, so whichever holder drops
+ * the last one frees an order-0 block.
+ */
+static void split_referenced_block(struct page *page, unsigned int order)
+{
+	page->page_type = PAGE_TYPE_ALLOC_HEAD;
+	while (order-- > 0) {
+		struct page *part = page + (1UL << order);
+
+		part->page_type = PAGE_TYPE_ALLOC_HEAD | order;
+		set_page_count(part, 1);
+		put_block(part, order);
+	}
+	put_block(page, 0);
 }
 
 static inline bool page_of_this_machine(const struct page *page)
@@ -860,14 +959,17 @@ __ukmem_export void __free_pages(struct page *page, unsigned int order)
 		bad_page(page, "freed with an order above MAX_PAGE_ORDER");
 		return;
 	}
-	/* check before the reference goes: a refused free must change nothing */
-	if (unlikely(PageBuddy(page) || PagePcp(page) ||
-		     page->page_type != (PAGE_TYPE_ALLOC_HEAD | order))) {
-		__free_pages_ok(page, order); /* reports */
+	/* the order must match whoever else holds a reference */
+	if (unlikely(!free_tag_ok(page, order))) {
+		free_pages_check(page, order); /* reports */
 		return;
 	}
-	if (page_ref_put_checked(page))
-		__free_pages_ok(page, order);
+	if (unlikely(order && !PageHead(page) &&
+		     __atomic_load_n(&page->_refcount.counter, __ATOMIC_RELAXED) > 1)) {
+		split_referenced_block(page, order);
+		return;
+	}
+	put_block(page, order);
 }
 
 /**
@@ -902,8 +1004,7 @@ __ukmem_export void put_page(struct page *page)
 {
 	struct page *head = compound_head(page);
 
-	if (page_ref_put_checked(head))
-		__free_pages_ok(head, compound_order(head));
+	put_block(head, compound_order(head));
 }
 
 /**
