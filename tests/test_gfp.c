@@ -415,6 +415,10 @@ Test(gfp, gfp_kernel_out_of_memory_report_then_fails)
 	cr_assert(ukmem_dmesg_contains("Out of memory"));
 	cr_assert(ukmem_dmesg_contains("Mem-Info:"));
 	cr_assert(ukmem_dmesg_contains(" pages RAM"));
+	/* dump_unreclaimable_slab(): the caches that hold what reclaim cannot free */
+	cr_assert(ukmem_dmesg_contains("Unreclaimable slab info:"));
+	cr_assert(ukmem_dmesg_contains("Name                      Used          Total"));
+	cr_assert(ukmem_dmesg_contains("kmem_cache        "));
 	cr_assert_eq(vm_event_count(ALLOCSTALL), MAX_RECLAIM_RETRIES + 1);
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_ALLOC_FAIL), 1);
 	cr_assert(ukmem_dmesg_contains(
@@ -529,5 +533,94 @@ Test(gfp, may_sleep_allocation_in_atomic_context)
 	__free_page(p);
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 2);
 	cr_assert(ukmem_dmesg_contains("irqs_disabled(): 1"));
+	ukmem_shutdown();
+}
+
+static char *dmesg_text(void)
+{
+	static char *buf; /* static: GCC's -Wdangling-pointer mistakes it for a stack buffer */
+	static size_t len;
+	FILE *f;
+
+	buf = NULL;
+	len = 0;
+	f = open_memstream(&buf, &len);
+	ukmem_dmesg(f);
+	fclose(f);
+	return buf;
+}
+
+static long offset_of(const char *text, const char *needle)
+{
+	const char *p = strstr(text, needle);
+
+	return p ? (long)(p - text) : -1;
+}
+
+/* issue 10, kernel fidelity: GFP_NOWAIT is __GFP_KSWAPD_RECLAIM|__GFP_NOWARN since 6.8 */
+Test(gfp, gfp_nowait_failures_are_silent)
+{
+	struct held h = {0};
+	gfp_t gfp = GFP_NOWAIT;
+	char text[64];
+
+	cr_assert_eq(GFP_NOWAIT, 0x2800);
+	boot("mem=32M nr_cpus=2");
+	cr_assert(scnprintf(text, sizeof(text), "%pGg", &gfp) > 0);
+	cr_assert_str_eq(text, "GFP_NOWAIT");
+	fill(&h, GFP_NOWAIT);
+	cr_assert_null(alloc_page(GFP_NOWAIT));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_ALLOC_FAIL), 0);
+	cr_assert(!ukmem_dmesg_contains("page allocation failure"));
+	release(&h, ~0UL);
+	ukmem_shutdown();
+}
+
+/*
+ * issue 10, kernel fidelity: warn_alloc() and __show_mem() of 6.12 - the
+ * nodemask, cpuset and mems_allowed on the failure line, the per-node line,
+ * every zone's free line before the buddy lines, one lowmem_reserve entry
+ * per zone type, the migrate type of each non-empty order.
+ */
+Test(gfp, page_allocation_failure_report_reads_as_6_12)
+{
+	struct held h = {0};
+	long dma_free, dma32_free, dma_buddy, dma32_buddy;
+	char *text;
+
+	boot("mem=32M nr_cpus=2");
+	fill(&h, GFP_ATOMIC);
+	ukmem_dmesg_clear();
+	cr_assert_null(alloc_page(GFP_ATOMIC));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_ALLOC_FAIL), 1);
+	cr_assert(
+	    ukmem_dmesg_contains(": page allocation failure: order:0, mode:0x820(GFP_ATOMIC), "
+				 "nodemask=(null),cpuset=/,mems_allowed=0\n"));
+	cr_assert(!ukmem_dmesg_contains("\ncpuset="));
+	cr_assert(
+	    ukmem_dmesg_contains("Node 0 active_anon:0kB inactive_anon:0kB active_file:0kB "));
+	cr_assert(ukmem_dmesg_contains(" all_unreclaimable? "));
+	/* DMA keeps 4096 / 256 pages from DMA32 requests; one entry per zone type */
+	cr_assert(ukmem_dmesg_contains("lowmem_reserve[]: 0 16 16 16\n"));
+	cr_assert(ukmem_dmesg_contains("lowmem_reserve[]: 0 0 0 0\n"));
+	cr_assert(ukmem_dmesg_contains("kB (U) "));
+	cr_assert(ukmem_dmesg_contains("Node 0 hugepages_total=0 hugepages_free=0 hugepages_surp=0 "
+				       "hugepages_size=2048kB"));
+	cr_assert(ukmem_dmesg_contains("Free swap  = 0kB"));
+	text = dmesg_text();
+	dma_free = offset_of(text, "Node 0 DMA free:");
+	dma32_free = offset_of(text, "Node 0 DMA32 free:");
+	dma_buddy = offset_of(text, "Node 0 DMA: ");
+	dma32_buddy = offset_of(text, "Node 0 DMA32: ");
+	cr_assert(dma_free >= 0 && dma32_free >= 0 && dma_buddy >= 0 && dma32_buddy >= 0);
+	cr_assert(dma_free < dma32_free && dma32_free < dma_buddy && dma_buddy < dma32_buddy,
+		  "every free line before the buddy lines");
+	free(text);
+	/* a DMA request shows the DMA zone only (max_zone_idx = gfp_zone) */
+	ukmem_dmesg_clear();
+	cr_assert_null(alloc_pages(GFP_ATOMIC | GFP_DMA, 9));
+	cr_assert(ukmem_dmesg_contains("Node 0 DMA free:"));
+	cr_assert(!ukmem_dmesg_contains("Node 0 DMA32 free:"));
+	release(&h, ~0UL);
 	ukmem_shutdown();
 }

@@ -756,7 +756,7 @@ Test(page_alloc, proc_formats)
 	cr_assert(strstr(zi, "\n              batch: "));
 	cr_assert(strstr(zi, "\n    cpu: 1\n"));
 	cr_assert(strstr(zi, "\n  vm stats threshold: "));
-	cr_assert(strstr(zi, "\n  node_unreclaimable:  0\n  start_pfn:           0\n"));
+	cr_assert(strstr(zi, "\n  node_unreclaimable:  0\n  start_pfn:           1\n"));
 	cr_assert(strstr(zi, "Node 0, zone   Normal\n  pages free     0\n"));
 	free(zi);
 	/* the pagesets show this CPU's pcp count */
@@ -785,5 +785,63 @@ Test(page_alloc, proc_formats)
 	free(bi);
 	free(zi);
 	free(mi);
+	ukmem_shutdown();
+}
+
+/*
+ * issue 10, kernel fidelity: the x86 zone layout (the zones start at pfn 1,
+ * the BIOS hole 0x9f-0xff is not present), the vmstat threshold as
+ * calculate_normal_threshold() computes it, and the meminfo lines of a
+ * 6.12 x86 kernel (hugetlb, DirectMap, VmallocTotal, Committed_AS).
+ */
+Test(page_alloc, zoneinfo_and_meminfo_read_as_on_x86)
+{
+	char *zi, *mi, *dma, *dma32;
+
+	cr_assert_eq(ukmem_boot("mem=1G nr_cpus=4"), 0);
+	zi = proc_text("zoneinfo");
+	dma = strstr(zi, "zone      DMA\n");
+	dma32 = strstr(zi, "zone    DMA32\n");
+	cr_assert(dma && dma32);
+	/* 4095 frames from pfn 1, less the 97 of the hole; 158 more are reserved */
+	cr_assert(
+	    strstr(dma, "\n        spanned  4095\n        present  3998\n        managed  3840\n"));
+	cr_assert(strstr(dma, "\n  vm stats threshold: 6\n"), "2 * fls(4) * (1 + fls(0))");
+	cr_assert(strstr(dma, "start_pfn:           1\n"));
+	cr_assert(strstr(dma32, "\n        spanned  258048\n        present  258048\n"));
+	cr_assert(strstr(dma32, "\n  vm stats threshold: 24\n"), "2 * fls(4) * (1 + fls(7))");
+	cr_assert(strstr(dma32, "start_pfn:           4096\n"));
+	free(zi);
+	cr_assert_eq(meminfo_kb("MemTotal:"), (3840 + 258048) * 4);
+	cr_assert_eq(meminfo_kb("VmallocTotal:"), 34359738367ul);
+	cr_assert_eq(meminfo_kb("Committed_AS:"), 0);
+	mi = proc_text("meminfo");
+	cr_assert(strstr(mi, "\nHugePages_Total:       0\nHugePages_Free:        0\n"
+			     "HugePages_Rsvd:        0\nHugePages_Surp:        0\n"
+			     "Hugepagesize:       2048 kB\nHugetlb:               0 kB\n"
+			     "DirectMap4k:        2048 kB\nDirectMap2M:     1046528 kB\n"
+			     "DirectMap1G:           0 kB\n"),
+		  "%s", mi);
+	free(mi);
+	ukmem_shutdown();
+
+	cr_assert_eq(ukmem_boot("mem=6G nr_cpus=2"), 0);
+	mi = proc_text("meminfo");
+	cr_assert(strstr(mi, "DirectMap4k:        2048 kB\nDirectMap2M:     1046528 kB\n"
+			     "DirectMap1G:     5242880 kB\n"),
+		  "%s", mi);
+	free(mi);
+	ukmem_shutdown();
+
+	cr_assert_eq(ukmem_boot("machine=i386 mem=1G nr_cpus=1"), 0);
+	mi = proc_text("meminfo");
+	cr_assert(strstr(mi, "Hugepagesize:       4096 kB\n"));
+	cr_assert(strstr(mi, "DirectMap4k:        4096 kB\nDirectMap4M:      913408 kB\n"), "%s",
+		  mi);
+	cr_assert_eq(meminfo_kb("VmallocTotal:"), 131072, "i386: the real vmalloc space");
+	free(mi);
+	zi = proc_text("zoneinfo");
+	cr_assert(strstr(zi, "start_pfn:           1\n"));
+	free(zi);
 	ukmem_shutdown();
 }

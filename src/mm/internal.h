@@ -148,7 +148,14 @@ void out_of_memory(gfp_t gfp, unsigned int order);
 bool kswapd_hopeless(void);
 int kswapd_run(void);
 void kswapd_stop(void);
-/* show_mem - the Mem-Info block of allocation-failure and OOM reports (vmstat.c). */
+/*
+ * __show_mem - the Mem-Info block of allocation-failure and OOM reports
+ * (vmstat.c), zones up to @max_zone_idx (the failing request's gfp_zone());
+ * show_mem() shows them all.
+ */
+void __show_mem(int max_zone_idx);
 void show_mem(void);
+/* dump_unreclaimable_slab - the OOM report's "Unreclaimable slab info:" (slab_common.c) */
+void dump_unreclaimable_slab(void);
 
 #endif

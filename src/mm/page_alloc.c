@@ -75,6 +75,9 @@ bool pcp_lists_enabled = true;
 static int alloc_waiters;
 static u32 free_seq;
 
+/* the legacy VGA/BIOS hole, 0x9f000-0xfffff, absent from an x86 e820 map */
+#define X86_BIOS_HOLE_START_PFN 0x9fUL
+
 static const char *const zone_names[MAX_NR_ZONES] = {"DMA", "DMA32", "Normal", "HighMem"};
 /* the kernel's sysctl_lowmem_reserve_ratio defaults */
 static const int lowmem_reserve_ratio[MAX_NR_ZONES] = {256, 256, 32, 0};
@@ -517,11 +520,11 @@ void warn_alloc(gfp_t gfp, const char *fmt, ...)
 	ukmem_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	report_start(UKMEM_REPORT_ALLOC_FAIL);
-	printk(KERN_WARNING "%s: %s, mode:%#x(%pGg), nodemask=(null)\n", current_task()->comm, msg,
-	       gfp, &gfp);
-	printk(KERN_WARNING "cpuset=/ mems_allowed=0\n");
+	/* nodemask=%*pbl of a NULL mask, then cpuset_print_current_mems_allowed() */
+	printk(KERN_WARNING "%s: %s, mode:%#x(%pGg), nodemask=(null),cpuset=/,mems_allowed=0\n",
+	       current_task()->comm, msg, gfp, &gfp);
 	report_stack();
-	show_mem();
+	__show_mem((int)__gfp_zone(gfp));
 	report_end(UKMEM_REPORT_ALLOC_FAIL);
 }
 
@@ -1461,7 +1464,7 @@ int page_alloc_init(void)
 	for (z = 0; z < MAX_NR_ZONES; z++) {
 		struct zone *zone = &zones[z];
 		unsigned long start = machine.zone_start_pfn[z], end = machine.zone_end_pfn[z];
-		unsigned long reserved = 0;
+		unsigned long reserved = 0, holes = 0;
 
 		zone->name = zone_names[z];
 		zone->zone_idx = (enum zone_type)z;
@@ -1469,15 +1472,24 @@ int page_alloc_init(void)
 		spin_lock_init(&zone->lock);
 		for (o = 0; o < NR_PAGE_ORDERS; o++)
 			INIT_LIST_HEAD(&zone->free_area[o].free_list);
+		/* as on x86 (e820), the zones start at pfn 1: frame 0 is in none */
+		if (start == 0 && end > 1)
+			start = 1;
 		zone->zone_start_pfn = start;
 		zone->spanned_pages = end > start ? end - start : 0;
-		for (pfn = start; pfn < end && pfn < machine.reserved_low_pfn; pfn++) {
+		/* frames below the first MiB: the BIOS hole is not even present */
+		for (pfn = 0; pfn < end && pfn < machine.reserved_low_pfn; pfn++) {
 			SetPageReserved(pfn_to_page(pfn));
-			reserved++;
+			if (pfn < start)
+				continue;
+			if (pfn >= X86_BIOS_HOLE_START_PFN)
+				holes++;
+			else
+				reserved++;
 		}
-		zone->present_pages = zone->spanned_pages;
-		atomic_long_set(&zone->managed_pages, (long)(zone->spanned_pages - reserved));
-		total += zone->spanned_pages - reserved;
+		zone->present_pages = zone->spanned_pages - holes;
+		atomic_long_set(&zone->managed_pages, (long)(zone->present_pages - reserved));
+		total += zone->present_pages - reserved;
 	}
 	totalram_pages_count = total;
 	ukmem_zones = zones;

@@ -419,7 +419,9 @@ void out_of_memory(gfp_t gfp, unsigned int order)
 	       "%s invoked oom-killer: gfp_mask=%#x(%pGg), order=%u, oom_score_adj=0\n",
 	       t->comm, gfp, &gfp, order);
 	report_stack();
-	show_mem();
+	__show_mem((int)gfp_zone(gfp));
+	/* should_dump_unreclaim_slab(): no LRU pages here, so always */
+	dump_unreclaimable_slab();
 	printk(KERN_INFO "Tasks state (memory values in pages):\n");
 	printk(KERN_INFO "[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem "
 			 "pgtables_bytes swapents oom_score_adj name\n");
