@@ -776,14 +776,17 @@ static __always_inline bool free_tag_ok(const struct page *page, unsigned int or
 	       page->page_type == (PAGE_TYPE_ALLOC_HEAD | order);
 }
 
+/* what a head may not carry at free: the kernel's flags and the "free"/type bits */
+#define PAGE_FLAGS_BAD_AT_FREE                                                                     \
+	(PAGE_FLAGS_CHECK_AT_FREE | (1UL << PG_buddy) | (1UL << PG_pcp) | (1UL << PG_slab) |       \
+	 (1UL << PG_table))
+
 /*
- * free_pages_check - may this block go back to the allocator? Checks the
- * allocation tag (double free, wrong order, a frame inside a block,
- * something never allocated), then the page state the kernel checks with
- * DEBUG_VM. Reports ("Bad page state") and returns false if not; changes
- * nothing either way.
+ * free_pages_check_bad - the slow half of free_pages_check(): find the
+ * reason, report it ("Bad page state"), return false (true if, after all,
+ * nothing is wrong).
  */
-static bool free_pages_check(struct page *page, unsigned int order)
+static noinline bool free_pages_check_bad(struct page *page, unsigned int order)
 {
 	unsigned int type = page->page_type;
 	unsigned long i, n = 1UL << order;
@@ -810,13 +813,13 @@ static bool free_pages_check(struct page *page, unsigned int order)
 		return false;
 	}
 	reason = page_bad_reason(page, false);
-	if (unlikely(reason)) {
+	if (reason) {
 		bad_page(page, reason);
 		return false;
 	}
 	for (i = 1; i < n; i++) {
 		reason = page_bad_reason(&page[i], true);
-		if (unlikely(reason)) {
+		if (reason) {
 			bad_page(&page[i], reason);
 			return false;
 		}
@@ -824,8 +827,31 @@ static bool free_pages_check(struct page *page, unsigned int order)
 	return true;
 }
 
+/*
+ * free_pages_check - may this block go back to the allocator? Checks the
+ * allocation tag (double free, wrong order, a frame inside a block,
+ * something never allocated), then the page state the kernel checks with
+ * DEBUG_VM, on every frame. Reports and returns false if not; changes
+ * nothing either way. The common case is one OR-accumulated test per frame.
+ */
+static __always_inline bool free_pages_check(struct page *page, unsigned int order)
+{
+	unsigned long i, n = 1UL << order;
+	unsigned long bad =
+	    (__atomic_load_n(&page->flags, __ATOMIC_RELAXED) & PAGE_FLAGS_BAD_AT_FREE) |
+	    (unsigned long)page->mapping | (page->page_type ^ (PAGE_TYPE_ALLOC_HEAD | order));
+
+	for (i = 1; i < n; i++)
+		bad |=
+		    (__atomic_load_n(&page[i].flags, __ATOMIC_RELAXED) & PAGE_FLAGS_BAD_AT_FREE) |
+		    (unsigned long)page[i].mapping | (unsigned int)atomic_read(&page[i]._refcount);
+	if (likely(!bad))
+		return true;
+	return free_pages_check_bad(page, order);
+}
+
 /* free_pages_prepare - reset a checked block's frames for the free lists */
-static void free_pages_prepare(struct page *page, unsigned int order)
+static __always_inline void free_pages_prepare(struct page *page, unsigned int order)
 {
 	unsigned long i, n = 1UL << order;
 
@@ -891,7 +917,7 @@ static bool page_ref_put_checked(struct page *page)
  * owner). A block whose last reference a racing holder dropped first is
  * checked after, and if bad kept out of the free lists, as the kernel does.
  */
-static void put_block(struct page *page, unsigned int order)
+static __always_inline void put_block(struct page *page, unsigned int order)
 {
 	/* acquire: pairs with the release of the holder that dropped before us */
 	int old = __atomic_load_n(&page->_refcount.counter, __ATOMIC_ACQUIRE);
