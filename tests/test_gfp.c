@@ -78,13 +78,14 @@ static void release(struct held *h, unsigned long n)
 
 static struct {
 	pthread_mutex_t lock;
-	int tid;			/* calls from this thread only are recorded */
+	int tid; /* calls from this thread only are recorded */
 	unsigned long direct_calls, kswapd_calls;
 	gfp_t last_gfp;
-	unsigned long fake_objects;	/* "freed" without giving pages back */
+	unsigned long fake_objects; /* "freed" without giving pages back */
+	int one_page_per_call;	    /* give ts.pages back one per call */
 	int stop_without_fs;
-	struct held pages;		/* pages it can give back */
-} ts = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct held pages; /* pages it can give back */
+} ts = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static unsigned long ts_count(struct shrinker *s, struct shrink_control *sc)
 {
@@ -92,7 +93,7 @@ static unsigned long ts_count(struct shrinker *s, struct shrink_control *sc)
 
 	pthread_mutex_lock(&ts.lock);
 	/* fake objects show as one at a time: one scan call per reclaim round */
-	n = ts.pages.n ? ts.pages.n : (ts.fake_objects ? 1 : 0);
+	n = ts.pages.n ? (ts.one_page_per_call ? 1 : ts.pages.n) : (ts.fake_objects ? 1 : 0);
 	pthread_mutex_unlock(&ts.lock);
 	return n ? n : SHRINK_EMPTY;
 }
@@ -105,7 +106,7 @@ static unsigned long ts_scan(struct shrinker *s, struct shrink_control *sc)
 	if (current->flags & PF_KSWAPD) {
 		ts.kswapd_calls++;
 		pthread_mutex_unlock(&ts.lock);
-		return SHRINK_STOP;	/* these tests look at direct reclaim only */
+		return SHRINK_STOP; /* these tests look at direct reclaim only */
 	}
 	if (gettid() == ts.tid) {
 		ts.direct_calls++;
@@ -116,12 +117,14 @@ static unsigned long ts_scan(struct shrinker *s, struct shrink_control *sc)
 		return SHRINK_STOP;
 	}
 	if (ts.fake_objects) {
-		ts.fake_objects--;	/* one object per call: progress over many rounds */
+		ts.fake_objects--; /* one object per call: progress over many rounds */
 		freed = 1;
 	}
 	while (freed < sc->nr_to_scan && ts.pages.n) {
 		__free_page(unhold(&ts.pages));
 		freed++;
+		if (ts.one_page_per_call)
+			break;
 	}
 	pthread_mutex_unlock(&ts.lock);
 	return freed;
@@ -151,7 +154,7 @@ static void boot(const char *cmdline)
 
 Test(gfp, nowait_and_atomic_never_run_shrinkers)
 {
-	struct held h = { 0 };
+	struct held h = {0};
 	struct shrinker *s;
 	DEFINE_SPINLOCK(lock);
 
@@ -178,7 +181,7 @@ static struct {
 	pthread_mutex_t m;
 	pthread_cond_t c;
 	int entered, released;
-} gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0 };
+} gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
 
 static unsigned long gate_count(struct shrinker *s, struct shrink_control *sc)
 {
@@ -205,7 +208,7 @@ static void *kernel_alloc_thread(void *arg)
 
 Test(gfp, nowait_does_not_wait_for_a_blocked_reclaimer)
 {
-	struct held h = { 0 };
+	struct held h = {0};
 	struct shrinker *s;
 	pthread_t th;
 	void *ret;
@@ -238,7 +241,7 @@ Test(gfp, nowait_does_not_wait_for_a_blocked_reclaimer)
 
 Test(gfp, atomic_dips_into_reserve_nowait_does_not)
 {
-	struct held h = { 0 };
+	struct held h = {0};
 	unsigned long atomic_got;
 
 	boot("mem=32M nr_cpus=2");
@@ -251,7 +254,8 @@ Test(gfp, atomic_dips_into_reserve_nowait_does_not)
 	/* the reserve is gone too: fails at once, with the warning */
 	cr_assert_null(alloc_page(GFP_ATOMIC));
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_ALLOC_FAIL), 1);
-	cr_assert(ukmem_dmesg_contains(": page allocation failure: order:0, mode:0x820(GFP_ATOMIC), nodemask=(null)"));
+	cr_assert(ukmem_dmesg_contains(
+	    ": page allocation failure: order:0, mode:0x820(GFP_ATOMIC), nodemask=(null)"));
 	cr_assert(ukmem_dmesg_contains("Mem-Info:"));
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_OOM), 0);
 	cr_assert_eq(vm_event_count(ALLOCSTALL), 0);
@@ -261,7 +265,7 @@ Test(gfp, atomic_dips_into_reserve_nowait_does_not)
 
 static void scope_case(int scope, gfp_t gfp, gfp_t want_set, gfp_t want_clear)
 {
-	struct held h = { 0 };
+	struct held h = {0};
 	struct shrinker *s;
 	unsigned int flags = 0;
 	struct page *p;
@@ -273,7 +277,7 @@ static void scope_case(int scope, gfp_t gfp, gfp_t want_set, gfp_t want_clear)
 	fill(&h, GFP_ATOMIC);
 	/* the shrinker holds pages it can give back */
 	release(&h, 256);
-	drain_all_pages(NULL);	/* freed pages on a pcp list do not count as free */
+	drain_all_pages(NULL); /* freed pages on a pcp list do not count as free */
 	pthread_mutex_lock(&ts.lock);
 	while (ts.pages.n < 128) {
 		p = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
@@ -330,18 +334,19 @@ Test(gfp, memalloc_noio_scope)
 
 Test(gfp, noretry_gives_up_after_one_round)
 {
-	struct held h = { 0 };
+	struct held h = {0};
 	struct shrinker *s;
 
 	boot("mem=32M nr_cpus=2");
 	s = ts_register();
-	ts.fake_objects = 50;	/* reclaim would keep "making progress" */
+	ts.fake_objects = 50; /* reclaim would keep "making progress" */
 	fill(&h, GFP_ATOMIC);
 	cr_assert_null(alloc_page(GFP_KERNEL | __GFP_NORETRY));
 	cr_assert_eq(vm_event_count(ALLOCSTALL), 1, "one reclaim round");
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_OOM), 0);
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_ALLOC_FAIL), 1);
-	cr_assert(ukmem_dmesg_contains("page allocation failure: order:0, mode:0x10cc0(GFP_KERNEL|__GFP_NORETRY)"));
+	cr_assert(ukmem_dmesg_contains(
+	    "page allocation failure: order:0, mode:0x10cc0(GFP_KERNEL|__GFP_NORETRY)"));
 	shrinker_free(s);
 	release(&h, ~0UL);
 	ukmem_shutdown();
@@ -349,23 +354,49 @@ Test(gfp, noretry_gives_up_after_one_round)
 
 Test(gfp, retry_mayfail_retries_while_progress_then_fails)
 {
-	struct held h = { 0 };
+	struct held h = {0};
 	struct shrinker *s;
 	unsigned long rounds;
+	struct page *p;
 
 	boot("mem=32M nr_cpus=2");
 	s = ts_register();
-	ts.fake_objects = 6;	/* one per scan call: progress for a few rounds */
 	fill(&h, GFP_ATOMIC);
+	/* six pages the shrinker gives back one per round: real progress, too little to pass min */
+	pthread_mutex_lock(&ts.lock);
+	ts.one_page_per_call = 1;
+	while (ts.pages.n < 6 && (p = unhold(&h)))
+		hold(&ts.pages, p);
+	pthread_mutex_unlock(&ts.lock);
 	cr_assert_null(alloc_page(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN));
 	rounds = vm_event_count(ALLOCSTALL);
-	cr_assert_gt(rounds, 2, "retried while the shrinker made progress (%lu rounds)", rounds);
-	cr_assert_eq(ts.fake_objects, 0);
-	cr_assert_leq(rounds, 7 + MAX_RECLAIM_RETRIES + 1);
+	cr_assert_eq(ts.pages.n, 0);
+	cr_assert_geq(rounds, 6 + MAX_RECLAIM_RETRIES + 1,
+		      "retried while reclaim gave pages back (%lu rounds)", rounds);
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_OOM), 0, "MAYFAIL never OOMs");
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_ALLOC_FAIL), 0, "__GFP_NOWARN");
 	/* the seed-era name is the same flag */
 	cr_assert_eq(__GFP_REPEAT, __GFP_RETRY_MAYFAIL);
+	ts.one_page_per_call = 0;
+	shrinker_free(s);
+	release(&h, ~0UL);
+	ukmem_shutdown();
+}
+
+/* claimed objects are no progress: as many rounds as with no shrinker at all */
+Test(gfp, retry_mayfail_objects_without_pages_are_no_progress)
+{
+	struct held h = {0};
+	struct shrinker *s;
+
+	boot("mem=32M nr_cpus=2");
+	s = ts_register();
+	ts.fake_objects = 6;
+	fill(&h, GFP_ATOMIC);
+	cr_assert_null(alloc_page(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN));
+	cr_assert_eq(vm_event_count(ALLOCSTALL), MAX_RECLAIM_RETRIES + 1);
+	cr_assert_eq(ts.fake_objects, 0);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_OOM), 0);
 	shrinker_free(s);
 	release(&h, ~0UL);
 	ukmem_shutdown();
@@ -373,19 +404,25 @@ Test(gfp, retry_mayfail_retries_while_progress_then_fails)
 
 Test(gfp, gfp_kernel_out_of_memory_report_then_fails)
 {
-	struct held h = { 0 };
+	struct held h = {0};
 
 	boot("mem=32M nr_cpus=2");
 	fill(&h, GFP_ATOMIC);
 	cr_assert_null(alloc_page(GFP_KERNEL));
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_OOM), 1);
-	cr_assert(ukmem_dmesg_contains("invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0"));
+	cr_assert(ukmem_dmesg_contains(
+	    "invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0"));
 	cr_assert(ukmem_dmesg_contains("Out of memory"));
 	cr_assert(ukmem_dmesg_contains("Mem-Info:"));
 	cr_assert(ukmem_dmesg_contains(" pages RAM"));
+	/* dump_unreclaimable_slab(): the caches that hold what reclaim cannot free */
+	cr_assert(ukmem_dmesg_contains("Unreclaimable slab info:"));
+	cr_assert(ukmem_dmesg_contains("Name                      Used          Total"));
+	cr_assert(ukmem_dmesg_contains("kmem_cache        "));
 	cr_assert_eq(vm_event_count(ALLOCSTALL), MAX_RECLAIM_RETRIES + 1);
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_ALLOC_FAIL), 1);
-	cr_assert(ukmem_dmesg_contains("page allocation failure: order:0, mode:0xcc0(GFP_KERNEL), nodemask=(null)"));
+	cr_assert(ukmem_dmesg_contains(
+	    "page allocation failure: order:0, mode:0xcc0(GFP_KERNEL), nodemask=(null)"));
 	/* memory back: works again */
 	release(&h, 200);
 	struct page *p = alloc_page(GFP_KERNEL);
@@ -408,7 +445,8 @@ Test(gfp, costly_order_fails_without_oom)
 	cr_assert_null(alloc_pages(GFP_KERNEL, 10));
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_OOM), 0);
 	cr_assert_eq(vm_event_count(ALLOCSTALL), 1);
-	cr_assert(ukmem_dmesg_contains("page allocation failure: order:10, mode:0xcc0(GFP_KERNEL)"));
+	cr_assert(
+	    ukmem_dmesg_contains("page allocation failure: order:10, mode:0xcc0(GFP_KERNEL)"));
 	cr_assert_null(alloc_pages(GFP_KERNEL | __GFP_NOWARN, 10));
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_ALLOC_FAIL), 1, "__GFP_NOWARN is silent");
 	for (i = 0; i < 3; i++)
@@ -451,8 +489,8 @@ Test(gfp, order_above_max_warns_unless_nowarn)
 
 Test(gfp, contradictory_zone_flags_reported)
 {
-	static const gfp_t bad[] = { __GFP_DMA | __GFP_DMA32, __GFP_DMA | __GFP_HIGHMEM,
-				     __GFP_DMA32 | __GFP_HIGHMEM };
+	static const gfp_t bad[] = {__GFP_DMA | __GFP_DMA32, __GFP_DMA | __GFP_HIGHMEM,
+				    __GFP_DMA32 | __GFP_HIGHMEM};
 	unsigned int i;
 
 	boot("mem=2G machine=i386 nr_cpus=1");
@@ -480,7 +518,8 @@ Test(gfp, may_sleep_allocation_in_atomic_context)
 	cr_assert(p);
 	__free_page(p);
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1);
-	cr_assert(ukmem_dmesg_contains("BUG: sleeping function called from invalid context at mm/page_alloc.c:"));
+	cr_assert(ukmem_dmesg_contains(
+	    "BUG: sleeping function called from invalid context at mm/page_alloc.c:"));
 	cr_assert(ukmem_dmesg_contains("preempt_count: 1, expected: 0"));
 	/* GFP_ATOMIC there is right, and irqs-off GFP_KERNEL is reported too */
 	spin_lock(&lock);
@@ -494,5 +533,94 @@ Test(gfp, may_sleep_allocation_in_atomic_context)
 	__free_page(p);
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 2);
 	cr_assert(ukmem_dmesg_contains("irqs_disabled(): 1"));
+	ukmem_shutdown();
+}
+
+static char *dmesg_text(void)
+{
+	static char *buf; /* static: GCC's -Wdangling-pointer mistakes it for a stack buffer */
+	static size_t len;
+	FILE *f;
+
+	buf = NULL;
+	len = 0;
+	f = open_memstream(&buf, &len);
+	ukmem_dmesg(f);
+	fclose(f);
+	return buf;
+}
+
+static long offset_of(const char *text, const char *needle)
+{
+	const char *p = strstr(text, needle);
+
+	return p ? (long)(p - text) : -1;
+}
+
+/* issue 10, kernel fidelity: GFP_NOWAIT is __GFP_KSWAPD_RECLAIM|__GFP_NOWARN since 6.8 */
+Test(gfp, gfp_nowait_failures_are_silent)
+{
+	struct held h = {0};
+	gfp_t gfp = GFP_NOWAIT;
+	char text[64];
+
+	cr_assert_eq(GFP_NOWAIT, 0x2800);
+	boot("mem=32M nr_cpus=2");
+	cr_assert(scnprintf(text, sizeof(text), "%pGg", &gfp) > 0);
+	cr_assert_str_eq(text, "GFP_NOWAIT");
+	fill(&h, GFP_NOWAIT);
+	cr_assert_null(alloc_page(GFP_NOWAIT));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_ALLOC_FAIL), 0);
+	cr_assert(!ukmem_dmesg_contains("page allocation failure"));
+	release(&h, ~0UL);
+	ukmem_shutdown();
+}
+
+/*
+ * issue 10, kernel fidelity: warn_alloc() and __show_mem() of 6.12 - the
+ * nodemask, cpuset and mems_allowed on the failure line, the per-node line,
+ * every zone's free line before the buddy lines, one lowmem_reserve entry
+ * per zone type, the migrate type of each non-empty order.
+ */
+Test(gfp, page_allocation_failure_report_reads_as_6_12)
+{
+	struct held h = {0};
+	long dma_free, dma32_free, dma_buddy, dma32_buddy;
+	char *text;
+
+	boot("mem=32M nr_cpus=2");
+	fill(&h, GFP_ATOMIC);
+	ukmem_dmesg_clear();
+	cr_assert_null(alloc_page(GFP_ATOMIC));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_ALLOC_FAIL), 1);
+	cr_assert(
+	    ukmem_dmesg_contains(": page allocation failure: order:0, mode:0x820(GFP_ATOMIC), "
+				 "nodemask=(null),cpuset=/,mems_allowed=0\n"));
+	cr_assert(!ukmem_dmesg_contains("\ncpuset="));
+	cr_assert(
+	    ukmem_dmesg_contains("Node 0 active_anon:0kB inactive_anon:0kB active_file:0kB "));
+	cr_assert(ukmem_dmesg_contains(" all_unreclaimable? "));
+	/* DMA keeps 4096 / 256 pages from DMA32 requests; one entry per zone type */
+	cr_assert(ukmem_dmesg_contains("lowmem_reserve[]: 0 16 16 16\n"));
+	cr_assert(ukmem_dmesg_contains("lowmem_reserve[]: 0 0 0 0\n"));
+	cr_assert(ukmem_dmesg_contains("kB (U) "));
+	cr_assert(ukmem_dmesg_contains("Node 0 hugepages_total=0 hugepages_free=0 hugepages_surp=0 "
+				       "hugepages_size=2048kB"));
+	cr_assert(ukmem_dmesg_contains("Free swap  = 0kB"));
+	text = dmesg_text();
+	dma_free = offset_of(text, "Node 0 DMA free:");
+	dma32_free = offset_of(text, "Node 0 DMA32 free:");
+	dma_buddy = offset_of(text, "Node 0 DMA: ");
+	dma32_buddy = offset_of(text, "Node 0 DMA32: ");
+	cr_assert(dma_free >= 0 && dma32_free >= 0 && dma_buddy >= 0 && dma32_buddy >= 0);
+	cr_assert(dma_free < dma32_free && dma32_free < dma_buddy && dma_buddy < dma32_buddy,
+		  "every free line before the buddy lines");
+	free(text);
+	/* a DMA request shows the DMA zone only (max_zone_idx = gfp_zone) */
+	ukmem_dmesg_clear();
+	cr_assert_null(alloc_pages(GFP_ATOMIC | GFP_DMA, 9));
+	cr_assert(ukmem_dmesg_contains("Node 0 DMA free:"));
+	cr_assert(!ukmem_dmesg_contains("Node 0 DMA32 free:"));
+	release(&h, ~0UL);
 	ukmem_shutdown();
 }

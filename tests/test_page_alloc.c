@@ -11,6 +11,7 @@
 #include <linux/mm.h>
 #include <linux/spinlock.h>
 #include <linux/irqflags.h>
+#include <linux/slab.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -470,6 +471,150 @@ Test(page_alloc, double_free_into_buddy)
 	double_free_case("mem=32M nr_cpus=2 percpu_pagelists=0");
 }
 
+/* ---------------------------------------------------------------- bad page state */
+
+/* every frame free again: on the buddy lists once the pcp lists are drained */
+static unsigned long free_after_drain(void)
+{
+	drain_all_pages(NULL);
+	return nr_free_pages();
+}
+
+/*
+ * issue 10 item 1: __free_page()/put_page() of a page a slab cache still
+ * owns. Linux (DEBUG_VM) prints "Bad page state" and keeps the page out of
+ * the free lists; ukmem refuses before the reference goes, so the slab and
+ * its objects stay intact.
+ */
+Test(page_alloc, freeing_a_live_slab_page_is_refused)
+{
+	unsigned long free0;
+	char *o, *others[64];
+	struct page *p;
+	int i, k;
+
+	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=2"), 0);
+	o = kmalloc(64, GFP_KERNEL);
+	cr_assert(o);
+	memset(o, 0x5a, 64);
+	p = virt_to_page(o);
+	cr_assert(PageSlab(p));
+	free0 = free_after_drain();
+	ukmem_dmesg_clear();
+	__free_page(p);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_BAD_PAGE), 1);
+	cr_assert(ukmem_dmesg_contains("BUG: Bad page state in process"));
+	cr_assert(
+	    ukmem_dmesg_contains("page: refcount:1 mapcount:0 mapping:0000000000000000 index:"));
+	cr_assert(ukmem_dmesg_contains("page_type: f5(slab)"));
+	cr_assert_eq(ukmem_dmesg_count("raw: "), 2);
+	cr_assert(ukmem_dmesg_contains("page dumped because: nonzero mapcount"));
+	put_page(p);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_BAD_PAGE), 2);
+	cr_assert_eq(ukmem_dmesg_count("page dumped because: nonzero mapcount"), 2);
+	/* nothing was freed, the slab keeps working and the object is intact */
+	cr_assert_eq(free_after_drain(), free0);
+	cr_assert(PageSlab(p));
+	cr_assert_eq(page_ref_count(p), 1);
+	for (i = 0; i < 64; i++)
+		cr_assert_eq((unsigned char)o[i], 0x5a);
+	for (k = 0; k < 64; k++) {
+		others[k] = kmalloc(64, GFP_KERNEL);
+		cr_assert(others[k]);
+		cr_assert(others[k] != o);
+		memset(others[k], k, 64);
+	}
+	for (i = 0; i < 64; i++)
+		cr_assert_eq((unsigned char)o[i], 0x5a);
+	assert_no_frame_twice();
+	for (k = 0; k < 64; k++)
+		kfree(others[k]);
+	kfree(o);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_BAD_PAGE), 2);
+	ukmem_shutdown();
+}
+
+/* issue 10 item 1: a page with ->mapping set or PG_locked is not fit to free */
+Test(page_alloc, freeing_a_page_with_mapping_or_locked_is_refused)
+{
+	unsigned long free0;
+	struct page *p;
+	char *a;
+
+	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=2"), 0);
+	p = alloc_page(GFP_KERNEL);
+	a = page_address(p);
+	memset(a, 0x33, PAGE_SIZE);
+	free0 = free_after_drain();
+	ukmem_dmesg_clear();
+	p->mapping = (void *)0x1000;
+	__free_page(p);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_BAD_PAGE), 1);
+	cr_assert(ukmem_dmesg_contains("mapping:0000000000001000"));
+	cr_assert(ukmem_dmesg_contains("page dumped because: non-NULL mapping"));
+	cr_assert_eq(ukmem_dmesg_count("raw: "), 2);
+	cr_assert_eq(ukmem_dmesg_count("page_type: "), 0, "an allocated page has no type");
+	p->mapping = NULL;
+	SetPageLocked(p);
+	put_page(p);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_BAD_PAGE), 2);
+	cr_assert(
+	    ukmem_dmesg_contains("page dumped because: PAGE_FLAGS_CHECK_AT_FREE flag(s) set"));
+	cr_assert(ukmem_dmesg_contains("flags: 0x4000000000000001(locked|node=0|zone=1)"));
+	cr_assert_eq(free_after_drain(), free0, "refused: nothing freed");
+	cr_assert_eq(page_ref_count(p), 1);
+	for (unsigned long i = 0; i < PAGE_SIZE; i++)
+		cr_assert_eq((unsigned char)a[i], 0x33);
+	ClearPageLocked(p);
+	__free_page(p);
+	cr_assert_eq(free_after_drain(), free0 + 1);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_BAD_PAGE), 2);
+	/* a reserved frame: the kernel's flag reason */
+	__free_page(pfn_to_page(3));
+	cr_assert(ukmem_dmesg_contains("flags: 0x1000(reserved|node=0|zone=0)"));
+	cr_assert_eq(ukmem_dmesg_count("page dumped because: PAGE_FLAGS_CHECK_AT_FREE flag(s) set"),
+		     2);
+	ukmem_shutdown();
+}
+
+/*
+ * issue 10 item 2, lib/test_free_pages.c: a speculative reference (as the
+ * page cache takes) on the first page of a non-compound block. free_pages()
+ * must give the other 2^order - 1 pages back at once, put_page() the first.
+ */
+static void speculative_reference_case(gfp_t gfp)
+{
+	unsigned long free0, i;
+
+	free0 = free_after_drain();
+	for (i = 0; i < 100 * 1000; i++) {
+		unsigned long addr = __get_free_pages(gfp, 3);
+		struct page *page;
+
+		cr_assert(addr, "loop %lu: memory leaked away", i);
+		page = virt_to_page((void *)addr);
+		get_page(page);
+		free_pages(addr, 3);
+		if (i == 0 && !(gfp & __GFP_COMP))
+			cr_assert_eq(free_after_drain(), free0 - 1, "all but the first page back");
+		put_page(page);
+	}
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_BAD_PAGE), 0);
+	cr_assert_eq(ukmem_dmesg_count("Bad page state"), 0);
+	cr_assert_eq(free_after_drain(), free0, "no page leaked");
+}
+
+Test(page_alloc, free_pages_with_a_speculative_reference)
+{
+	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=2"), 0);
+	speculative_reference_case(GFP_KERNEL);
+	speculative_reference_case(GFP_KERNEL | __GFP_COMP);
+	ukmem_shutdown();
+	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=2 percpu_pagelists=0"), 0);
+	speculative_reference_case(GFP_KERNEL);
+	ukmem_shutdown();
+}
+
 /* ---------------------------------------------------------------- misuse */
 
 Test(page_alloc, misuse_of_every_function)
@@ -611,7 +756,7 @@ Test(page_alloc, proc_formats)
 	cr_assert(strstr(zi, "\n              batch: "));
 	cr_assert(strstr(zi, "\n    cpu: 1\n"));
 	cr_assert(strstr(zi, "\n  vm stats threshold: "));
-	cr_assert(strstr(zi, "\n  node_unreclaimable:  0\n  start_pfn:           0\n"));
+	cr_assert(strstr(zi, "\n  node_unreclaimable:  0\n  start_pfn:           1\n"));
 	cr_assert(strstr(zi, "Node 0, zone   Normal\n  pages free     0\n"));
 	free(zi);
 	/* the pagesets show this CPU's pcp count */
@@ -640,5 +785,63 @@ Test(page_alloc, proc_formats)
 	free(bi);
 	free(zi);
 	free(mi);
+	ukmem_shutdown();
+}
+
+/*
+ * issue 10, kernel fidelity: the x86 zone layout (the zones start at pfn 1,
+ * the BIOS hole 0x9f-0xff is not present), the vmstat threshold as
+ * calculate_normal_threshold() computes it, and the meminfo lines of a
+ * 6.12 x86 kernel (hugetlb, DirectMap, VmallocTotal, Committed_AS).
+ */
+Test(page_alloc, zoneinfo_and_meminfo_read_as_on_x86)
+{
+	char *zi, *mi, *dma, *dma32;
+
+	cr_assert_eq(ukmem_boot("mem=1G nr_cpus=4"), 0);
+	zi = proc_text("zoneinfo");
+	dma = strstr(zi, "zone      DMA\n");
+	dma32 = strstr(zi, "zone    DMA32\n");
+	cr_assert(dma && dma32);
+	/* 4095 frames from pfn 1, less the 97 of the hole; 158 more are reserved */
+	cr_assert(
+	    strstr(dma, "\n        spanned  4095\n        present  3998\n        managed  3840\n"));
+	cr_assert(strstr(dma, "\n  vm stats threshold: 6\n"), "2 * fls(4) * (1 + fls(0))");
+	cr_assert(strstr(dma, "start_pfn:           1\n"));
+	cr_assert(strstr(dma32, "\n        spanned  258048\n        present  258048\n"));
+	cr_assert(strstr(dma32, "\n  vm stats threshold: 24\n"), "2 * fls(4) * (1 + fls(7))");
+	cr_assert(strstr(dma32, "start_pfn:           4096\n"));
+	free(zi);
+	cr_assert_eq(meminfo_kb("MemTotal:"), (3840 + 258048) * 4);
+	cr_assert_eq(meminfo_kb("VmallocTotal:"), 34359738367ul);
+	cr_assert_eq(meminfo_kb("Committed_AS:"), 0);
+	mi = proc_text("meminfo");
+	cr_assert(strstr(mi, "\nHugePages_Total:       0\nHugePages_Free:        0\n"
+			     "HugePages_Rsvd:        0\nHugePages_Surp:        0\n"
+			     "Hugepagesize:       2048 kB\nHugetlb:               0 kB\n"
+			     "DirectMap4k:        2048 kB\nDirectMap2M:     1046528 kB\n"
+			     "DirectMap1G:           0 kB\n"),
+		  "%s", mi);
+	free(mi);
+	ukmem_shutdown();
+
+	cr_assert_eq(ukmem_boot("mem=6G nr_cpus=2"), 0);
+	mi = proc_text("meminfo");
+	cr_assert(strstr(mi, "DirectMap4k:        2048 kB\nDirectMap2M:     1046528 kB\n"
+			     "DirectMap1G:     5242880 kB\n"),
+		  "%s", mi);
+	free(mi);
+	ukmem_shutdown();
+
+	cr_assert_eq(ukmem_boot("machine=i386 mem=1G nr_cpus=1"), 0);
+	mi = proc_text("meminfo");
+	cr_assert(strstr(mi, "Hugepagesize:       4096 kB\n"));
+	cr_assert(strstr(mi, "DirectMap4k:        4096 kB\nDirectMap4M:      913408 kB\n"), "%s",
+		  mi);
+	cr_assert_eq(meminfo_kb("VmallocTotal:"), 131072, "i386: the real vmalloc space");
+	free(mi);
+	zi = proc_text("zoneinfo");
+	cr_assert(strstr(zi, "start_pfn:           1\n"));
+	free(zi);
 	ukmem_shutdown();
 }

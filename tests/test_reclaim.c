@@ -58,7 +58,7 @@ static struct {
 	unsigned long kswapd_calls, direct_calls;
 	int allow_kswapd, allow_direct;
 	gfp_t seen_gfp;
-} cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
+} cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static void cache_fill(unsigned long n)
 {
@@ -156,8 +156,8 @@ static bool any_zone_above_high(void)
 		struct zone *zone = &ukmem_zones[z];
 
 		if (zone_managed_pages(zone) &&
-		    zone_page_state(zone, NR_FREE_PAGES) > high_wmark_pages(zone) +
-								 zone->lowmem_reserve[ZONE_NORMAL])
+		    zone_page_state(zone, NR_FREE_PAGES) >
+			high_wmark_pages(zone) + zone->lowmem_reserve[ZONE_NORMAL])
 			return true;
 	}
 	return false;
@@ -179,7 +179,7 @@ Test(reclaim, kswapd_reclaims_to_the_high_watermark)
 	cache.kswapd_calls = 0;
 	pthread_mutex_unlock(&cache.lock);
 	for (i = 0; i < 500 && !locked_read(&cache.kswapd_calls); i++) {
-		struct page *p = alloc_page(GFP_NOWAIT | __GFP_NOWARN);	/* wakes kswapd */
+		struct page *p = alloc_page(GFP_NOWAIT | __GFP_NOWARN); /* wakes kswapd */
 
 		if (p) {
 			p->mapping = held;
@@ -281,8 +281,8 @@ Test(reclaim, nofail_sleeps_until_memory_is_freed)
 	release(nheld / 2);
 	pthread_join(th, NULL);
 	cr_assert(nofail.page);
-	cr_assert_lt(nofail.cpu_s, nofail.wall_s / 2,
-		     "slept, not spun: %.3fs CPU in %.3fs", nofail.cpu_s, nofail.wall_s);
+	cr_assert_lt(nofail.cpu_s, nofail.wall_s / 2, "slept, not spun: %.3fs CPU in %.3fs",
+		     nofail.cpu_s, nofail.wall_s);
 	__free_page(nofail.page);
 	release(~0UL);
 	ukmem_shutdown();
@@ -324,5 +324,67 @@ Test(reclaim, shrinker_api_and_misuse)
 	ukmem_shutdown();
 	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=1"), 0);
 	shrinker_free(s);
+	ukmem_shutdown();
+}
+
+/*
+ * issue 10 item 8: a shrinker that says it freed what it was asked to scan
+ * but gives no page back. Objects claimed are not pages reclaimed: Linux
+ * counts page progress only (sc->nr_reclaimed) and gives up after
+ * MAX_RECLAIM_RETRIES rounds without it. Before that rule one
+ * alloc_page(GFP_KERNEL) went on for a thousand rounds.
+ */
+#define LIAR_OBJECTS  1000
+#define LIAR_BATCH    128
+#define LIAR_GIVES_UP 20000 /* calls after which it stops lying (bounds the old code) */
+
+static unsigned long liar_calls;
+
+static unsigned long liar_count(struct shrinker *s, struct shrink_control *sc)
+{
+	return LIAR_OBJECTS;
+}
+
+static unsigned long liar_scan(struct shrinker *s, struct shrink_control *sc)
+{
+	if (current->flags & PF_KSWAPD)
+		return SHRINK_STOP;
+	if (++liar_calls > LIAR_GIVES_UP)
+		return 0;
+	return sc->nr_to_scan;
+}
+
+Test(reclaim, shrinker_claiming_progress_without_pages_gives_up)
+{
+	unsigned long per_round = 0, calls;
+	struct shrinker *s;
+	int prio;
+
+	cr_assert_eq(ukmem_boot("mem=32M nr_cpus=2"), 0);
+	s = shrinker_alloc(0, "liar");
+	cr_assert(s);
+	s->count_objects = liar_count;
+	s->scan_objects = liar_scan;
+	s->batch = LIAR_BATCH;
+	shrinker_register(s);
+	fill(GFP_ATOMIC);
+	ukmem_report_reset();
+	ukmem_dmesg_clear();
+	cr_assert_null(alloc_page(GFP_KERNEL));
+	/* the most scan calls one round can make: per priority, the kernel's share in batches */
+	for (prio = DEF_PRIORITY; prio >= 0; prio--) {
+		unsigned long scan = (LIAR_OBJECTS >> prio) * 4 / DEFAULT_SEEKS;
+
+		per_round += min(scan, 2UL * LIAR_OBJECTS) / LIAR_BATCH + 1;
+	}
+	calls = liar_calls;
+	cr_assert_eq(vm_event_count(ALLOCSTALL), MAX_RECLAIM_RETRIES + 1, "%lu reclaim rounds",
+		     vm_event_count(ALLOCSTALL));
+	cr_assert_leq(calls, (MAX_RECLAIM_RETRIES + 1) * per_round, "%lu shrinker calls", calls);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_OOM), 1);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_ALLOC_FAIL), 1);
+	cr_assert(ukmem_dmesg_contains("page allocation failure: order:0, mode:0xcc0(GFP_KERNEL)"));
+	shrinker_free(s);
+	release(~0UL);
 	ukmem_shutdown();
 }

@@ -52,6 +52,10 @@ static inline void set_page_zone(struct page *page, enum zone_type zone)
 	page->flags |= ((unsigned long)zone & ZONES_MASK) << ZONES_PGSHIFT;
 }
 
+/* debug.c */
+void dump_page(const struct page *page, const char *reason);
+size_t format_page_flags(char *buf, size_t size, unsigned long flags);
+
 /* page_alloc.c */
 void bad_page(struct page *page, const char *reason);
 bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
@@ -144,7 +148,14 @@ void out_of_memory(gfp_t gfp, unsigned int order);
 bool kswapd_hopeless(void);
 int kswapd_run(void);
 void kswapd_stop(void);
-/* show_mem - the Mem-Info block of allocation-failure and OOM reports (vmstat.c). */
+/*
+ * __show_mem - the Mem-Info block of allocation-failure and OOM reports
+ * (vmstat.c), zones up to @max_zone_idx (the failing request's gfp_zone());
+ * show_mem() shows them all.
+ */
+void __show_mem(int max_zone_idx);
 void show_mem(void);
+/* dump_unreclaimable_slab - the OOM report's "Unreclaimable slab info:" (slab_common.c) */
+void dump_unreclaimable_slab(void);
 
 #endif

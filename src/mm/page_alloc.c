@@ -75,6 +75,9 @@ bool pcp_lists_enabled = true;
 static int alloc_waiters;
 static u32 free_seq;
 
+/* the legacy VGA/BIOS hole, 0x9f000-0xfffff, absent from an x86 e820 map */
+#define X86_BIOS_HOLE_START_PFN 0x9fUL
+
 static const char *const zone_names[MAX_NR_ZONES] = {"DMA", "DMA32", "Normal", "HighMem"};
 /* the kernel's sysctl_lowmem_reserve_ratio defaults */
 static const int lowmem_reserve_ratio[MAX_NR_ZONES] = {256, 256, 32, 0};
@@ -148,6 +151,11 @@ __ukmem_export enum zone_type gfp_zone(gfp_t flags)
 
 /* ---------------------------------------------------------------- reports */
 
+/*
+ * bad_page - the kernel's "Bad page state" report: the page dump, modules,
+ * stack, then the B taint (after printing, so this report still shows the
+ * taint state it found). The caller decides what happens to the page.
+ */
 void bad_page(struct page *page, const char *reason)
 {
 	struct task_struct *t = current_task();
@@ -155,15 +163,10 @@ void bad_page(struct page *page, const char *reason)
 	report_start(UKMEM_REPORT_BAD_PAGE);
 	printk(KERN_ALERT "BUG: Bad page state in process %s  pfn:%05lx\n", t->comm,
 	       page_to_pfn(page));
-	printk(KERN_ALERT "page: refcount:%d mapcount:%d mapping:%016lx index:%#lx pfn:%#lx\n",
-	       atomic_read(&page->_refcount), 0, (unsigned long)page->mapping, page->index,
-	       page_to_pfn(page));
-	printk(KERN_ALERT "flags: %#lx(zone=%d)\n", page->flags & ((1UL << __NR_PAGEFLAGS) - 1),
-	       (int)page_zonenum(page));
-	printk(KERN_ALERT "page dumped because: %s\n", reason);
+	dump_page(page, reason);
 	printk(KERN_ALERT "Modules linked in:\n");
-	add_taint(TAINT_BAD_PAGE);
 	report_stack();
+	add_taint(TAINT_BAD_PAGE);
 	printk(KERN_ALERT "Disabling lock debugging due to kernel taint\n");
 	report_end(UKMEM_REPORT_BAD_PAGE);
 }
@@ -517,11 +520,11 @@ void warn_alloc(gfp_t gfp, const char *fmt, ...)
 	ukmem_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	report_start(UKMEM_REPORT_ALLOC_FAIL);
-	printk(KERN_WARNING "%s: %s, mode:%#x(%pGg), nodemask=(null)\n", current_task()->comm, msg,
-	       gfp, &gfp);
-	printk(KERN_WARNING "cpuset=/ mems_allowed=0\n");
+	/* nodemask=%*pbl of a NULL mask, then cpuset_print_current_mems_allowed() */
+	printk(KERN_WARNING "%s: %s, mode:%#x(%pGg), nodemask=(null),cpuset=/,mems_allowed=0\n",
+	       current_task()->comm, msg, gfp, &gfp);
 	report_stack();
-	show_mem();
+	__show_mem((int)__gfp_zone(gfp));
 	report_end(UKMEM_REPORT_ALLOC_FAIL);
 }
 
@@ -599,9 +602,10 @@ retry:
 	if (costly && !(gfp & (__GFP_RETRY_MAYFAIL | __GFP_NOFAIL)))
 		goto nopage;
 	/*
-	 * should_reclaim_retry: go on while reclaim makes progress (bounded, so
-	 * a shrinker that always claims progress cannot hold us forever), and
-	 * for MAX_RECLAIM_RETRIES rounds without it.
+	 * should_reclaim_retry: go on while reclaim gives pages back, and for
+	 * MAX_RECLAIM_RETRIES rounds without. Progress is pages, never the
+	 * objects a shrinker claims; the bound on rounds with progress keeps
+	 * other tasks that take every page reclaim frees from holding us.
 	 */
 	if (progress && ++progress_loops < 64 * MAX_RECLAIM_RETRIES) {
 		no_progress_loops = 0;
@@ -737,35 +741,120 @@ __ukmem_export unsigned long get_zeroed_page(gfp_t gfp)
 
 /* ---------------------------------------------------------------- free */
 
-/* free_pages_prepare - is this block fit to go back? Reports and refuses if not. */
-static bool free_pages_prepare(struct page *page, unsigned int order)
+/* the kernel's PAGE_FLAGS_CHECK_AT_FREE (6.12; no LRU generations here) */
+#define PAGE_FLAGS_CHECK_AT_FREE                                                                   \
+	((1UL << PG_lru) | (1UL << PG_locked) | (1UL << PG_private) | (1UL << PG_private_2) |      \
+	 (1UL << PG_writeback) | (1UL << PG_reserved) | (1UL << PG_active) |                       \
+	 (1UL << PG_unevictable) | (1UL << PG_mlocked))
+
+/*
+ * page_bad_reason - why @page may not go back, as 6.12's page_bad_reason():
+ * the last reason that applies wins. 6.12 keeps a slab or page-table page's
+ * type in _mapcount ("nonzero mapcount"); there ->mapping aliases the slab
+ * list, so it is not read for them. Tail frames of a block must hold no
+ * reference of their own. NULL: fit to free.
+ */
+static const char *page_bad_reason(const struct page *page, bool tail)
+{
+	const char *reason = NULL;
+
+	if (unlikely(page->flags & ((1UL << PG_slab) | (1UL << PG_table))))
+		reason = "nonzero mapcount";
+	else if (unlikely(page->mapping != NULL))
+		reason = "non-NULL mapping";
+	if (unlikely(tail && atomic_read(&page->_refcount) != 0))
+		reason = "nonzero _refcount";
+	if (unlikely(page->flags & PAGE_FLAGS_CHECK_AT_FREE))
+		reason = "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
+	return reason;
+}
+
+static __always_inline bool free_tag_ok(const struct page *page, unsigned int order)
+{
+	return !(__atomic_load_n(&page->flags, __ATOMIC_RELAXED) &
+		 ((1UL << PG_buddy) | (1UL << PG_pcp))) &&
+	       page->page_type == (PAGE_TYPE_ALLOC_HEAD | order);
+}
+
+/* what a head may not carry at free: the kernel's flags and the "free"/type bits */
+#define PAGE_FLAGS_BAD_AT_FREE                                                                     \
+	(PAGE_FLAGS_CHECK_AT_FREE | (1UL << PG_buddy) | (1UL << PG_pcp) | (1UL << PG_slab) |       \
+	 (1UL << PG_table))
+
+/*
+ * free_pages_check_bad - the slow half of free_pages_check(): find the
+ * reason, report it ("Bad page state"), return false (true if, after all,
+ * nothing is wrong).
+ */
+static noinline bool free_pages_check_bad(struct page *page, unsigned int order)
 {
 	unsigned int type = page->page_type;
 	unsigned long i, n = 1UL << order;
+	const char *reason;
 
-	if (unlikely(PageBuddy(page) || PagePcp(page))) {
-		bad_page(page, "page is already free (double free)");
-		return false;
-	}
-	if (unlikely(PageReserved(page))) {
-		bad_page(page, "PAGE_FLAGS_CHECK_AT_FREE flags set (reserved)");
-		return false;
-	}
-	if (unlikely((type & PAGE_TYPE_MASK) == PAGE_TYPE_ALLOC_TAIL)) {
-		bad_page(page, "freeing a page inside an allocated block");
-		return false;
-	}
-	if (unlikely(type != (PAGE_TYPE_ALLOC_HEAD | order))) {
+	if (unlikely(!free_tag_ok(page, order))) {
 		char why[96];
 
-		if ((type & PAGE_TYPE_MASK) == PAGE_TYPE_ALLOC_HEAD)
+		if (PageBuddy(page) || PagePcp(page))
+			reason = "page is already free (double free)";
+		else if ((type & PAGE_TYPE_MASK) == PAGE_TYPE_ALLOC_TAIL)
+			reason = "freeing a page inside an allocated block";
+		else if ((type & PAGE_TYPE_MASK) == PAGE_TYPE_ALLOC_HEAD) {
 			snprintf(why, sizeof(why), "freed with order %u, allocated with order %u",
 				 order, type & 0xff);
-		else
-			snprintf(why, sizeof(why), "page was not allocated by the page allocator");
-		bad_page(page, why);
+			reason = why;
+		} else {
+			/* a reserved frame gets the kernel's own reason */
+			reason = page_bad_reason(page, false);
+			if (!reason)
+				reason = "page was not allocated by the page allocator";
+		}
+		bad_page(page, reason);
 		return false;
 	}
+	reason = page_bad_reason(page, false);
+	if (reason) {
+		bad_page(page, reason);
+		return false;
+	}
+	for (i = 1; i < n; i++) {
+		reason = page_bad_reason(&page[i], true);
+		if (reason) {
+			bad_page(&page[i], reason);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * free_pages_check - may this block go back to the allocator? Checks the
+ * allocation tag (double free, wrong order, a frame inside a block,
+ * something never allocated), then the page state the kernel checks with
+ * DEBUG_VM, on every frame. Reports and returns false if not; changes
+ * nothing either way. The common case is one OR-accumulated test per frame.
+ */
+static __always_inline bool free_pages_check(struct page *page, unsigned int order)
+{
+	unsigned long i, n = 1UL << order;
+	unsigned long bad =
+	    (__atomic_load_n(&page->flags, __ATOMIC_RELAXED) & PAGE_FLAGS_BAD_AT_FREE) |
+	    (unsigned long)page->mapping | (page->page_type ^ (PAGE_TYPE_ALLOC_HEAD | order));
+
+	for (i = 1; i < n; i++)
+		bad |=
+		    (__atomic_load_n(&page[i].flags, __ATOMIC_RELAXED) & PAGE_FLAGS_BAD_AT_FREE) |
+		    (unsigned long)page[i].mapping | (unsigned int)atomic_read(&page[i]._refcount);
+	if (likely(!bad))
+		return true;
+	return free_pages_check_bad(page, order);
+}
+
+/* free_pages_prepare - reset a checked block's frames for the free lists */
+static __always_inline void free_pages_prepare(struct page *page, unsigned int order)
+{
+	unsigned long i, n = 1UL << order;
+
 	for (i = 0; i < n; i++) {
 		page[i].page_type = 0;
 		page_flags_store(&page[i], page[i].flags & (ZONES_MASK << ZONES_PGSHIFT));
@@ -773,7 +862,6 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 		page[i].virtual = NULL;
 		INIT_LIST_HEAD(&page[i].lru);
 	}
-	return true;
 }
 
 void free_one_block(struct page *page, unsigned int order)
@@ -809,13 +897,6 @@ static void free_unref_page(struct page *page, unsigned int order)
 	check_alloc_waiters();
 }
 
-static void __free_pages_ok(struct page *page, unsigned int order)
-{
-	if (!free_pages_prepare(page, order))
-		return;
-	free_unref_page(page, order);
-}
-
 static bool page_ref_put_checked(struct page *page)
 {
 	int old = atomic_read(&page->_refcount);
@@ -827,6 +908,53 @@ static bool page_ref_put_checked(struct page *page)
 		}
 	} while (!atomic_try_cmpxchg(&page->_refcount, &old, old - 1));
 	return old == 1;
+}
+
+/*
+ * put_block - drop a reference on the block headed by @page; the last one
+ * frees it. The sole holder's block is checked before its reference goes,
+ * so a refused free leaves it exactly as it was (refcount 1, contents,
+ * owner). A block whose last reference a racing holder dropped first is
+ * checked after, and if bad kept out of the free lists, as the kernel does.
+ */
+static __always_inline void put_block(struct page *page, unsigned int order)
+{
+	/* acquire: pairs with the release of the holder that dropped before us */
+	int old = __atomic_load_n(&page->_refcount.counter, __ATOMIC_ACQUIRE);
+
+	if (likely(old == 1)) {
+		if (unlikely(!free_pages_check(page, order)))
+			return;
+		if (likely(atomic_try_cmpxchg(&page->_refcount, &old, 0)))
+			goto free;
+	}
+	if (!page_ref_put_checked(page) || !free_pages_check(page, order))
+		return;
+free:
+	free_pages_prepare(page, order);
+	free_unref_page(page, order);
+}
+
+/*
+ * split_referenced_block - __free_pages() of a non-compound block whose
+ * first frame someone else still references (a speculative get_page(), as
+ * the page cache takes): as the kernel's ___free_pages(), the rest goes
+ * back now, in blocks of order n-1 ... 0 after the first frame, which
+ * stays as an order-0 block until its last reference goes. The first frame
+ * is retagged before our reference is dropped, so whichever holder drops
+ * the last one frees an order-0 block.
+ */
+static void split_referenced_block(struct page *page, unsigned int order)
+{
+	page->page_type = PAGE_TYPE_ALLOC_HEAD;
+	while (order-- > 0) {
+		struct page *part = page + (1UL << order);
+
+		part->page_type = PAGE_TYPE_ALLOC_HEAD | order;
+		set_page_count(part, 1);
+		put_block(part, order);
+	}
+	put_block(page, 0);
 }
 
 static inline bool page_of_this_machine(const struct page *page)
@@ -860,14 +988,17 @@ __ukmem_export void __free_pages(struct page *page, unsigned int order)
 		bad_page(page, "freed with an order above MAX_PAGE_ORDER");
 		return;
 	}
-	/* check before the reference goes: a refused free must change nothing */
-	if (unlikely(PageBuddy(page) || PagePcp(page) ||
-		     page->page_type != (PAGE_TYPE_ALLOC_HEAD | order))) {
-		__free_pages_ok(page, order); /* reports */
+	/* the order must match whoever else holds a reference */
+	if (unlikely(!free_tag_ok(page, order))) {
+		free_pages_check(page, order); /* reports */
 		return;
 	}
-	if (page_ref_put_checked(page))
-		__free_pages_ok(page, order);
+	if (unlikely(order && !PageHead(page) &&
+		     __atomic_load_n(&page->_refcount.counter, __ATOMIC_RELAXED) > 1)) {
+		split_referenced_block(page, order);
+		return;
+	}
+	put_block(page, order);
 }
 
 /**
@@ -902,8 +1033,7 @@ __ukmem_export void put_page(struct page *page)
 {
 	struct page *head = compound_head(page);
 
-	if (page_ref_put_checked(head))
-		__free_pages_ok(head, compound_order(head));
+	put_block(head, compound_order(head));
 }
 
 /**
@@ -1360,7 +1490,7 @@ int page_alloc_init(void)
 	for (z = 0; z < MAX_NR_ZONES; z++) {
 		struct zone *zone = &zones[z];
 		unsigned long start = machine.zone_start_pfn[z], end = machine.zone_end_pfn[z];
-		unsigned long reserved = 0;
+		unsigned long reserved = 0, holes = 0;
 
 		zone->name = zone_names[z];
 		zone->zone_idx = (enum zone_type)z;
@@ -1368,15 +1498,24 @@ int page_alloc_init(void)
 		spin_lock_init(&zone->lock);
 		for (o = 0; o < NR_PAGE_ORDERS; o++)
 			INIT_LIST_HEAD(&zone->free_area[o].free_list);
+		/* as on x86 (e820), the zones start at pfn 1: frame 0 is in none */
+		if (start == 0 && end > 1)
+			start = 1;
 		zone->zone_start_pfn = start;
 		zone->spanned_pages = end > start ? end - start : 0;
-		for (pfn = start; pfn < end && pfn < machine.reserved_low_pfn; pfn++) {
+		/* frames below the first MiB: the BIOS hole is not even present */
+		for (pfn = 0; pfn < end && pfn < machine.reserved_low_pfn; pfn++) {
 			SetPageReserved(pfn_to_page(pfn));
-			reserved++;
+			if (pfn < start)
+				continue;
+			if (pfn >= X86_BIOS_HOLE_START_PFN)
+				holes++;
+			else
+				reserved++;
 		}
-		zone->present_pages = zone->spanned_pages;
-		atomic_long_set(&zone->managed_pages, (long)(zone->spanned_pages - reserved));
-		total += zone->spanned_pages - reserved;
+		zone->present_pages = zone->spanned_pages - holes;
+		atomic_long_set(&zone->managed_pages, (long)(zone->present_pages - reserved));
+		total += zone->present_pages - reserved;
 	}
 	totalram_pages_count = total;
 	ukmem_zones = zones;

@@ -587,6 +587,37 @@ int slabinfo_show(FILE *out)
 }
 
 /**
+ * dump_unreclaimable_slab - the OOM report's table of the caches whose
+ * memory reclaim cannot free (all but SLAB_RECLAIM_ACCOUNT), in KB used and
+ * total, as mm/slab_common.c prints it.
+ *
+ * Context: any; when slab_mutex is busy (the failing allocation may hold
+ * it) the kernel's one-line excuse instead.
+ */
+void dump_unreclaimable_slab(void)
+{
+	struct kmem_cache *s;
+
+	if (!machine.booted || !kmem_cache || !mutex_trylock(&slab_mutex)) {
+		pr_warn("excessive unreclaimable slab but cannot dump stats\n");
+		return;
+	}
+	pr_info("Unreclaimable slab info:\n");
+	pr_info("Name                      Used          Total\n");
+	list_for_each_entry (s, &slab_caches, list) {
+		unsigned long nr_slabs, nr_objs, nr_free;
+
+		if (s->flags & SLAB_RECLAIM_ACCOUNT)
+			continue;
+		slab_count(s, &nr_slabs, &nr_objs, &nr_free);
+		if (nr_objs)
+			pr_info("%-17s %10luKB %10luKB\n", s->name,
+				(nr_objs - nr_free) * s->size / 1024, nr_objs * s->size / 1024);
+	}
+	mutex_unlock(&slab_mutex);
+}
+
+/**
  * slab_shrink_all - every cache's empty slabs back to the page allocator.
  * @gfp: the reclaim context (unused: freeing never sleeps)
  *

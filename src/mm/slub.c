@@ -530,6 +530,7 @@ static void discard_slab(struct kmem_cache *s, struct page *slab)
 	slab->freelist = NULL;
 	slab->counters = 0;
 	INIT_LIST_HEAD(&slab->slab_list);
+	slab->mapping = NULL; /* aliases slab_list.prev; the kernel clears it too */
 	account_slab(s, order, -1);
 	__free_pages(slab, order);
 }

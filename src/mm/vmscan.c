@@ -36,8 +36,8 @@
 #include "machine/sched.h"
 #include "mm/internal.h"
 
-#define SHRINK_BATCH		128
-#define SWAP_CLUSTER_MAX	32
+#define SHRINK_BATCH	 128
+#define SWAP_CLUSTER_MAX 32
 
 static LIST_HEAD(shrinker_list);
 static struct mutex shrinker_mutex;
@@ -46,11 +46,11 @@ static bool shrinker_mutex_ready;
 static struct {
 	plat_thread_t thread;
 	bool running;
-	u32 wake_seq;		/* futex word: bumped by wakeup_kswapd() */
+	u32 wake_seq; /* futex word: bumped by wakeup_kswapd() */
 	u32 stop;
 	int order;
 	int highest_zoneidx;
-	int failures;		/* runs in a row without progress */
+	int failures; /* runs in a row without progress */
 	u64 hopeless_until_ns;
 } kswapd;
 
@@ -105,7 +105,8 @@ __ukmem_export void shrinker_register(struct shrinker *shrinker)
 		return;
 	}
 	if (!shrinker->count_objects || !shrinker->scan_objects) {
-		WARN(1, "shrinker_register: %s has no count_objects/scan_objects\n", shrinker->name);
+		WARN(1, "shrinker_register: %s has no count_objects/scan_objects\n",
+		     shrinker->name);
 		return;
 	}
 	shrinker_lock();
@@ -151,8 +152,7 @@ __ukmem_export void shrinker_free(struct shrinker *shrinker)
  * objects, in batches, as the kernel does (without deferral across calls).
  * Return: objects freed.
  */
-static unsigned long do_shrink_slab(struct shrink_control *sc, struct shrinker *s,
-				    int priority)
+static unsigned long do_shrink_slab(struct shrink_control *sc, struct shrinker *s, int priority)
 {
 	unsigned long freeable, delta, total_scan, freed = 0;
 	long batch = s->batch ? s->batch : SHRINK_BATCH;
@@ -190,8 +190,8 @@ static unsigned long shrink_slab(gfp_t gfp, int priority)
 	if (!shrinker_mutex_ready)
 		return 0;
 	shrinker_lock();
-	list_for_each_entry(s, &shrinker_list, list) {
-		struct shrink_control sc = { .gfp_mask = gfp, .nid = 0 };
+	list_for_each_entry (s, &shrinker_list, list) {
+		struct shrink_control sc = {.gfp_mask = gfp, .nid = 0};
 
 		freed += do_shrink_slab(&sc, s, priority);
 	}
@@ -217,11 +217,20 @@ static bool pgdat_balanced(int highest_zoneidx)
 	return false;
 }
 
-static long free_delta(unsigned long before)
+/*
+ * Free pages reclaim can see: the buddy lists and the per-CPU lists (what a
+ * shrinker frees lands on its CPU's list first). Progress is measured in
+ * these pages, never in the objects shrinkers say they freed: a shrinker's
+ * count is no page back (the kernel's sc->nr_reclaimed counts pages too).
+ */
+static unsigned long reclaim_free_pages(void)
 {
-	unsigned long now = nr_free_pages();
+	return nr_free_pages() + nr_free_pcp_pages(NULL);
+}
 
-	return now > before ? (long)(now - before) : 0;
+static unsigned long free_delta(unsigned long before, unsigned long now)
+{
+	return now > before ? now - before : 0;
 }
 
 /**
@@ -234,28 +243,31 @@ static long free_delta(unsigned long before)
  * pages (or 2^order) came back, then the empty slabs of every cache.
  *
  * Context: process context, may sleep; the caller is not a reclaimer.
- * Return: progress: pages that came back plus objects shrinkers freed.
+ * Return: progress: the pages that came back (the objects shrinkers report
+ * freed do not count; a shrinker that frees nothing must not keep an
+ * allocation retrying).
  */
 unsigned long try_to_free_pages(gfp_t gfp, unsigned int order, int highest_zoneidx)
 {
-	unsigned long before = nr_free_pages(), objects = 0, target, pages;
+	unsigned long before = reclaim_free_pages(), buddy_before = nr_free_pages(), target, pages;
 	unsigned int noreclaim = memalloc_noreclaim_save();
 	int priority;
 
 	count_vm_event(ALLOCSTALL);
 	target = max((unsigned long)SWAP_CLUSTER_MAX, 1UL << order);
 	for (priority = DEF_PRIORITY; priority >= 0; priority--) {
-		objects += shrink_slab(gfp, priority);
-		if ((unsigned long)free_delta(before) >= target)
+		shrink_slab(gfp, priority);
+		/* enough where the watermark checks look (the buddy lists) */
+		if (free_delta(buddy_before, nr_free_pages()) >= target)
 			break;
 	}
 	slab_shrink_all(gfp);
 	memalloc_noreclaim_restore(noreclaim);
-	pages = (unsigned long)free_delta(before);
+	pages = free_delta(before, reclaim_free_pages());
 	count_vm_events(PGSTEAL_DIRECT, pages);
-	if (pages || objects)
+	if (pages)
 		__atomic_store_n(&kswapd.failures, 0, __ATOMIC_RELAXED);
-	return pages + objects;
+	return pages;
 }
 
 /* ---------------------------------------------------------------- kswapd */
@@ -293,7 +305,7 @@ void wakeup_kswapd(unsigned int order, int highest_zoneidx)
 /* balance_pgdat - kswapd's work: reclaim until an eligible zone is above high. */
 static void balance_pgdat(int highest_zoneidx)
 {
-	unsigned long before = nr_free_pages(), objects = 0, pages;
+	unsigned long before = reclaim_free_pages(), objects = 0, pages;
 	int priority;
 
 	count_vm_event(PAGEOUTRUN);
@@ -309,12 +321,13 @@ static void balance_pgdat(int highest_zoneidx)
 		if (objects)
 			drain_all_pages(NULL);
 	}
-	pages = (unsigned long)free_delta(before);
+	pages = free_delta(before, reclaim_free_pages());
 	count_vm_events(PGSTEAL_KSWAPD, pages);
-	if (pages || objects) {
+	if (pages) {
 		__atomic_store_n(&kswapd.failures, 0, __ATOMIC_RELAXED);
 	} else if (!pgdat_balanced(highest_zoneidx) &&
-		   __atomic_add_fetch(&kswapd.failures, 1, __ATOMIC_RELAXED) >= MAX_RECLAIM_RETRIES) {
+		   __atomic_add_fetch(&kswapd.failures, 1, __ATOMIC_RELAXED) >=
+		       MAX_RECLAIM_RETRIES) {
 		__atomic_store_n(&kswapd.hopeless_until_ns, plat_clock_ns() + 100000000ull,
 				 __ATOMIC_RELAXED);
 	}
@@ -402,12 +415,16 @@ void out_of_memory(gfp_t gfp, unsigned int order)
 
 	count_vm_event(OOM_KILL);
 	report_start(UKMEM_REPORT_OOM);
-	printk(KERN_WARNING "%s invoked oom-killer: gfp_mask=%#x(%pGg), order=%u, oom_score_adj=0\n",
+	printk(KERN_WARNING
+	       "%s invoked oom-killer: gfp_mask=%#x(%pGg), order=%u, oom_score_adj=0\n",
 	       t->comm, gfp, &gfp, order);
 	report_stack();
-	show_mem();
+	__show_mem((int)gfp_zone(gfp));
+	/* should_dump_unreclaim_slab(): no LRU pages here, so always */
+	dump_unreclaimable_slab();
 	printk(KERN_INFO "Tasks state (memory values in pages):\n");
-	printk(KERN_INFO "[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes swapents oom_score_adj name\n");
+	printk(KERN_INFO "[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem "
+			 "pgtables_bytes swapents oom_score_adj name\n");
 	printk(KERN_ERR "Out of memory and no killable processes...\n");
 	report_end(UKMEM_REPORT_OOM);
 }
@@ -435,7 +452,7 @@ void reclaim_exit(void)
 
 	kswapd_stop();
 	/* shrinkers their owners left registered: forget them, the next boot starts clean */
-	list_for_each_entry_safe(s, n, &shrinker_list, list) {
+	list_for_each_entry_safe (s, n, &shrinker_list, list) {
 		list_del_init(&s->list);
 		s->flags &= ~SHRINKER_REGISTERED;
 	}
