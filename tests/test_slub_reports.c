@@ -433,3 +433,21 @@ Test(slub_reports, tracking_record_prints_depot_stack)
 	cr_assert_eq(count_in(log, "object allocation/free stack trace missing"), 0);
 	free(log);
 }
+
+Test(slub_reports, krealloc_with_store_user_only_keeps_the_data)
+{
+	/* U alone keeps requested sizes; krealloc copies by them, so they must follow */
+	boot_with("mem=32M slub_debug=U,kmalloc-64");
+	unsigned char *p = kmalloc(40, GFP_KERNEL), *q;
+
+	memset(p, 0x31, 40);
+	q = krealloc(p, 60, GFP_KERNEL); /* same object: fits kmalloc-64 */
+	cr_assert_eq(q, p);
+	memset(launder(q) + 40, 0x32, 20);
+	p = krealloc(p, 100, GFP_KERNEL); /* moves to kmalloc-128 */
+	cr_assert(p);
+	for (int i = 0; i < 60; i++)
+		cr_assert_eq(p[i], i < 40 ? 0x31 : 0x32, "byte %d", i);
+	kfree(p);
+	cr_assert_eq(ukmem_report_total(), 0);
+}

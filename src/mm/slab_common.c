@@ -513,11 +513,14 @@ __ukmem_export void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags
 
 				if ((flags & __GFP_ZERO) && new_size > old)
 					memset((char *)p + old, 0, new_size - old);
-				if (slub_debug_orig_size(s) && (s->flags & SLAB_RED_ZONE)) {
-					/* re-arm the kmalloc red zone for the new size */
+				if (slub_debug_orig_size(s)) {
+					/*
+					 * the new size is what a later krealloc copies;
+					 * with Z, re-arm the kmalloc red zone behind it
+					 */
 					spin_lock(&s->node.list_lock);
 					set_orig_size(s, (void *)p, (unsigned int)new_size);
-					if (new_size < ks)
+					if ((s->flags & SLAB_RED_ZONE) && new_size < ks)
 						memset((char *)p + new_size, SLUB_RED_ACTIVE,
 						       ks - new_size);
 					spin_unlock(&s->node.list_lock);
