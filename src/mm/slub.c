@@ -1588,7 +1588,9 @@ void report_use_after_free(struct kmem_cache *s, struct page *slab, void *object
 {
 	slab_bug(s, "Object already free");
 	pr_err("INFO: %s() of a free object 0x%p (use after free)\n", func, object);
-	print_slab_info(slab);
+	/* no list_lock here: the object count from the order, not the shared word */
+	pr_err("Slab 0x%p objects=%u used=%u fp=0x%p flags=%pGp\n", (void *)slab,
+	       slab_objects(s, slab), slab->inuse, slab->freelist, &slab->flags);
 	report_stack();
 	add_taint(TAINT_BAD_PAGE);
 	report_end(UKMEM_REPORT_SLAB);
