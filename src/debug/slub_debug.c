@@ -13,7 +13,12 @@
  * Deviation: the kernel checks red zones and poison only with F
  * (SLAB_CONSISTENCY_CHECKS); here Z and P check their own bytes on every
  * alloc and free, and every debug cache looks for double frees by walking
- * the slab's freelist. F adds the slab-level checks (padding, counters).
+ * the slab's freelist (checking the slab's in-use count against the walk,
+ * as 6.12's on_freelist()). F adds the slab-level checks (end padding,
+ * counter bounds) and the free-pointer check at allocation.
+ *
+ * Report order is 6.12's: each damaged range is a "BUG" header, its first
+ * byte and its "FIX ... Restoring" line; one trailer per object follows.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
