@@ -13,7 +13,12 @@
  * Deviation: the kernel checks red zones and poison only with F
  * (SLAB_CONSISTENCY_CHECKS); here Z and P check their own bytes on every
  * alloc and free, and every debug cache looks for double frees by walking
- * the slab's freelist. F adds the slab-level checks (padding, counters).
+ * the slab's freelist (checking the slab's in-use count against the walk,
+ * as 6.12's on_freelist()). F adds the slab-level checks (end padding,
+ * counter bounds) and the free-pointer check at allocation.
+ *
+ * Report order is 6.12's: each damaged range is a "BUG" header, its first
+ * byte and its "FIX ... Restoring" line; one trailer per object follows.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -25,6 +30,7 @@
 #include "mm/slab.h"
 #include "machine/report.h"
 #include "machine/sched.h"
+#include "debug/stackdepot.h"
 
 slab_flags_t slub_debug;
 
@@ -158,6 +164,23 @@ slab_flags_t kmem_cache_flags(slab_flags_t flags, const char *name)
 
 /* ------------------------------------------------------------ reports */
 
+/*
+ * Report bracketing. Every "BUG <cache>" header opens one report (counted
+ * once, as slub_kunit counts one error per corruption); the reports a check
+ * opens stay open, holding the report lock, until the trailer and the FIX
+ * lines of the operation are out, so nothing of another report lands in
+ * between. reports_close() ends them all.
+ */
+static __thread unsigned int reports_open;
+
+static void reports_close(void)
+{
+	while (reports_open) {
+		reports_open--;
+		report_end(UKMEM_REPORT_SLAB);
+	}
+}
+
 void slab_bug(struct kmem_cache *s, const char *fmt, ...)
 {
 	char buf[256];
@@ -170,6 +193,19 @@ void slab_bug(struct kmem_cache *s, const char *fmt, ...)
 	pr_err("=============================================================================\n");
 	pr_err("BUG %s (%s): %s\n", s->name, print_tainted(), buf);
 	pr_err("-----------------------------------------------------------------------------\n\n");
+}
+
+/* slab_bug_open - slab_bug() for a report that reports_close() ends */
+static __printf(2, 3) void slab_bug_open(struct kmem_cache *s, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	ukmem_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	slab_bug(s, "%s", buf);
+	reports_open++;
 }
 
 void slab_fix(struct kmem_cache *s, const char *fmt, ...)
@@ -209,7 +245,7 @@ void print_section(const char *level, const char *text, const void *addr, unsign
 
 static struct track *get_track(struct kmem_cache *s, void *object, enum track_item alloc)
 {
-	return (struct track *)((char *)object + track_offset(s)) + alloc;
+	return (struct track *)((char *)object + get_info_end(s)) + alloc;
 }
 
 static u64 now_ms(void)
@@ -222,33 +258,34 @@ static void set_track(struct kmem_cache *s, void *object, enum track_item alloc,
 {
 	struct track *t = get_track(s, object, alloc);
 	void *frames[TRACK_ADDRS_COUNT];
+	unsigned long entries[TRACK_ADDRS_COUNT];
 	int n, i;
 
-	memset(t, 0, sizeof(*t));
-	t->addr = caller;
 	n = plat_backtrace(frames, TRACK_ADDRS_COUNT, 3);
 	for (i = 0; i < n; i++)
-		t->addrs[i] = (unsigned long)frames[i];
+		entries[i] = (unsigned long)frames[i];
+	t->handle = stack_depot_save(entries, (unsigned int)(n > 0 ? n : 0));
+	t->addr = caller;
 	t->cpu = current_task()->cpu;
 	t->pid = current_task()->pid;
-	t->when = now_ms();
+	t->when = (unsigned long)now_ms();
 }
 
-static void print_track(const char *what, struct track *t, u64 pr_time)
+static void print_track(const char *what, struct track *t, unsigned long pr_time)
 {
-	int i;
-
 	if (!t->addr)
 		return;
-	pr_err("%s in %pS age=%llu cpu=%u pid=%d\n", what, (void *)t->addr,
-	       (unsigned long long)(pr_time - t->when), (unsigned int)t->cpu, t->pid);
-	for (i = 0; i < TRACK_ADDRS_COUNT && t->addrs[i]; i++)
-		pr_err(" %pS\n", (void *)t->addrs[i]);
+	pr_err("%s in %pS age=%lu cpu=%u pid=%d\n", what, (void *)t->addr, pr_time - t->when,
+	       (unsigned int)t->cpu, t->pid);
+	if (t->handle)
+		stack_depot_print(t->handle);
+	else
+		pr_err("object allocation/free stack trace missing\n");
 }
 
 static void print_tracking(struct kmem_cache *s, void *object)
 {
-	u64 pr_time = now_ms();
+	unsigned long pr_time = (unsigned long)now_ms();
 
 	if (!(s->flags & SLAB_STORE_USER))
 		return;
@@ -256,28 +293,30 @@ static void print_tracking(struct kmem_cache *s, void *object)
 	print_track("Freed", get_track(s, object, TRACK_FREE), pr_time);
 }
 
-static void print_slab_info(struct page *slab)
+void print_slab_info(struct page *slab)
 {
-	pr_err("Slab 0x%p objects=%u used=%u fp=0x%p flags=%#lx\n", (void *)slab, slab->objects,
-	       slab->inuse, slab->freelist, slab->flags);
+	pr_err("Slab 0x%p objects=%u used=%u fp=0x%p flags=%pGp\n", (void *)slab, slab->objects,
+	       slab->inuse, slab->freelist, &slab->flags);
 }
 
-static unsigned int meta_end(struct kmem_cache *s)
+/* metadata_end - offset from the object of the padding after its metadata */
+static unsigned int metadata_end(struct kmem_cache *s)
 {
 	unsigned int off = get_info_end(s);
 
 	if (s->flags & SLAB_STORE_USER)
 		off += 2 * sizeof(struct track);
-	if (slub_kmalloc_redzone(s))
-		off += sizeof(unsigned long);
+	if (slub_debug_orig_size(s))
+		off += sizeof(unsigned int);
 	return off;
 }
 
+/* print_trailer - the object's owners, its slab, its bytes, and the stack */
 void print_trailer(struct kmem_cache *s, struct page *slab, void *p)
 {
 	char *addr = slab_address(slab);
 	char *o = p;
-	unsigned int off = meta_end(s);
+	unsigned int off = metadata_end(s);
 
 	print_tracking(s, p);
 	print_slab_info(slab);
@@ -290,13 +329,30 @@ void print_trailer(struct kmem_cache *s, struct page *slab, void *p)
 	if (s->flags & SLAB_RED_ZONE)
 		print_section(KERN_ERR, "Redzone  ", o + s->object_size, s->inuse - s->object_size);
 	if (off != size_from_object(s))
+		/* the filler after the metadata */
 		print_section(KERN_ERR, "Padding  ", o + off, size_from_object(s) - off);
+	report_stack();
 }
 
+/* object_err - a report about one object: BUG header and trailer (left open) */
 static void object_err(struct kmem_cache *s, struct page *slab, void *object, const char *reason)
 {
-	slab_bug(s, "%s", reason);
+	slab_bug_open(s, "%s", reason);
 	print_trailer(s, slab, object);
+	add_taint(TAINT_BAD_PAGE);
+}
+
+/* slab_err - a report about a slab: BUG header, the Slab line, the stack (left open) */
+static __printf(3, 4) void slab_err(struct kmem_cache *s, struct page *slab, const char *fmt, ...)
+{
+	char buf[100];
+	va_list ap;
+
+	va_start(ap, fmt);
+	ukmem_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	slab_bug_open(s, "%s", buf);
+	print_slab_info(slab);
 	report_stack();
 	add_taint(TAINT_BAD_PAGE);
 }
@@ -313,41 +369,47 @@ void report_double_free(struct kmem_cache *s, struct page *slab, void *object, c
 	report_end(UKMEM_REPORT_SLAB);
 }
 
+/* report_invalid_pointer - a free of @x, inside @slab but no object start */
+void report_invalid_pointer(struct kmem_cache *s, struct page *slab, const void *x)
+{
+	slab_err(s, slab, "Invalid object pointer 0x%p", x);
+	slab_fix(s, "Object at 0x%p not freed", x);
+	reports_close();
+}
+
 /* ------------------------------------------------------------ object state */
 
 void set_orig_size(struct kmem_cache *s, void *object, unsigned int orig_size)
 {
-	if (!slub_kmalloc_redzone(s))
+	if (!slub_debug_orig_size(s))
 		return;
-	*(unsigned long *)((char *)object + orig_size_offset(s)) = orig_size;
+	*(unsigned int *)((char *)object + orig_size_offset(s)) = orig_size;
 }
 
 unsigned int get_orig_size(struct kmem_cache *s, void *object)
 {
-	if (!slub_kmalloc_redzone(s))
+	if (!slub_debug_orig_size(s))
 		return s->object_size;
-	return (unsigned int)*(unsigned long *)((char *)object + orig_size_offset(s));
+	return *(unsigned int *)((char *)object + orig_size_offset(s));
 }
 
 static void init_object(struct kmem_cache *s, void *object, u8 val)
 {
 	u8 *p = object;
+	unsigned int poison_size = s->object_size;
 
-	if (s->flags & SLAB_RED_ZONE)
-		memset(p - s->red_left_pad, val, s->red_left_pad);
-	if (s->flags & 0x80000000U) { /* __OBJECT_POISON */
-		memset(p, POISON_FREE, s->object_size - 1);
-		p[s->object_size - 1] = POISON_END;
-	}
 	if (s->flags & SLAB_RED_ZONE) {
-		memset(p + s->object_size, val, s->inuse - s->object_size);
-		if (slub_kmalloc_redzone(s) && val == SLUB_RED_ACTIVE) {
-			unsigned int orig = get_orig_size(s, object);
-
-			if (orig < s->object_size)
-				memset(p + orig, val, s->object_size - orig);
-		}
+		memset(p - s->red_left_pad, val, s->red_left_pad);
+		/* the class slack past the request is red zone, not poison */
+		if (slub_debug_orig_size(s) && val == SLUB_RED_ACTIVE)
+			poison_size = get_orig_size(s, object);
 	}
+	if (s->flags & __OBJECT_POISON) {
+		memset(p, POISON_FREE, poison_size - 1);
+		p[poison_size - 1] = POISON_END;
+	}
+	if (s->flags & SLAB_RED_ZONE)
+		memset(p + poison_size, val, s->inuse - poison_size);
 }
 
 void setup_slab_debug(struct kmem_cache *s, struct page *slab, void *addr)
@@ -358,15 +420,16 @@ void setup_slab_debug(struct kmem_cache *s, struct page *slab, void *addr)
 
 void setup_object_debug(struct kmem_cache *s, void *object)
 {
-	if (s->flags & SLAB_STORE_USER)
-		memset((char *)object + track_offset(s), 0, 2 * sizeof(struct track));
-	set_orig_size(s, object, s->object_size);
 	init_object(s, object, SLUB_RED_INACTIVE);
+	if (s->flags & SLAB_STORE_USER)
+		memset(get_track(s, object, TRACK_ALLOC), 0, 2 * sizeof(struct track));
 }
 
 /*
  * check_bytes_and_report - @what (the bytes [start, start+bytes) of
- * @object) must all be @value. Otherwise report, restore them, return false.
+ * @object) must all be @value. Otherwise open a report (header, the range,
+ * the FIX line), restore the bytes and return false; the caller prints the
+ * object's trailer once for all its damaged ranges.
  */
 static bool check_bytes_and_report(struct kmem_cache *s, struct page *slab, u8 *object,
 				   const char *what, u8 *start, unsigned int value,
@@ -384,65 +447,89 @@ static bool check_bytes_and_report(struct kmem_cache *s, struct page *slab, u8 *
 		return true;
 	while (end > fault && end[-1] == value)
 		end--;
-	slab_bug(s, "%s overwritten", what);
+	slab_bug_open(s, "%s overwritten", what);
 	pr_err("0x%p-0x%p @offset=%tu. First byte 0x%x instead of 0x%x\n", (void *)fault,
 	       (void *)(end - 1), fault - (u8 *)slab_address(slab), fault[0], value);
-	print_trailer(s, slab, object);
-	report_stack();
-	add_taint(TAINT_BAD_PAGE);
 	slab_fix(s, "Restoring %s 0x%p-0x%p=0x%x", what, (void *)fault, (void *)(end - 1), value);
 	memset(fault, (int)value, (size_t)(end - fault));
-	report_end(UKMEM_REPORT_SLAB);
 	return false;
 }
 
+static bool check_pad_bytes(struct kmem_cache *s, struct page *slab, u8 *p)
+{
+	unsigned int off = metadata_end(s);
+
+	if (size_from_object(s) == off)
+		return true;
+	return check_bytes_and_report(s, slab, p, "Object padding", p + off, POISON_INUSE,
+				      size_from_object(s) - off);
+}
+
+/*
+ * check_object - every byte of @object's layout that has a known value
+ * (@val in the red zones), as 6.12: each damaged range is its own report,
+ * then one trailer for the object. Return: false when anything was wrong.
+ */
 static bool check_object(struct kmem_cache *s, struct page *slab, void *object, u8 val)
 {
 	u8 *p = object;
-	bool ok = true;
+	u8 *endobject = p + s->object_size;
+	bool ok = true, bad_fp = false;
 
 	if (s->flags & SLAB_RED_ZONE) {
 		ok &= check_bytes_and_report(s, slab, p, "Left Redzone", p - s->red_left_pad, val,
 					     s->red_left_pad);
-		ok &= check_bytes_and_report(s, slab, p, "Right Redzone", p + s->object_size, val,
+		ok &= check_bytes_and_report(s, slab, p, "Right Redzone", endobject, val,
 					     s->inuse - s->object_size);
-		if (slub_kmalloc_redzone(s) && val == SLUB_RED_ACTIVE) {
+		if (slub_debug_orig_size(s) && val == SLUB_RED_ACTIVE) {
 			unsigned int orig = get_orig_size(s, object);
 
-			if (orig < s->object_size)
+			if (s->object_size > orig)
 				ok &= check_bytes_and_report(s, slab, p, "kmalloc Redzone",
 							     p + orig, val, s->object_size - orig);
 		}
-	}
-	if ((s->flags & 0x80000000U) && val == SLUB_RED_INACTIVE) {
-		ok &= check_bytes_and_report(s, slab, p, "Poison", p, POISON_FREE,
-					     s->object_size - 1);
-		ok &= check_bytes_and_report(s, slab, p, "End Poison", p + s->object_size - 1,
-					     POISON_END, 1);
+	} else if ((s->flags & SLAB_POISON) && s->object_size < s->inuse) {
+		ok &= check_bytes_and_report(s, slab, p, "Alignment padding", endobject,
+					     POISON_INUSE, s->inuse - s->object_size);
 	}
 	if (s->flags & SLAB_POISON) {
-		unsigned int off = meta_end(s);
-
-		if (off < size_from_object(s) - ((s->flags & SLAB_RED_ZONE) ? sizeof(void *) : 0))
-			ok &= check_bytes_and_report(
-			    s, slab, p, "Object padding", p + off, POISON_INUSE,
-			    size_from_object(s) - off -
-				((s->flags & SLAB_RED_ZONE) ? (unsigned int)sizeof(void *) : 0));
+		if (val != SLUB_RED_ACTIVE && (s->flags & __OBJECT_POISON)) {
+			ok &= check_bytes_and_report(s, slab, p, "Poison", p, POISON_FREE,
+						     s->object_size - 1);
+			ok &= check_bytes_and_report(s, slab, p, "End Poison", endobject - 1,
+						     POISON_END, 1);
+		}
+		ok &= check_pad_bytes(s, slab, p);
 	}
+	/* a free pointer overlaying a live object is the owner's data */
+	if ((s->offset >= s->inuse || val != SLUB_RED_ACTIVE) && get_freepointer(s, p) &&
+	    !object_in_slab(s, slab, get_freepointer(s, p))) {
+		/* 6.12 prints object_err()'s trailer here and the one below: one is enough */
+		slab_bug_open(s, "Freepointer corrupt");
+		bad_fp = true;
+		ok = false;
+	}
+	if (!ok) {
+		print_trailer(s, slab, object);
+		add_taint(TAINT_BAD_PAGE);
+	}
+	/* no choice but to zap it, losing the rest of the slab's free objects */
+	if (bad_fp)
+		set_freepointer(s, p, NULL);
 	return ok;
 }
 
-/* check_slab_pad - the bytes after the last object must still be POISON_INUSE. */
-bool check_slab_pad(struct kmem_cache *s, struct page *slab)
+/* slab_pad_check - the bytes after the last object must still be POISON_INUSE. */
+static void slab_pad_check(struct kmem_cache *s, struct page *slab)
 {
 	u8 *start = slab_address(slab), *pad, *end, *fault = NULL;
 	unsigned long length = PAGE_SIZE << compound_order(slab), remainder, i;
 
 	if (!(s->flags & SLAB_POISON))
-		return true;
+		return;
 	remainder = length % s->size;
 	if (!remainder)
-		return true;
+		return;
 	pad = start + length - remainder;
 	end = start + length;
 	for (i = 0; i < remainder; i++)
@@ -451,96 +538,152 @@ bool check_slab_pad(struct kmem_cache *s, struct page *slab)
 			break;
 		}
 	if (!fault)
-		return true;
+		return;
 	while (end > fault && end[-1] == POISON_INUSE)
 		end--;
-	slab_bug(s, "Padding overwritten. 0x%p-0x%p @offset=%tu", (void *)fault, (void *)(end - 1),
-		 fault - start);
-	print_section(KERN_ERR, "Padding  ", pad, (unsigned int)remainder);
-	report_stack();
-	add_taint(TAINT_BAD_PAGE);
-	slab_fix(s, "Restoring Padding 0x%p-0x%p=0x%x", (void *)fault, (void *)(end - 1),
+	slab_err(s, slab, "Padding overwritten. 0x%p-0x%p @offset=%tu", (void *)fault,
+		 (void *)(end - 1), fault - start);
+	print_section(KERN_ERR, "Padding ", pad, (unsigned int)remainder);
+	slab_fix(s, "Restoring %s 0x%p-0x%p=0x%x", "slab padding", (void *)fault, (void *)(end - 1),
 		 POISON_INUSE);
 	memset(fault, POISON_INUSE, (size_t)(end - fault));
-	report_end(UKMEM_REPORT_SLAB);
-	return false;
+}
+
+/* check_slab - the slab's counters are possible and its end padding intact. */
+static bool check_slab(struct kmem_cache *s, struct page *slab)
+{
+	unsigned int maxobj = (unsigned int)((PAGE_SIZE << compound_order(slab)) / s->size);
+
+	if (slab->objects > maxobj) {
+		slab_err(s, slab, "objects %u > max %u", slab->objects, maxobj);
+		return false;
+	}
+	if (slab->inuse > slab->objects) {
+		slab_err(s, slab, "inuse %u > max %u", slab->inuse, slab->objects);
+		return false;
+	}
+	slab_pad_check(s, slab);
+	return true;
+}
+
+/* check_slab_pad - slab_pad_check() as a report of its own (slab discard). */
+bool check_slab_pad(struct kmem_cache *s, struct page *slab)
+{
+	bool bad;
+
+	slab_pad_check(s, slab);
+	bad = reports_open;
+	reports_close();
+	return !bad;
+}
+
+/* set_inuse - @slab's in-use count becomes @inuse; the node's free count follows */
+static void set_inuse(struct kmem_cache *s, struct page *slab, unsigned int inuse)
+{
+	s->node.nr_free += (unsigned long)slab->inuse - inuse;
+	slab->inuse = inuse;
 }
 
 /*
- * on_freelist - is @search on @slab's freelist? Walks at most objects
- * steps; a corrupt link is reported and the chain cut there.
+ * on_freelist - is @search on @slab's freelist? Walks at most objects + 1
+ * steps; a corrupt link is reported and the chain cut there, and the
+ * counters are checked against what the walk found (6.12's on_freelist).
  */
 static bool on_freelist(struct kmem_cache *s, struct page *slab, void *search)
 {
-	void *fp = slab->freelist, *prev = NULL;
-	unsigned int nr = 0;
+	void *fp = slab->freelist, *object = NULL;
+	unsigned int nr = 0, max_objects;
 
 	while (fp && nr <= slab->objects) {
 		if (fp == search)
 			return true;
 		if (!object_in_slab(s, slab, fp)) {
-			if (prev) {
-				object_err(s, slab, prev, "Freechain corrupt");
-				set_freepointer(s, prev, NULL);
+			if (object) {
+				object_err(s, slab, object, "Freechain corrupt");
+				set_freepointer(s, object, NULL);
 			} else {
-				slab_bug(s, "Freepointer corrupt");
-				print_slab_info(slab);
-				report_stack();
+				slab_err(s, slab, "Freepointer corrupt");
 				slab->freelist = NULL;
-				slab->inuse = slab->objects;
+				set_inuse(s, slab, slab->objects);
+				/* no free object left: the slab is full */
+				list_move(&slab->slab_list, &s->node.full);
+				s->node.nr_partial--;
+				slab_fix(s, "Freelist cleared");
+				return false;
 			}
-			slab_fix(s, "Isolate corrupted freechain");
-			report_end(UKMEM_REPORT_SLAB);
-			return false;
+			break;
 		}
-		prev = fp;
-		fp = get_freepointer(s, fp);
+		object = fp;
+		fp = get_freepointer(s, object);
 		nr++;
 	}
-	return false;
+	max_objects = (unsigned int)((PAGE_SIZE << compound_order(slab)) / s->size);
+	if (slab->objects != max_objects) {
+		slab_err(s, slab, "Wrong number of objects. Found %d but should be %d",
+			 (int)slab->objects, (int)max_objects);
+		s->node.total_objects += (unsigned long)max_objects - slab->objects;
+		s->node.nr_free += (unsigned long)max_objects - slab->objects;
+		slab->objects = max_objects;
+		slab_fix(s, "Number of objects adjusted");
+	}
+	if (slab->inuse != slab->objects - nr) {
+		slab_err(s, slab, "Wrong object count. Counter is %d but counted were %d",
+			 (int)slab->inuse, (int)(slab->objects - nr));
+		set_inuse(s, slab, slab->objects - nr);
+		slab_fix(s, "Object count adjusted");
+	}
+	return search == NULL;
 }
 
 bool alloc_debug_processing(struct kmem_cache *s, struct page *slab, void *object, size_t orig_size,
 			    unsigned long caller)
 {
-	if ((s->flags & SLAB_CONSISTENCY_CHECKS) && !object_in_slab(s, slab, object)) {
-		object_err(s, slab, object, "Freelist Pointer check fails");
-		report_end(UKMEM_REPORT_SLAB);
-		return false;
+	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
+		if (!check_slab(s, slab))
+			goto bad;
+		if (!object_in_slab(s, slab, object)) {
+			object_err(s, slab, object, "Freelist Pointer check fails");
+			goto bad;
+		}
 	}
-	if (!check_object(s, slab, object, SLUB_RED_INACTIVE)) {
-		/* the FIX line belongs to the report just printed */
-		slab_fix(s, "Marking all objects used");
-		return false;
-	}
+	if (!check_object(s, slab, object, SLUB_RED_INACTIVE))
+		goto bad;
+	reports_close(); /* padding repaired by check_slab: the allocation goes on */
 	if (s->flags & SLAB_STORE_USER)
 		set_track(s, object, TRACK_ALLOC, caller);
 	set_orig_size(s, object, (unsigned int)orig_size);
 	init_object(s, object, SLUB_RED_ACTIVE);
 	return true;
+bad:
+	/* the caller takes every object of the slab out of use */
+	slab_fix(s, "Marking all objects used");
+	reports_close();
+	return false;
 }
 
 bool free_debug_processing(struct kmem_cache *s, struct page *slab, void *object,
 			   unsigned long caller)
 {
-	/* padding damage is reported and repaired; the free itself goes on */
-	if (s->flags & SLAB_CONSISTENCY_CHECKS)
-		check_slab_pad(s, slab);
+	bool ok = false;
+
+	if ((s->flags & SLAB_CONSISTENCY_CHECKS) && !check_slab(s, slab))
+		goto out;
 	if (on_freelist(s, slab, object)) {
 		object_err(s, slab, object, "Object already free");
-		slab_fix(s, "Object at 0x%p not freed", object);
-		report_end(UKMEM_REPORT_SLAB);
-		return false;
+		goto out;
 	}
-	if (!check_object(s, slab, object, SLUB_RED_ACTIVE)) {
-		/* bytes restored; like the kernel, the damaged object is withheld */
-		slab_fix(s, "Object at 0x%p not freed", object);
-		return false;
-	}
+	/* bytes restored; like the kernel, the damaged object is withheld */
+	if (!check_object(s, slab, object, SLUB_RED_ACTIVE))
+		goto out;
 	if (s->flags & SLAB_STORE_USER)
 		set_track(s, object, TRACK_FREE, caller);
 	init_object(s, object, SLUB_RED_INACTIVE);
-	return true;
+	ok = true;
+out:
+	if (!ok)
+		slab_fix(s, "Object at 0x%p not freed", object);
+	reports_close();
+	return ok;
 }
 
 void trace_object(struct kmem_cache *s, struct page *slab, void *object, int alloc)
@@ -553,14 +696,15 @@ void trace_object(struct kmem_cache *s, struct page *slab, void *object, int all
 }
 
 /*
- * list_slab_objects - the in-use objects of @slab for the shutdown report
- * (list_lock held). The first call for a cache opens the report.
+ * list_slab_objects - the shutdown report for @slab, which still has
+ * objects in use (list_lock held): 6.12's slab_err() (BUG, Slab line,
+ * stack), then every in-use object with its owners.
  */
-void list_slab_objects(struct kmem_cache *s, struct page *slab, bool *header)
+void list_slab_objects(struct kmem_cache *s, struct page *slab)
 {
 	unsigned char map[4096 / 8 + 1];
 	char *addr = slab_address(slab), *p;
-	unsigned int i, shown = 0, n = slab->objects < 4096U ? (unsigned int)slab->objects : 4096U;
+	unsigned int i, n = slab->objects < 4096U ? (unsigned int)slab->objects : 4096U;
 	void *fp;
 
 	if (slab->inuse == 0)
@@ -574,20 +718,12 @@ void list_slab_objects(struct kmem_cache *s, struct page *slab, bool *header)
 		idx = (unsigned long)((char *)fp - addr - s->red_left_pad) / s->size;
 		map[idx / 8] |= (unsigned char)(1U << (idx % 8));
 	}
-	if (!*header) {
-		*header = true;
-		slab_bug(s, "Objects remaining in %s on __kmem_cache_shutdown()", s->name);
-		report_stack();
-	}
-	print_slab_info(slab);
+	slab_err(s, slab, "Objects remaining in %s on __kmem_cache_shutdown()", s->name);
 	for (i = 0, p = addr + s->red_left_pad; i < n; i++, p += s->size) {
 		if (map[i / 8] & (1U << (i % 8)))
 			continue;
-		if (shown++ == 32) {
-			pr_err("... more objects in use\n");
-			break;
-		}
 		pr_err("Object 0x%p @offset=%tu\n", (void *)p, p - addr);
 		print_tracking(s, p);
 	}
+	reports_close();
 }

@@ -2,6 +2,11 @@
 /*
  * vsprintf.c - printf with the kernel's pointer extensions, for printk and reports:
  *   %pGg  gfp flags by name ("GFP_KERNEL|__GFP_NOWARN"), as the kernel decodes them
+ *   %pGp  page flags by name ("0x4000000000000040(head|node=0|zone=1)"), as
+ *         6.12 format_page_flags(): page->flags as 6.12 holds it, so the
+ *         page-type bits ukmem keeps among the flags (buddy, slab, table,
+ *         ...: page_type in 6.12) are left out of number and names; the
+ *         fields are node and zone (no section, lastcpupid or KASAN tag)
  *   %pS %ps %pB  a code address as symbol+offset (host symbols)
  *   %pa %pap  a phys_addr_t passed by reference;  %pad  a dma_addr_t
  *   %p %px %pK  the raw pointer value. The kernel hashes plain %p; ukmem has
@@ -9,6 +14,7 @@
  * Everything else is handed to the C library one conversion at a time.
  */
 #include <linux/gfp_types.h>
+#include <linux/page-flags.h>
 #include <linux/printk.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,6 +68,33 @@ static const struct flag_name gfp_names[] = {
 	{ __GFP_NOLOCKDEP, "__GFP_NOLOCKDEP" },
 };
 
+/* 6.12's pageflag_names, in its order (include/trace/events/mmflags.h) */
+static const struct {
+	unsigned int bit;
+	const char *name;
+} pageflag_names[] = {
+    {PG_locked, "locked"},
+    {PG_waiters, "waiters"},
+    {PG_referenced, "referenced"},
+    {PG_uptodate, "uptodate"},
+    {PG_dirty, "dirty"},
+    {PG_lru, "lru"},
+    {PG_active, "active"},
+    {PG_workingset, "workingset"},
+    {PG_owner_priv_1, "owner_priv_1"},
+    {PG_owner_2, "owner_2"},
+    {PG_arch_1, "arch_1"},
+    {PG_reserved, "reserved"},
+    {PG_private, "private"},
+    {PG_private_2, "private_2"},
+    {PG_writeback, "writeback"},
+    {PG_head, "head"},
+    {PG_reclaim, "reclaim"},
+    {PG_swapbacked, "swapbacked"},
+    {PG_unevictable, "unevictable"},
+    {PG_mlocked, "mlocked"},
+};
+
 /* Append to buf at *pos, keeping snprintf's "would have written" count. */
 static void put(char *buf, size_t size, size_t *pos, const char *s, size_t n)
 {
@@ -100,6 +133,38 @@ size_t format_gfp_flags(char *buf, size_t size, unsigned int gfp)
 			put(buf, size, &pos, "|", 1);
 		put(buf, size, &pos, hex, (size_t)n);
 	}
+	if (size)
+		buf[pos < size ? pos : size - 1] = 0;
+	return pos;
+}
+
+/* format_page_flags_612 - the %pGp text for @flags (see the head comment). */
+static size_t format_page_flags_612(char *buf, size_t size, unsigned long flags)
+{
+	unsigned long types = ((1UL << __NR_PAGEFLAGS) - 1) & ~((1UL << PG_buddy) - 1);
+	unsigned long main = flags & ((1UL << PG_buddy) - 1);
+	size_t pos = 0, i;
+	char tmp[32];
+	int n;
+
+	flags &= ~types;
+	if (size)
+		buf[0] = 0;
+	n = snprintf(tmp, sizeof(tmp), "0x%lx(", flags);
+	put(buf, size, &pos, tmp, (size_t)n);
+	for (i = 0; i < sizeof(pageflag_names) / sizeof(pageflag_names[0]); i++) {
+		if (!(main & (1UL << pageflag_names[i].bit)))
+			continue;
+		put(buf, size, &pos, pageflag_names[i].name, strlen(pageflag_names[i].name));
+		put(buf, size, &pos, "|", 1);
+		main &= ~(1UL << pageflag_names[i].bit);
+	}
+	if (main) { /* a bit 6.12 has no name for: the kernel's format_flags() shows it in hex */
+		n = snprintf(tmp, sizeof(tmp), "%#lx|", main);
+		put(buf, size, &pos, tmp, (size_t)n);
+	}
+	n = snprintf(tmp, sizeof(tmp), "node=0|zone=%lu)", (flags >> ZONES_PGSHIFT) & ZONES_MASK);
+	put(buf, size, &pos, tmp, (size_t)n);
 	if (size)
 		buf[pos < size ? pos : size - 1] = 0;
 	return pos;
@@ -250,6 +315,10 @@ int ukmem_vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
 					p += 2;
 					n = (int)format_gfp_flags(tmp, sizeof(tmp),
 								  ptr ? *(unsigned int *)ptr : 0);
+				} else if (ext == 'G' && p[2] == 'p') {
+					p += 2;
+					n = (int)format_page_flags_612(
+					    tmp, sizeof(tmp), ptr ? *(unsigned long *)ptr : 0);
 				} else if (ext == 'S' || ext == 's' || ext == 'B') {
 					p++;
 					plat_symbolize(ptr, tmp, sizeof(tmp));

@@ -3,12 +3,17 @@
  * slab.h (internal) - struct kmem_cache and what slub.c, slab_common.c and
  * debug/slub_debug.c share (the kernel's mm/slab.h).
  *
- * Object layout inside a slab (stride s->size, every field optional except
- * the object):
+ * Object layout inside a slab (stride s->size), as 6.12 calculate_sizes()
+ * makes it; every field but the object is optional:
  *
- *   [left red zone: red_left_pad] object_size bytes [right red zone to inuse]
- *   [free pointer when it is outside the object] [track alloc][track free]
- *   [orig_size (kmalloc red zone)] [padding to s->size]
+ *   [left red zone: red_left_pad = ALIGN(word, align)] (Z)
+ *   object_size bytes, rounded up to a word [+ one word if that adds no
+ *     room] (Z): the right red zone, up to inuse
+ *   [free pointer, when it may not overlay the object] (P, ctor, RCU,
+ *     Z with tiny objects or orig_size)
+ *   [struct track alloc][struct track free] (U)
+ *   [unsigned int orig_size] (U on a kmalloc cache)
+ *   [one word of padding] (Z), then padding to the alignment
  *
  * Object addresses handed out point at "object"; slab_base + k * s->size +
  * red_left_pad is object k.
@@ -31,6 +36,9 @@
 #define SLUB_RED_INACTIVE 0xbb /* red zone of a free object */
 #define SLUB_RED_ACTIVE	  0xcc /* red zone of an allocated object */
 
+/* internal flag: poison object contents (SLAB_POISON, no constructor, not RCU) */
+#define __OBJECT_POISON ((slab_flags_t)0x80000000U)
+
 #define SLAB_DEBUG_FLAGS                                                                           \
 	(SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER | SLAB_TRACE | SLAB_CONSISTENCY_CHECKS)
 #define SLAB_NEVER_MERGE                                                                           \
@@ -40,13 +48,17 @@
 /* large kmalloc pages: head page flag (kernel 6.12 uses a page type) */
 #define PG_large_kmalloc PG_owner_2
 
-#define TRACK_ADDRS_COUNT 8
+/*
+ * struct track - who allocated or freed an object, the kernel's record
+ * (32 bytes on 64-bit): the stack lives in the stack depot.
+ */
+#define TRACK_ADDRS_COUNT 16
 struct track {
 	unsigned long addr; /* caller */
-	unsigned long addrs[TRACK_ADDRS_COUNT];
+	u32 handle;	    /* stack depot handle, 0: none */
 	int cpu;
 	int pid;
-	u64 when; /* jiffies-like: ms since boot */
+	unsigned long when; /* jiffies-like: ms since boot */
 };
 enum track_item { TRACK_ALLOC, TRACK_FREE };
 
@@ -201,17 +213,18 @@ static inline unsigned int track_offset(const struct kmem_cache *s)
 {
 	return get_info_end(s);
 }
-static inline bool slub_kmalloc_redzone(const struct kmem_cache *s)
+/*
+ * slub_debug_orig_size - the cache keeps each object's requested size: a
+ * kmalloc cache with owner tracking (U), as in 6.12. With Z as well, the
+ * bytes between the request and the size class are the "kmalloc Redzone".
+ */
+static inline bool slub_debug_orig_size(const struct kmem_cache *s)
 {
-	return (s->flags & SLAB_KMALLOC) && (s->flags & SLAB_RED_ZONE);
+	return (s->flags & SLAB_STORE_USER) && (s->flags & SLAB_KMALLOC);
 }
 static inline unsigned int orig_size_offset(const struct kmem_cache *s)
 {
-	unsigned int off = get_info_end(s);
-
-	if (s->flags & SLAB_STORE_USER)
-		off += 2 * sizeof(struct track);
-	return off;
+	return get_info_end(s) + 2 * (unsigned int)sizeof(struct track);
 }
 static inline struct kmem_cache_cpu *cpu_cache(struct kmem_cache *s, int cpu)
 {
@@ -378,7 +391,9 @@ void print_section(const char *level, const char *text, const void *addr, unsign
 void report_double_free(struct kmem_cache *s, struct page *slab, void *object, const char *why);
 void set_orig_size(struct kmem_cache *s, void *object, unsigned int orig_size);
 unsigned int get_orig_size(struct kmem_cache *s, void *object);
-void list_slab_objects(struct kmem_cache *s, struct page *slab, bool *header);
+void list_slab_objects(struct kmem_cache *s, struct page *slab);
+void print_slab_info(struct page *slab);
+void report_invalid_pointer(struct kmem_cache *s, struct page *slab, const void *x);
 void trace_object(struct kmem_cache *s, struct page *slab, void *object, int alloc);
 
 #endif

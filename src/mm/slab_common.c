@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "mm/slab.h"
+#include "debug/stackdepot.h"
 #include "machine/report.h"
 #include "machine/sched.h"
 
@@ -429,9 +430,12 @@ static struct kmem_cache *create_kmalloc_cache(enum kmalloc_cache_type type, uns
 	struct kmem_cache *s;
 	int err;
 
-	/* power-of-two sizes are naturally aligned, with debugging too */
-	if (is_power_of_2(a.size) && a.size <= PAGE_SIZE)
-		a.align = a.size;
+	/*
+	 * kmalloc guarantees the largest power of two dividing the size (the
+	 * size itself for powers of two: 32 for kmalloc-96, 64 for
+	 * kmalloc-192), red zones and all, as 6.12 create_boot_cache().
+	 */
+	a.align = max(a.align, 1U << __builtin_ctz(a.size));
 	flags = kmem_cache_flags(flags, a.name);
 	s = kmem_cache_alloc(kmem_cache, GFP_NOWAIT | __GFP_ZERO);
 	if (!s)
@@ -509,11 +513,14 @@ __ukmem_export void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags
 
 				if ((flags & __GFP_ZERO) && new_size > old)
 					memset((char *)p + old, 0, new_size - old);
-				if (slub_kmalloc_redzone(s)) {
-					/* re-arm the kmalloc red zone for the new size */
+				if (slub_debug_orig_size(s)) {
+					/*
+					 * the new size is what a later krealloc copies;
+					 * with Z, re-arm the kmalloc red zone behind it
+					 */
 					spin_lock(&s->node.list_lock);
 					set_orig_size(s, (void *)p, (unsigned int)new_size);
-					if (new_size < ks)
+					if ((s->flags & SLAB_RED_ZONE) && new_size < ks)
 						memset((char *)p + new_size, SLUB_RED_ACTIVE,
 						       ks - new_size);
 					spin_unlock(&s->node.list_lock);
@@ -705,6 +712,7 @@ void slab_fork_child(void)
 	mutex_init(&slab_mutex);
 	tc_fork_child();
 	cpu_arrays_fork_child();
+	stack_depot_fork_child();
 	slab_forget();
 }
 

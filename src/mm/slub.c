@@ -155,9 +155,6 @@ unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigne
 	return ALIGN(align, (unsigned int)sizeof(void *));
 }
 
-/* internal flag: poison object contents (SLAB_POISON without a constructor) */
-#define __OBJECT_POISON ((slab_flags_t)0x80000000U)
-
 /* calculate_sizes - lay out one object and its metadata (see mm/slab.h). */
 static int calculate_sizes(struct kmem_cache *s)
 {
@@ -166,7 +163,7 @@ static int calculate_sizes(struct kmem_cache *s)
 	bool has_ctor = s->ctor || s->legacy_ctor;
 	u64 e;
 
-	if ((flags & SLAB_POISON) && !has_ctor)
+	if ((flags & SLAB_POISON) && !(flags & SLAB_TYPESAFE_BY_RCU) && !has_ctor)
 		s->flags |= __OBJECT_POISON;
 	else
 		s->flags &= ~__OBJECT_POISON;
@@ -176,7 +173,7 @@ static int calculate_sizes(struct kmem_cache *s)
 	s->inuse = size;
 	if ((flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)) || has_ctor ||
 	    ((flags & SLAB_RED_ZONE) &&
-	     (s->object_size < sizeof(void *) || slub_kmalloc_redzone(s)))) {
+	     (s->object_size < sizeof(void *) || slub_debug_orig_size(s)))) {
 		/* contents must survive while free: pointer goes after the object */
 		s->offset = size;
 		size += sizeof(void *);
@@ -184,12 +181,14 @@ static int calculate_sizes(struct kmem_cache *s)
 		/* middle of the object: small overflows do not hit it */
 		s->offset = ALIGN_DOWN(s->object_size / 2, (unsigned int)sizeof(void *));
 	}
-	if (flags & SLAB_STORE_USER)
+	if (flags & SLAB_STORE_USER) {
 		size += 2 * sizeof(struct track);
-	if (slub_kmalloc_redzone(s))
-		size += sizeof(unsigned long); /* orig_size */
+		if (flags & SLAB_KMALLOC)
+			size += sizeof(unsigned int); /* orig_size */
+	}
 	if (flags & SLAB_RED_ZONE) {
-		size += sizeof(void *); /* a guard word after the metadata */
+		/* a word between the metadata and the next object's left red zone */
+		size += sizeof(void *);
 		s->red_left_pad = ALIGN((unsigned int)sizeof(void *), s->align);
 		size += s->red_left_pad;
 	} else {
@@ -558,7 +557,6 @@ static noinline void freechain_corrupt(struct kmem_cache *s, struct page *slab, 
 {
 	slab_bug(s, "Freepointer corrupt");
 	print_trailer(s, slab, object);
-	report_stack();
 	slab_fix(s, "Isolate corrupted freechain");
 	report_end(UKMEM_REPORT_SLAB);
 }
@@ -673,9 +671,16 @@ static noinline void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, size_t o
 		}
 		slab = list_first_entry_or_null(&n->partial, struct page, slab_list);
 		if (slab) {
-			object = take_object_locked(s, n, slab);
-			if (alloc_debug_processing(s, slab, object, orig_size, caller))
+			/*
+			 * Checked before it is taken: check_object() validates
+			 * its free pointer, the next freelist head, as 6.12's
+			 * alloc_consistency_checks() does.
+			 */
+			object = slab->freelist;
+			if (alloc_debug_processing(s, slab, object, orig_size, caller)) {
+				take_object_locked(s, n, slab);
 				break;
+			}
 			/* corrupt: the kernel's "Marking all objects used" */
 			n->nr_free -= (unsigned long)(slab->objects - slab->inuse);
 			slab->inuse = slab->objects;
@@ -961,7 +966,11 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 	if (unlikely(kmem_cache_debug(s))) {
 		object = slab_alloc_debug(s, gfp, orig_size, caller);
 		if (object && (gfp & __GFP_ZERO))
-			memset(object, 0, slub_kmalloc_redzone(s) ? orig_size : s->object_size);
+			memset(object, 0,
+			       (s->flags & (SLAB_STORE_USER | SLAB_RED_ZONE)) &&
+				       (s->flags & SLAB_KMALLOC)
+				   ? orig_size
+				   : s->object_size);
 		return object;
 	}
 	if (tc_usable(s, t)) {
@@ -1662,7 +1671,6 @@ int __kmem_cache_shutdown(struct kmem_cache *s, bool report)
 {
 	struct kmem_cache_node *n = &s->node;
 	struct page *slab;
-	bool header = false;
 
 	__kmem_cache_shrink(s);
 	shrink_sheaves_of(s);
@@ -1672,12 +1680,11 @@ int __kmem_cache_shutdown(struct kmem_cache *s, bool report)
 		return 0;
 	}
 	if (report) {
+		/* one report per slab, as 6.12 (which lists only partial slabs) */
 		list_for_each_entry (slab, &n->partial, slab_list)
-			list_slab_objects(s, slab, &header);
+			list_slab_objects(s, slab);
 		list_for_each_entry (slab, &n->full, slab_list)
-			list_slab_objects(s, slab, &header);
-		if (header)
-			report_end(UKMEM_REPORT_SLAB);
+			list_slab_objects(s, slab);
 	}
 	spin_unlock(&n->list_lock);
 	return -EBUSY;
@@ -1750,16 +1757,6 @@ static noinline void report_wrong_cache(struct kmem_cache *expect, struct kmem_c
 	report_warn(UKMEM_REPORT_SLAB, __FILE__, __LINE__, (void *)caller,
 		    "cache_from_obj: Wrong slab cache. %s but object is from %s\n", expect->name,
 		    s->name);
-}
-
-static noinline void report_invalid_pointer(struct kmem_cache *s, struct page *slab, const void *x)
-{
-	slab_bug(s, "Invalid object pointer 0x%p", x);
-	pr_err("INFO: Slab 0x%p objects=%u used=%u fp=0x%p flags=%#lx\n", (void *)slab,
-	       slab->objects, slab->inuse, slab->freelist, slab->flags);
-	report_stack();
-	slab_fix(s, "Object not freed");
-	report_end(UKMEM_REPORT_SLAB);
 }
 
 static void free_large_kmalloc(struct page *page, const void *x, unsigned long caller);
@@ -2027,8 +2024,9 @@ void report_use_after_free(struct kmem_cache *s, struct page *slab, void *object
 {
 	slab_bug(s, "Object already free");
 	pr_err("INFO: %s() of a free object 0x%p (use after free)\n", func, object);
-	pr_err("Slab 0x%p objects=%u used=%u fp=0x%p flags=%#lx\n", (void *)slab,
-	       slab_objects(s, slab), slab->inuse, slab->freelist, slab->flags);
+	/* no list_lock here: the object count from the order, not the shared word */
+	pr_err("Slab 0x%p objects=%u used=%u fp=0x%p flags=%pGp\n", (void *)slab,
+	       slab_objects(s, slab), slab->inuse, slab->freelist, &slab->flags);
 	report_stack();
 	add_taint(TAINT_BAD_PAGE);
 	report_end(UKMEM_REPORT_SLAB);
@@ -2064,8 +2062,9 @@ static size_t __ksize(const void *x, unsigned long caller)
  * ksize - the usable size of a kmalloc object (its size class).
  * @objp: the object
  *
- * With a kmalloc red zone (slub_debug=Z) the whole size class becomes the
- * requested size, so using it is not reported.
+ * Where the cache keeps requested sizes (slub_debug=U; with Z the slack is
+ * the kmalloc red zone) the whole size class becomes the requested size,
+ * so using it is not reported (the kernel's skip_orig_size_check()).
  *
  * Return: bytes usable, 0 for NULL/ZERO_SIZE_PTR.
  */
@@ -2076,7 +2075,7 @@ __ukmem_export size_t ksize(const void *objp)
 
 	if (size && virt_addr_valid(objp)) {
 		slab = virt_to_slab(objp);
-		if (PageSlab(slab) && slub_kmalloc_redzone(slab->slab_cache))
+		if (PageSlab(slab) && slub_debug_orig_size(slab->slab_cache))
 			set_orig_size(slab->slab_cache, (void *)objp, (unsigned int)size);
 	}
 	return size;
