@@ -32,71 +32,6 @@
 
 #include "mm/internal.h"
 
-/* the kernel's pageflag_names, by ukmem's bit numbers */
-static const char *const pageflag_names[__NR_PAGEFLAGS] = {
-    [PG_locked] = "locked",
-    [PG_referenced] = "referenced",
-    [PG_uptodate] = "uptodate",
-    [PG_dirty] = "dirty",
-    [PG_lru] = "lru",
-    [PG_head] = "head",
-    [PG_waiters] = "waiters",
-    [PG_active] = "active",
-    [PG_workingset] = "workingset",
-    [PG_owner_priv_1] = "owner_priv_1",
-    [PG_owner_2] = "owner_2",
-    [PG_arch_1] = "arch_1",
-    [PG_reserved] = "reserved",
-    [PG_private] = "private",
-    [PG_private_2] = "private_2",
-    [PG_writeback] = "writeback",
-    [PG_reclaim] = "reclaim",
-    [PG_swapbacked] = "swapbacked",
-    [PG_unevictable] = "unevictable",
-    [PG_mlocked] = "mlocked",
-    [PG_buddy] = "buddy",
-    [PG_slab] = "slab",
-    [PG_table] = "table",
-    [PG_vmalloc] = "vmalloc",
-    [PG_percpu] = "percpu",
-    [PG_pcp] = "pcp",
-};
-
-/**
- * format_page_flags - the kernel's %pGp text for @flags
- * @buf: where to write (always NUL-terminated when @size > 0)
- * @size: its size
- * @flags: a page->flags word
- *
- * "0x<flags>(name|name|node=0|zone=N)" as lib/vsprintf.c format_page_flags.
- *
- * Context: any.
- * Return: the length of the whole text (as snprintf).
- */
-size_t format_page_flags(char *buf, size_t size, unsigned long flags)
-{
-	unsigned long main = flags & ((1UL << __NR_PAGEFLAGS) - 1);
-	size_t pos = 0;
-	int bit;
-
-#define APPEND(...)                                                                                \
-	do {                                                                                       \
-		int n_ = snprintf(pos < size ? buf + pos : NULL, pos < size ? size - pos : 0,      \
-				  __VA_ARGS__);                                                    \
-		pos += n_ > 0 ? (size_t)n_ : 0;                                                    \
-	} while (0)
-
-	if (size)
-		buf[0] = 0;
-	APPEND("0x%lx(", flags);
-	for (bit = 0; bit < __NR_PAGEFLAGS; bit++)
-		if (main & (1UL << bit))
-			APPEND("%s|", pageflag_names[bit] ? pageflag_names[bit] : "?");
-	APPEND("node=0|zone=%d)", (int)((flags >> ZONES_PGSHIFT) & ZONES_MASK));
-#undef APPEND
-	return pos;
-}
-
 /* the 6.12 page type of @page (0 for none): PGTY_buddy/table/slab << 24 */
 static unsigned int page_type_612(const struct page *page)
 {
@@ -155,7 +90,6 @@ void dump_page(const struct page *page, const char *reason)
 	unsigned long idx = (unsigned long)(page - head), flags = head->flags;
 	const void *mapping = PageSlab(head) ? NULL : head->mapping;
 	unsigned int type = page_type_612(head);
-	char text[256];
 
 	/* a tail that points outside the largest block is corrupt: dump it alone */
 	if (idx >= MAX_ORDER_NR_PAGES) {
@@ -169,8 +103,7 @@ void dump_page(const struct page *page, const char *reason)
 		printk(KERN_WARNING "head: order:%u mapcount:%d entire_mapcount:%d "
 				    "nr_pages_mapped:%d pincount:%d\n",
 		       compound_order(head), 0, 0, 0, 0);
-	format_page_flags(text, sizeof(text), flags);
-	printk(KERN_WARNING "flags: %s\n", text);
+	printk(KERN_WARNING "flags: %pGp\n", &flags);
 	if (type)
 		printk(KERN_WARNING "page_type: %x(%s)\n", type >> 24, page_type_name(type));
 	hex_dump_words("raw: ", page, sizeof(struct page));

@@ -54,7 +54,6 @@ static inline void set_page_zone(struct page *page, enum zone_type zone)
 
 /* debug.c */
 void dump_page(const struct page *page, const char *reason);
-size_t format_page_flags(char *buf, size_t size, unsigned long flags);
 
 /* page_alloc.c */
 void bad_page(struct page *page, const char *reason);
