@@ -696,7 +696,7 @@ static void pcpu_mag_flush(void *arg)
 	int c;
 
 	pthread_mutex_lock(&pcpu_lock);
-	if (m->gen && m->gen == pcpu_fast_gen)
+	if (m->gen && m->gen == __atomic_load_n(&pcpu_fast_gen, __ATOMIC_RELAXED))
 		for (c = 0; c < PCPU_FAST_CLASSES; c++)
 			pcpu_fast_uncarve(m->off[c], m->nr[c]);
 	memset(m->nr, 0, sizeof(m->nr));
@@ -923,7 +923,8 @@ __ukmem_export void free_percpu(void __percpu *ptr)
 					  : "double free (not allocated)");
 		return;
 	}
-	if (chunk->first && pcpu_fast_state && pcpu_fast_state[off]) {
+	if (chunk->first && pcpu_fast_state &&
+	    __atomic_load_n(&pcpu_fast_state[off], __ATOMIC_RELAXED)) {
 		unsigned int u = (unsigned int)off;
 
 		/*
