@@ -929,7 +929,8 @@ __ukmem_export void free_percpu(void __percpu *ptr)
 
 		/*
 		 * A fast area. The fast path found it not held; held now, it
-		 * was handed out again meanwhile and this is its owner's free.
+		 * was handed out again meanwhile, and this free counts as its
+		 * holder's (as after any reuse of a freed address).
 		 */
 		if (pcpu_fast_claim(u) & PCPU_FAST_LIVE) {
 			pcpu_fast_uncarve(&u, 1);
