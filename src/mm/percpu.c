@@ -110,6 +110,7 @@ struct pcpu_chunk {
 	int scan_max;	 /* ... is at most this long */
 	int contig_bits; /* >= largest free run (== when exact) */
 	int contig_start;
+	int free_tail; /* bits [free_tail, nr_bits) are free, free_tail - 1 is not */
 	bool contig_exact;
 	int nr_alloc;		  /* live allocations, static areas included */
 	unsigned long *alloc_map; /* nr_bits */
@@ -367,6 +368,7 @@ static struct pcpu_chunk *pcpu_create_chunk(gfp_t gfp)
 	}
 
 	set_bit_(chunk->bound_map, chunk->nr_bits); /* end sentinel */
+	chunk->free_tail = 0;
 	chunk->free_bits = chunk->contig_bits = chunk->nr_bits;
 	chunk->contig_exact = true;
 	chunk->slot = pcpu_bits_to_slot(chunk->contig_bits);
@@ -413,8 +415,15 @@ static int pcpu_find_fit(struct pcpu_chunk *chunk, int bits, int align)
 		i = find_next(chunk->alloc_map, n, i, false);
 		if (i >= n)
 			break;
-		e = find_next(chunk->alloc_map, n, i, true);
 		s = ALIGN(i, align);
+		/*
+		 * Only [i, s + bits) need be free: a run is not walked past
+		 * what the request needs, and not at all in the free tail.
+		 */
+		if (i >= chunk->free_tail)
+			e = n;
+		else
+			e = find_next(chunk->alloc_map, min(n, s + bits), i, true);
 		if (s + bits <= e) {
 			if (i >= chunk->scan_pos) {
 				chunk->scan_pos = i;
@@ -445,6 +454,8 @@ static void pcpu_alloc_area(struct pcpu_chunk *chunk, int off, int bits)
 	set_bit_(chunk->bound_map, off + bits);
 	chunk->free_bits -= bits;
 	chunk->nr_alloc++;
+	if (off + bits > chunk->free_tail) /* the area lies in the tail */
+		chunk->free_tail = off + bits;
 	if (off == chunk->first_free)
 		chunk->first_free = find_next(chunk->alloc_map, chunk->nr_bits, off + bits, false);
 	/* the largest run may have shrunk: keep the value as an upper bound */
@@ -474,7 +485,13 @@ static void pcpu_free_area(struct pcpu_chunk *chunk, int off)
 	chunk->free_bits += bits;
 	chunk->nr_alloc--;
 	rs = find_prev_set(chunk->alloc_map, off) + 1;
-	re = find_next(chunk->alloc_map, chunk->nr_bits, off + bits, true);
+	/* the run ends at the next allocation, or is the free tail */
+	if (off + bits == chunk->free_tail) {
+		re = chunk->nr_bits;
+		chunk->free_tail = rs;
+	} else {
+		re = find_next(chunk->alloc_map, chunk->free_tail, off + bits, true);
+	}
 	if (rs < chunk->first_free)
 		chunk->first_free = rs;
 	if (rs < chunk->scan_pos && re - rs > chunk->scan_max)
