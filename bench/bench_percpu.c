@@ -8,7 +8,8 @@
  *     the floor.
  *  2. alloc_percpu(u64) + free_percpu, one pair at a time (the small-object
  *     fast path), against malloc(8 * nr_cpus) + memset + free of the same
- *     bytes (alloc_percpu zeroes one u64 per possible CPU).
+ *     bytes (alloc_percpu zeroes one u64 per possible CPU); the same for a
+ *     128-byte area (the locked chunk allocator).
  *  3. alloc_percpu/free_percpu: 35,000 random sizes 1-1024 with alignments
  *     2-2048, all allocated then all freed (the shape of the kernel's
  *     test_vmalloc pcpu_alloc_test), against posix_memalign/free of the same
@@ -158,16 +159,16 @@ static void bench_counters(void)
 
 static void *volatile sink;
 
-static double run_small_percpu(void)
+static double run_small_percpu(size_t size)
 {
 	double t0 = now_ns();
 	int i;
 
 	for (i = 0; i < NR_PAIRS; i++) {
-		u64 __percpu *p = alloc_percpu(u64);
+		void __percpu *p = __alloc_percpu(size, 8);
 
 		if (!p) {
-			fprintf(stderr, "alloc_percpu(u64) failed at %d\n", i);
+			fprintf(stderr, "alloc_percpu(%zu) failed at %d\n", size, i);
 			exit(1);
 		}
 		sink = p;
@@ -176,9 +177,9 @@ static double run_small_percpu(void)
 	return (now_ns() - t0) / NR_PAIRS;
 }
 
-static double run_small_malloc(void)
+static double run_small_malloc(size_t size)
 {
-	size_t bytes = sizeof(u64) * (size_t)ukmem_nr_cpus();
+	size_t bytes = size * (size_t)ukmem_nr_cpus();
 	double t0 = now_ns();
 	int i;
 
@@ -196,17 +197,23 @@ static double run_small_malloc(void)
 
 static void bench_small(void)
 {
+	static const size_t sizes[] = {sizeof(u64), 128};
 	double mine[64], peer[64], m, g;
-	int r;
+	char what[64];
+	int r, k;
 
-	for (r = 0; r < reps; r++) {
-		peer[r] = run_small_malloc();
-		mine[r] = run_small_percpu();
+	for (k = 0; k < 2; k++) {
+		for (r = 0; r < reps; r++) {
+			peer[r] = run_small_malloc(sizes[k]);
+			mine[r] = run_small_percpu(sizes[k]);
+		}
+		g = median(peer, reps);
+		m = median(mine, reps);
+		snprintf(what, sizeof(what), "malloc(%zu*nr_cpus)+memset/free", sizes[k]);
+		emit(what, 1, g, "ns/pair", 1.0, "itself");
+		snprintf(what, sizeof(what), "alloc_percpu(%zu B)/free_percpu", sizes[k]);
+		emit(what, 1, m, "ns/pair", m / g, "malloc+memset");
 	}
-	g = median(peer, reps);
-	m = median(mine, reps);
-	emit("malloc(8*nr_cpus)+memset/free", 1, g, "ns/pair", 1.0, "itself");
-	emit("alloc_percpu(u64)/free_percpu", 1, m, "ns/pair", m / g, "malloc+memset");
 }
 
 /* ---- 3. alloc_percpu/free_percpu, random sizes ---- */
