@@ -42,11 +42,18 @@
  * larger than scan_max starts its scan there (alignment holes left behind
  * by earlier allocations are not walked again). A chunk with only small
  * holes that fails a request is set aside on slot 0 until a free in it.
+ * free_tail, where the trailing free run starts, spares the walk of that
+ * run (usually most of the chunk) to every fit check and to every free
+ * next to it.
+ * In front of all this, areas of at most 64 bytes come from per-thread
+ * magazines of ready areas of the first chunk ("the small-object fast
+ * path" below): no lock and one atomic operation per alloc+free pair.
  *
  * Invariants (pcpu_lock held):
  *   alloc bit b set   <=>  4-byte granule b of every unit is allocated
  *   area starts at b  <=>  bound bit b set && alloc bit b set
  *   no free bit below first_free;  largest free run <= contig_bits
+ *   bits [free_tail, nr_bits) free;  bit free_tail - 1 allocated (or free_tail 0)
  *   every free run starting below scan_pos is <= scan_max long
  *   chunk->nr_alloc == 0 && !chunk->first  =>  chunk released
  *
@@ -58,6 +65,8 @@
  *
  * Locking: pcpu_lock (a host mutex: allocation may sleep in the page
  * allocator) protects the chunks, their maps and lists, and the DSO list.
+ * The fast path's magazines are its thread's own; pcpu_fast_state bytes are
+ * accessed atomically (fast paths change them without the lock).
  * Per-CPU copies themselves are the callers' business (this_cpu_* etc.).
  *
  * Boot order: percpu_init() runs right after the page allocator, so every
