@@ -6,13 +6,17 @@
  *     counter, from 1 and 2 threads (each thread on its own virtual CPU);
  *     __this_cpu_inc inside one preempt_disable section and raw_cpu_inc as
  *     the floor.
- *  2. alloc_percpu/free_percpu: 35,000 random sizes 1-1024 with alignments
+ *  2. alloc_percpu(u64) + free_percpu, one pair at a time (the small-object
+ *     fast path), against malloc(8 * nr_cpus) + memset + free of the same
+ *     bytes (alloc_percpu zeroes one u64 per possible CPU); the same for a
+ *     128-byte area (the locked chunk allocator).
+ *  3. alloc_percpu/free_percpu: 35,000 random sizes 1-1024 with alignments
  *     2-2048, all allocated then all freed (the shape of the kernel's
  *     test_vmalloc pcpu_alloc_test), against posix_memalign/free of the same
  *     requests (and mimalloc when present).
  *
  * Peers and ukmem alternate; each figure is the median of REPS runs.
- * Usage: bench_percpu [--csv] [--cpus N] [--reps N]
+ * Usage: bench_percpu [--csv] [--cpus N] [--reps N] [--only counters|small|alloc]
  */
 #include "bench.h"
 #include <ukmem.h>
@@ -29,6 +33,7 @@
 
 #define INC_OPS	  2000000
 #define NR_ALLOCS 35000
+#define NR_PAIRS  200000
 
 static bool csv;
 static int reps = 7;
@@ -150,7 +155,68 @@ static void bench_counters(void)
 	}
 }
 
-/* ---- 2. alloc_percpu/free_percpu ---- */
+/* ---- 2. alloc_percpu(u64) + free_percpu pairs ---- */
+
+static void *volatile sink;
+
+static double run_small_percpu(size_t size)
+{
+	double t0 = now_ns();
+	int i;
+
+	for (i = 0; i < NR_PAIRS; i++) {
+		void __percpu *p = __alloc_percpu(size, 8);
+
+		if (!p) {
+			fprintf(stderr, "alloc_percpu(%zu) failed at %d\n", size, i);
+			exit(1);
+		}
+		sink = p;
+		free_percpu(p);
+	}
+	return (now_ns() - t0) / NR_PAIRS;
+}
+
+static double run_small_malloc(size_t size)
+{
+	size_t bytes = size * (size_t)ukmem_nr_cpus();
+	double t0 = now_ns();
+	int i;
+
+	for (i = 0; i < NR_PAIRS; i++) {
+		void *p = malloc(bytes);
+
+		if (!p)
+			exit(1);
+		memset(p, 0, bytes);
+		sink = p; /* keeps the compiler from eliding the pair */
+		free(p);
+	}
+	return (now_ns() - t0) / NR_PAIRS;
+}
+
+static void bench_small(void)
+{
+	static const size_t sizes[] = {sizeof(u64), 128};
+	double mine[64], peer[64], m, g;
+	char what[64];
+	int r, k;
+
+	for (k = 0; k < 2; k++) {
+		for (r = 0; r < reps; r++) {
+			peer[r] = run_small_malloc(sizes[k]);
+			mine[r] = run_small_percpu(sizes[k]);
+		}
+		g = median(peer, reps);
+		m = median(mine, reps);
+		snprintf(what, sizeof(what), "malloc(%zu*nr_cpus)+memset/free", sizes[k]);
+		emit(what, 1, g, "ns/pair", 1.0, "itself");
+		snprintf(what, sizeof(what), "alloc_percpu(%zu B)/free_percpu", sizes[k]);
+		emit(what, 1, m, "ns/pair", m / g, "malloc+memset");
+	}
+}
+
+/* ---- 3. alloc_percpu/free_percpu, random sizes ---- */
 
 struct req {
 	size_t size, align;
@@ -244,6 +310,7 @@ static void bench_alloc(void)
 int main(int argc, char **argv)
 {
 	char cmdline[128];
+	const char *only = NULL;
 	int cpus = 2, i;
 
 	for (i = 1; i < argc; i++) {
@@ -253,8 +320,13 @@ int main(int argc, char **argv)
 			cpus = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--reps") && i + 1 < argc)
 			reps = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			only = argv[++i];
 		else {
-			fprintf(stderr, "usage: %s [--csv] [--cpus N] [--reps N]\n", argv[0]);
+			fprintf(stderr,
+				"usage: %s [--csv] [--cpus N] [--reps N] [--only "
+				"counters|small|alloc]\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -267,8 +339,12 @@ int main(int argc, char **argv)
 	}
 	if (csv)
 		printf("what,threads,value,unit,ratio,peer\n");
-	bench_counters();
-	bench_alloc();
+	if (!only || !strcmp(only, "counters"))
+		bench_counters();
+	if (!only || !strcmp(only, "small"))
+		bench_small();
+	if (!only || !strcmp(only, "alloc"))
+		bench_alloc();
 	ukmem_shutdown();
 	return 0;
 }

@@ -511,3 +511,73 @@ Test(percpu_ops, operations_nest)
 	cr_assert_eq(ukmem_report_total(), 0);
 	ukmem_shutdown();
 }
+
+/*
+ * The _sub forms negate after converting the operand to the variable's
+ * type, as the kernel's -(typeof(pcp))(val): subtracting an unsigned int 1
+ * from a long must give -1, not add 4294967295 (lib/percpu_test.c).
+ */
+static DEFINE_PER_CPU(long, pct_sub_l);
+static DEFINE_PER_CPU(unsigned long, pct_sub_ul);
+static DEFINE_PER_CPU(int, pct_sub_i);
+static DEFINE_PER_CPU(unsigned int, pct_sub_ui);
+
+/* each form on @var (of type @type) from 5, minus @op (7): 5 - 7 in @type */
+#define SUB_FORMS(var, type, op)                                                                   \
+	do {                                                                                       \
+		const type want = (type)-2;                                                        \
+		type mirror = 5;                                                                   \
+                                                                                                   \
+		mirror -= (op); /* what C does with the same operands */                           \
+		cr_assert_eq(mirror, want);                                                        \
+		__this_cpu_write(var, 5);                                                          \
+		this_cpu_sub(var, op);                                                             \
+		cr_assert_eq(__this_cpu_read(var), want, "this_cpu_sub(" #type ", " #op ")");      \
+		__this_cpu_write(var, 5);                                                          \
+		__this_cpu_sub(var, op);                                                           \
+		cr_assert_eq(__this_cpu_read(var), want, "__this_cpu_sub(" #type ", " #op ")");    \
+		__this_cpu_write(var, 5);                                                          \
+		raw_cpu_sub(var, op);                                                              \
+		cr_assert_eq(__this_cpu_read(var), want, "raw_cpu_sub(" #type ", " #op ")");       \
+		__this_cpu_write(var, 5);                                                          \
+		cr_assert_eq(this_cpu_sub_return(var, op), want,                                   \
+			     "this_cpu_sub_return(" #type ", " #op ")");                           \
+		cr_assert_eq(__this_cpu_read(var), want);                                          \
+		__this_cpu_write(var, 5);                                                          \
+		cr_assert_eq(__this_cpu_sub_return(var, op), want,                                 \
+			     "__this_cpu_sub_return(" #type ", " #op ")");                         \
+		cr_assert_eq(__this_cpu_read(var), want);                                          \
+		__this_cpu_write(var, 5);                                                          \
+		cr_assert_eq(raw_cpu_sub_return(var, op), want,                                    \
+			     "raw_cpu_sub_return(" #type ", " #op ")");                            \
+		cr_assert_eq(__this_cpu_read(var), want);                                          \
+	} while (0)
+
+#define SUB_FORMS_ALL_OPERANDS(var, type)                                                          \
+	do {                                                                                       \
+		SUB_FORMS(var, type, ui_seven);                                                    \
+		SUB_FORMS(var, type, ul_seven);                                                    \
+		SUB_FORMS(var, type, us_seven);                                                    \
+	} while (0)
+
+Test(percpu_ops, sub_negates_after_converting_to_the_variable_type)
+{
+	/* volatile: the compiler must not fold the operands into constants */
+	volatile unsigned int ui_seven = 7;
+	volatile unsigned long ul_seven = 7;
+	volatile unsigned short us_seven = 7;
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=2"), 0);
+	preempt_disable();
+	SUB_FORMS_ALL_OPERANDS(pct_sub_l, long);
+	SUB_FORMS_ALL_OPERANDS(pct_sub_ul, unsigned long);
+	SUB_FORMS_ALL_OPERANDS(pct_sub_i, int);
+	SUB_FORMS_ALL_OPERANDS(pct_sub_ui, unsigned int);
+	/* the kernel's own case: __this_cpu_sub(long, 1u) from 0 is -1 */
+	__this_cpu_write(pct_sub_l, 0);
+	__this_cpu_sub(pct_sub_l, (unsigned int)ui_seven / 7);
+	cr_assert_eq(__this_cpu_read(pct_sub_l), -1L);
+	preempt_enable();
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+}

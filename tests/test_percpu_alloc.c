@@ -393,3 +393,294 @@ Test(percpu_alloc, per_cpu_ptr_of_a_non_percpu_pointer_is_reported)
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_PERCPU), 1);
 	ukmem_shutdown();
 }
+
+/* ---- the small-object fast path (per-thread magazines) ---- */
+
+static bool all_zero(const void *p, size_t size)
+{
+	int cpu;
+	size_t i;
+
+	for_each_possible_cpu (cpu) {
+		const unsigned char *c = per_cpu_ptr((const unsigned char *)p, cpu);
+
+		for (i = 0; i < size; i++)
+			if (c[i])
+				return false;
+	}
+	return true;
+}
+
+Test(percpu_alloc, small_areas_are_zeroed_and_distinct_on_64_cpus)
+{
+	enum { N = 200 };
+	u64 *p[N];
+	int i, j, cpu;
+
+	cr_assert_eq(ukmem_boot("mem=256M nr_cpus=64"), 0);
+	for (j = 0; j < 3; j++) {
+		for (i = 0; i < N; i++) {
+			p[i] = alloc_percpu(u64);
+			cr_assert(p[i]);
+			cr_assert(all_zero(p[i], sizeof(u64)), "round %d area %d", j, i);
+			for_each_possible_cpu (cpu)
+				*per_cpu_ptr(p[i], cpu) = ((u64)i << 32) | (u64)cpu;
+		}
+		for (i = 0; i < N; i++)
+			for_each_possible_cpu (cpu)
+				cr_assert_eq(*per_cpu_ptr(p[i], cpu), ((u64)i << 32) | (u64)cpu);
+		for (i = 0; i < N; i++)
+			free_percpu(p[i]); /* dirty areas back to the magazines */
+	}
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+}
+
+struct churn_arg {
+	int n;
+};
+
+static void *churn_64(void *arg)
+{
+	struct churn_arg *a = arg;
+	void **p = malloc(sizeof(void *) * (size_t)a->n);
+	int i;
+
+	for (i = 0; i < a->n; i++)
+		p[i] = __alloc_percpu(64, 64);
+	for (i = 0; i < a->n; i++)
+		free_percpu(p[i]);
+	free(p);
+	return NULL; /* this thread's cached areas must not be lost */
+}
+
+Test(percpu_alloc, cached_areas_of_an_exited_thread_go_back_to_the_chunk)
+{
+	enum { MAX = 4096 };
+	static void *p[MAX];
+	unsigned long start;
+	struct churn_arg arg;
+	pthread_t th;
+	int k = 0, i, threads;
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=2"), 0);
+	start = pcpu_nr_pages();
+	/* how many 64-byte areas the first chunk holds */
+	while (k < MAX) {
+		p[k] = __alloc_percpu(64, 64);
+		cr_assert(p[k]);
+		if (pcpu_nr_pages() != start)
+			break;
+		k++;
+	}
+	cr_assert_lt(k, MAX);
+	for (i = 0; i <= k; i++)
+		free_percpu(p[i]);
+	cr_assert_eq(pcpu_nr_pages(), start);
+	/* each thread would keep at least PCPU_MAG_SIZE / 2 = 8 areas cached */
+	threads = k / 8 + 2;
+	arg.n = 64;
+	for (i = 0; i < threads; i++) {
+		pthread_create(&th, NULL, churn_64, &arg);
+		pthread_join(th, NULL);
+	}
+	/* all of it is still there for this thread */
+	for (i = 0; i < k / 2; i++) {
+		p[i] = __alloc_percpu(64, 64);
+		cr_assert(p[i]);
+	}
+	cr_assert_eq(pcpu_nr_pages(), start, "areas cached by exited threads were lost");
+	for (i = 0; i < k / 2; i++)
+		free_percpu(p[i]);
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+}
+
+/* two threads free one area at the same moment: one free, one report */
+struct race_arg {
+	pthread_barrier_t *bar;
+	void *volatile *slot;
+	int rounds;
+};
+
+static void *race_free(void *arg)
+{
+	struct race_arg *a = arg;
+	int i;
+
+	for (i = 0; i < a->rounds; i++) {
+		pthread_barrier_wait(a->bar); /* the area is ready */
+		free_percpu(*a->slot);
+		pthread_barrier_wait(a->bar); /* both frees done */
+	}
+	return NULL;
+}
+
+Test(percpu_alloc, concurrent_double_free_is_claimed_once)
+{
+	enum { ROUNDS = 300 };
+	pthread_barrier_t bar;
+	void *volatile slot = NULL;
+	struct race_arg arg = {&bar, &slot, ROUNDS};
+	pthread_t th[2];
+	long *a, *b;
+	int i;
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=2"), 0);
+	pthread_barrier_init(&bar, NULL, 3);
+	for (i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, race_free, &arg);
+	for (i = 0; i < ROUNDS; i++) {
+		slot = alloc_percpu(long);
+		cr_assert(slot);
+		pthread_barrier_wait(&bar);
+		pthread_barrier_wait(&bar);
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&bar);
+	cr_assert_eq(ukmem_dmesg_count("): double free (not allocated)"), ROUNDS);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_PERCPU), ROUNDS);
+	/* nothing was cached twice: two new areas differ */
+	a = alloc_percpu(long);
+	b = alloc_percpu(long);
+	cr_assert_neq(a, b);
+	free_percpu(a);
+	free_percpu(b);
+	ukmem_shutdown();
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_LEAK), 0);
+}
+
+/*
+ * Many threads allocate and free at once, mostly small areas (the fast
+ * path), and free areas other threads allocated: every area comes zeroed on
+ * every CPU, keeps its pattern until freed, and everything comes back.
+ */
+#define XCHG_SLOTS 64
+static void *xchg_slot[XCHG_SLOTS];
+
+struct mt_arg {
+	unsigned int seed;
+	int ops;
+};
+
+static void mt_fill(unsigned char *p, size_t size)
+{
+	int cpu;
+
+	for_each_possible_cpu (cpu)
+		memset(per_cpu_ptr(p, cpu), (int)(((uintptr_t)p >> 2) ^ (uintptr_t)cpu) | 1, size);
+}
+
+static bool mt_check(unsigned char *p, size_t size)
+{
+	int cpu;
+	size_t i;
+
+	for_each_possible_cpu (cpu) {
+		unsigned char want = (unsigned char)((((uintptr_t)p >> 2) ^ (uintptr_t)cpu) | 1);
+		const unsigned char *c = per_cpu_ptr(p, cpu);
+
+		for (i = 0; i < size; i++)
+			if (c[i] != want)
+				return false;
+	}
+	return true;
+}
+
+/* an area handed over carries bit 0 set for a u64 (fully checked); others check their first byte */
+static void *mt_worker(void *arg)
+{
+	struct mt_arg *a = arg;
+	enum { LIVE = 64 };
+	unsigned char *live[LIVE] = {0};
+	size_t live_size[LIVE] = {0};
+	long bad = 0;
+	int i;
+
+	for (i = 0; i < a->ops; i++) {
+		int k = (int)(rand_r(&a->seed) % LIVE);
+
+		if (live[k]) {
+			if (!mt_check(live[k], live_size[k]))
+				bad++;
+			if (rand_r(&a->seed) % 2) {
+				free_percpu(live[k]);
+			} else {
+				/* hand it to another thread; free whatever was there */
+				void *old = __atomic_exchange_n(
+				    &xchg_slot[rand_r(&a->seed) % XCHG_SLOTS],
+				    (void *)((uintptr_t)live[k] | (live_size[k] == 8)),
+				    __ATOMIC_ACQ_REL);
+
+				if (old) {
+					size_t size = ((uintptr_t)old & 1) ? 8 : 1;
+					unsigned char *o = (void *)((uintptr_t)old & ~(uintptr_t)1);
+
+					if (!mt_check(o, size))
+						bad++;
+					free_percpu(o);
+				}
+			}
+			live[k] = NULL;
+		} else {
+			unsigned int r = rand_r(&a->seed) % 10;
+			size_t size = r < 4 ? 8 : r < 8 ? 1 : 1 + rand_r(&a->seed) % 1024;
+			size_t align = size == 8 ? 8 : r < 8 ? 1 : 2u << (rand_r(&a->seed) % 7);
+
+			live[k] = __alloc_percpu(size, align);
+			if (!live[k] || !all_zero(live[k], size)) {
+				bad++;
+				continue;
+			}
+			live_size[k] = size;
+			mt_fill(live[k], size);
+		}
+	}
+	for (i = 0; i < LIVE; i++) {
+		if (live[i]) {
+			if (!mt_check(live[i], live_size[i]))
+				bad++;
+			free_percpu(live[i]);
+		}
+	}
+	return (void *)bad;
+}
+
+Test(percpu_alloc, many_threads_alloc_and_free_concurrently)
+{
+	enum { T = 8 };
+	pthread_t th[T];
+	struct mt_arg args[T];
+	unsigned long start;
+	int i;
+
+	cr_assert_eq(ukmem_boot("mem=256M nr_cpus=4"), 0);
+	start = pcpu_nr_pages();
+	for (i = 0; i < T; i++) {
+		args[i] = (struct mt_arg){77u + (unsigned int)i, 20000};
+		pthread_create(&th[i], NULL, mt_worker, &args[i]);
+	}
+	for (i = 0; i < T; i++) {
+		void *bad;
+
+		pthread_join(th[i], &bad);
+		cr_assert_eq((long)bad, 0, "thread %d saw a lost, shared or non-zeroed area", i);
+	}
+	for (i = 0; i < XCHG_SLOTS; i++) {
+		void *old = xchg_slot[i];
+
+		if (old) {
+			size_t size = ((uintptr_t)old & 1) ? 8 : 1;
+			unsigned char *o = (void *)((uintptr_t)old & ~(uintptr_t)1);
+
+			cr_assert(mt_check(o, size));
+			free_percpu(o);
+			xchg_slot[i] = NULL;
+		}
+	}
+	cr_assert_eq(pcpu_nr_pages(), start);
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_LEAK), 0);
+}

@@ -273,6 +273,13 @@ static __always_inline void *__pcpu_ptr(const void *ptr, int cpu)
 		__pcpu_this_exit();                                                                \
 	} while (0)
 
+/*
+ * -v for the _sub forms: converted to the variable's type first, as the
+ * kernel's -(typeof(pcp))(val). Negating v itself would turn an unsigned
+ * int 1 into 4294967295 before a long variable ever sees it.
+ */
+#define __pcpu_neg(pcp, v) (-(__typeof__(pcp))(v))
+
 #define __pcpu_raw_op(gen, pcp, ...)	 gen(__COUNTER__, __pcpu_raw(pcp), ##__VA_ARGS__)
 #define __pcpu_chk_op(gen, op, pcp, ...) gen(__COUNTER__, __pcpu_chk(pcp, op), ##__VA_ARGS__)
 
@@ -280,7 +287,7 @@ static __always_inline void *__pcpu_ptr(const void *ptr, int cpu)
 #define raw_cpu_read(pcp)		__pcpu_raw_op(__pcpu_gen_read, pcp)
 #define raw_cpu_write(pcp, v)		__pcpu_raw_op(__pcpu_gen_write, pcp, v)
 #define raw_cpu_add(pcp, v)		__pcpu_raw_op(__pcpu_gen_add, pcp, v)
-#define raw_cpu_sub(pcp, v)		__pcpu_raw_op(__pcpu_gen_add, pcp, -(v))
+#define raw_cpu_sub(pcp, v)		__pcpu_raw_op(__pcpu_gen_add, pcp, __pcpu_neg(pcp, v))
 #define raw_cpu_inc(pcp)		raw_cpu_add(pcp, 1)
 #define raw_cpu_dec(pcp)		raw_cpu_sub(pcp, 1)
 #define raw_cpu_and(pcp, v)		__pcpu_raw_op(__pcpu_gen_and, pcp, v)
@@ -289,7 +296,7 @@ static __always_inline void *__pcpu_ptr(const void *ptr, int cpu)
 #define raw_cpu_cmpxchg(pcp, o, n)	__pcpu_raw_op(__pcpu_gen_cmpxchg, pcp, o, n)
 #define raw_cpu_try_cmpxchg(pcp, op, n) __pcpu_raw_op(__pcpu_gen_try_cmpxchg, pcp, op, n)
 #define raw_cpu_add_return(pcp, v)	__pcpu_raw_op(__pcpu_gen_add_return, pcp, v)
-#define raw_cpu_sub_return(pcp, v)	raw_cpu_add_return(pcp, -(v))
+#define raw_cpu_sub_return(pcp, v)	raw_cpu_add_return(pcp, __pcpu_neg(pcp, v))
 #define raw_cpu_inc_return(pcp)		raw_cpu_add_return(pcp, 1)
 #define raw_cpu_dec_return(pcp)		raw_cpu_add_return(pcp, -1)
 
@@ -297,7 +304,7 @@ static __always_inline void *__pcpu_ptr(const void *ptr, int cpu)
 #define __this_cpu_read(pcp)	      __pcpu_chk_op(__pcpu_gen_read, "read", pcp)
 #define __this_cpu_write(pcp, v)      __pcpu_chk_op(__pcpu_gen_write, "write", pcp, v)
 #define __this_cpu_add(pcp, v)	      __pcpu_chk_op(__pcpu_gen_add, "add", pcp, v)
-#define __this_cpu_sub(pcp, v)	      __pcpu_chk_op(__pcpu_gen_add, "sub", pcp, -(v))
+#define __this_cpu_sub(pcp, v)	      __pcpu_chk_op(__pcpu_gen_add, "sub", pcp, __pcpu_neg(pcp, v))
 #define __this_cpu_inc(pcp)	      __pcpu_chk_op(__pcpu_gen_add, "inc", pcp, 1)
 #define __this_cpu_dec(pcp)	      __pcpu_chk_op(__pcpu_gen_add, "dec", pcp, -1)
 #define __this_cpu_and(pcp, v)	      __pcpu_chk_op(__pcpu_gen_and, "and", pcp, v)
@@ -307,15 +314,16 @@ static __always_inline void *__pcpu_ptr(const void *ptr, int cpu)
 #define __this_cpu_try_cmpxchg(pcp, op, n)                                                         \
 	__pcpu_chk_op(__pcpu_gen_try_cmpxchg, "try_cmpxchg", pcp, op, n)
 #define __this_cpu_add_return(pcp, v) __pcpu_chk_op(__pcpu_gen_add_return, "add_return", pcp, v)
-#define __this_cpu_sub_return(pcp, v) __pcpu_chk_op(__pcpu_gen_add_return, "sub_return", pcp, -(v))
-#define __this_cpu_inc_return(pcp)    __pcpu_chk_op(__pcpu_gen_add_return, "inc_return", pcp, 1)
-#define __this_cpu_dec_return(pcp)    __pcpu_chk_op(__pcpu_gen_add_return, "dec_return", pcp, -1)
+#define __this_cpu_sub_return(pcp, v)                                                              \
+	__pcpu_chk_op(__pcpu_gen_add_return, "sub_return", pcp, __pcpu_neg(pcp, v))
+#define __this_cpu_inc_return(pcp) __pcpu_chk_op(__pcpu_gen_add_return, "inc_return", pcp, 1)
+#define __this_cpu_dec_return(pcp) __pcpu_chk_op(__pcpu_gen_add_return, "dec_return", pcp, -1)
 
 /* this_cpu_*: safe anywhere */
 #define this_cpu_read(pcp)	    __pcpu_safe(__COUNTER__, __pcpu_gen_read, pcp)
 #define this_cpu_write(pcp, v)	    __pcpu_safe_void(__COUNTER__, __pcpu_gen_write, pcp, v)
 #define this_cpu_add(pcp, v)	    __pcpu_safe_void(__COUNTER__, __pcpu_gen_add, pcp, v)
-#define this_cpu_sub(pcp, v)	    __pcpu_safe_void(__COUNTER__, __pcpu_gen_add, pcp, -(v))
+#define this_cpu_sub(pcp, v)	    __pcpu_safe_void(__COUNTER__, __pcpu_gen_add, pcp, __pcpu_neg(pcp, v))
 #define this_cpu_inc(pcp)	    this_cpu_add(pcp, 1)
 #define this_cpu_dec(pcp)	    this_cpu_sub(pcp, 1)
 #define this_cpu_and(pcp, v)	    __pcpu_safe_void(__COUNTER__, __pcpu_gen_and, pcp, v)
@@ -325,7 +333,7 @@ static __always_inline void *__pcpu_ptr(const void *ptr, int cpu)
 #define this_cpu_try_cmpxchg(pcp, op, n)                                                           \
 	__pcpu_safe(__COUNTER__, __pcpu_gen_try_cmpxchg, pcp, op, n)
 #define this_cpu_add_return(pcp, v) __pcpu_safe(__COUNTER__, __pcpu_gen_add_return, pcp, v)
-#define this_cpu_sub_return(pcp, v) this_cpu_add_return(pcp, -(v))
+#define this_cpu_sub_return(pcp, v) this_cpu_add_return(pcp, __pcpu_neg(pcp, v))
 #define this_cpu_inc_return(pcp)    this_cpu_add_return(pcp, 1)
 #define this_cpu_dec_return(pcp)    this_cpu_add_return(pcp, -1)
 

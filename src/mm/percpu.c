@@ -42,11 +42,18 @@
  * larger than scan_max starts its scan there (alignment holes left behind
  * by earlier allocations are not walked again). A chunk with only small
  * holes that fails a request is set aside on slot 0 until a free in it.
+ * free_tail, where the trailing free run starts, spares the walk of that
+ * run (usually most of the chunk) to every fit check and to every free
+ * next to it.
+ * In front of all this, areas of at most 64 bytes come from per-thread
+ * magazines of ready areas of the first chunk ("the small-object fast
+ * path" below): no lock and one atomic operation per alloc+free pair.
  *
  * Invariants (pcpu_lock held):
  *   alloc bit b set   <=>  4-byte granule b of every unit is allocated
  *   area starts at b  <=>  bound bit b set && alloc bit b set
  *   no free bit below first_free;  largest free run <= contig_bits
+ *   bits [free_tail, nr_bits) free;  bit free_tail - 1 allocated (or free_tail 0)
  *   every free run starting below scan_pos is <= scan_max long
  *   chunk->nr_alloc == 0 && !chunk->first  =>  chunk released
  *
@@ -58,6 +65,8 @@
  *
  * Locking: pcpu_lock (a host mutex: allocation may sleep in the page
  * allocator) protects the chunks, their maps and lists, and the DSO list.
+ * The fast path's magazines are its thread's own; pcpu_fast_state bytes are
+ * accessed atomically (fast paths change them without the lock).
  * Per-CPU copies themselves are the callers' business (this_cpu_* etc.).
  *
  * Boot order: percpu_init() runs right after the page allocator, so every
@@ -74,6 +83,7 @@
 #include <linux/percpu.h>
 #include <linux/percpu_counter.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +119,7 @@ struct pcpu_chunk {
 	int scan_max;	 /* ... is at most this long */
 	int contig_bits; /* >= largest free run (== when exact) */
 	int contig_start;
+	int free_tail; /* bits [free_tail, nr_bits) are free, free_tail - 1 is not */
 	bool contig_exact;
 	int nr_alloc;		  /* live allocations, static areas included */
 	unsigned long *alloc_map; /* nr_bits */
@@ -133,6 +144,33 @@ static int pcpu_max_chunks, pcpu_chunk_hint;
 static struct pcpu_chunk **pcpu_chunks;
 static struct list_head pcpu_slot[PCPU_NR_SLOTS];
 static unsigned long pcpu_pages; /* pages of all chunks */
+
+/*
+ * The small-object fast path (see "the small-object fast path" below): set
+ * up with the first chunk; read without pcpu_lock once pcpu_fast_gen is
+ * seen non-zero.
+ */
+#define PCPU_FAST_CLASSES   4 /* areas of 8, 16, 32, 64 bytes, aligned to their size */
+#define PCPU_FAST_MIN_SHIFT 3
+#define PCPU_FAST_LIVE	    0x80 /* in pcpu_fast_state: a caller holds the area */
+#define PCPU_MAG_SIZE	    16
+#define PCPU_MAG_REFILL	    (PCPU_MAG_SIZE / 2)
+
+struct pcpu_mag {
+	unsigned long gen; /* the pcpu_fast_gen its offsets belong to */
+	int busy;	   /* a fast path is inside (a signal handler must not enter) */
+	bool keyed;	   /* the thread-exit flush is registered */
+	unsigned char nr[PCPU_FAST_CLASSES];
+	unsigned int off[PCPU_FAST_CLASSES][PCPU_MAG_SIZE]; /* granules of the first chunk */
+};
+
+static __thread struct pcpu_mag pcpu_mag __attribute__((tls_model("initial-exec")));
+static unsigned long pcpu_fast_gen;    /* this boot's, 0 while the fast path is off */
+static unsigned long pcpu_boot_count;  /* makes every boot's generation new */
+static unsigned char *pcpu_fast_state; /* per granule of the first chunk: class + 1 | LIVE */
+static unsigned char *pcpu_fast_req;   /* per granule: the size a live fast area was asked for */
+static pthread_key_t pcpu_mag_key;
+static pthread_once_t pcpu_mag_once = PTHREAD_ONCE_INIT;
 
 /* ---- bitmaps ---- */
 
@@ -339,6 +377,7 @@ static struct pcpu_chunk *pcpu_create_chunk(gfp_t gfp)
 	}
 
 	set_bit_(chunk->bound_map, chunk->nr_bits); /* end sentinel */
+	chunk->free_tail = 0;
 	chunk->free_bits = chunk->contig_bits = chunk->nr_bits;
 	chunk->contig_exact = true;
 	chunk->slot = pcpu_bits_to_slot(chunk->contig_bits);
@@ -385,8 +424,15 @@ static int pcpu_find_fit(struct pcpu_chunk *chunk, int bits, int align)
 		i = find_next(chunk->alloc_map, n, i, false);
 		if (i >= n)
 			break;
-		e = find_next(chunk->alloc_map, n, i, true);
 		s = ALIGN(i, align);
+		/*
+		 * Only [i, s + bits) need be free: a run is not walked past
+		 * what the request needs, and not at all in the free tail.
+		 */
+		if (i >= chunk->free_tail)
+			e = n;
+		else
+			e = find_next(chunk->alloc_map, min(n, s + bits), i, true);
 		if (s + bits <= e) {
 			if (i >= chunk->scan_pos) {
 				chunk->scan_pos = i;
@@ -417,6 +463,8 @@ static void pcpu_alloc_area(struct pcpu_chunk *chunk, int off, int bits)
 	set_bit_(chunk->bound_map, off + bits);
 	chunk->free_bits -= bits;
 	chunk->nr_alloc++;
+	if (off + bits > chunk->free_tail) /* the area lies in the tail */
+		chunk->free_tail = off + bits;
 	if (off == chunk->first_free)
 		chunk->first_free = find_next(chunk->alloc_map, chunk->nr_bits, off + bits, false);
 	/* the largest run may have shrunk: keep the value as an upper bound */
@@ -446,7 +494,13 @@ static void pcpu_free_area(struct pcpu_chunk *chunk, int off)
 	chunk->free_bits += bits;
 	chunk->nr_alloc--;
 	rs = find_prev_set(chunk->alloc_map, off) + 1;
-	re = find_next(chunk->alloc_map, chunk->nr_bits, off + bits, true);
+	/* the run ends at the next allocation, or is the free tail */
+	if (off + bits == chunk->free_tail) {
+		re = chunk->nr_bits;
+		chunk->free_tail = rs;
+	} else {
+		re = find_next(chunk->alloc_map, chunk->free_tail, off + bits, true);
+	}
 	if (rs < chunk->first_free)
 		chunk->first_free = rs;
 	if (rs < chunk->scan_pos && re - rs > chunk->scan_max)
@@ -549,6 +603,249 @@ static void pcpu_zero(void *ptr, size_t size)
 		memset((char *)ptr + __per_cpu_offset[cpu], 0, size);
 }
 
+/*
+ * ---- the small-object fast path ----
+ *
+ * alloc_percpu(u64) and every request of at most 64 bytes and alignment
+ * takes a ready area of the first chunk from a magazine of the calling
+ * thread, one per size class (8, 16, 32, 64 bytes, each aligned to its
+ * size), as the slab allocator's per-CPU arrays and sheaves do; free_percpu
+ * puts it back there. The magazines belong to threads, not virtual CPUs: a
+ * task owns a CPU only inside a section, and taking one costs an atomic
+ * exchange, which the whole pair must not spend. An empty magazine is
+ * refilled with PCPU_MAG_REFILL areas carved under pcpu_lock, a full one
+ * gives half back; a thread's magazines go back when it exits.
+ *
+ * A cached area stays allocated in the chunk's maps (so chunk maps and hints
+ * are those of the locked allocator). pcpu_fast_state has a byte per
+ * granule: class + 1 at the start of each fast area, with PCPU_FAST_LIVE
+ * while a caller holds it. free_percpu() claims an area by clearing LIVE
+ * with one atomic operation: an area freed twice, even by two threads at
+ * once, is claimed once, and the other free takes the locked path, which
+ * reports it. Only the first chunk caches areas: it is never released, so a
+ * cached area never keeps a chunk alive, and the metadata read without
+ * pcpu_lock lives as long as the boot. At shutdown cached areas are simply
+ * not leaks; the magazines of the threads are dropped when they next see a
+ * new generation.
+ *
+ * Invariants (off a granule of the first chunk, this boot):
+ *   state[off] != 0       =>  off starts an allocated area of class
+ *                             (state[off] & ~LIVE) - 1
+ *   LIVE set in state[off] <=> a caller holds that area
+ *   state[off] != 0, LIVE clear <=> the area is in exactly one magazine or
+ *                             in the hands of a refill or flush
+ */
+static inline int pcpu_fast_class(size_t size, size_t align)
+{
+	size_t s = max(size, align);
+
+	if (s > (8u << (PCPU_FAST_CLASSES - 1)))
+		return -1;
+	return s <= 8 ? 0 : (int)ilog2(s - 1) + 1 - PCPU_FAST_MIN_SHIFT;
+}
+
+static inline void *pcpu_fast_handle(unsigned int off)
+{
+	return pcpu_base + ((size_t)off << PCPU_MIN_ALLOC_SHIFT);
+}
+
+/* carve up to @n areas of class @c from the first chunk (lock held) */
+static int pcpu_fast_carve(int c, unsigned int *out, int n)
+{
+	struct pcpu_chunk *chunk = pcpu_chunks[0];
+	int bits = (8 << c) >> PCPU_MIN_ALLOC_SHIFT, got = 0, off;
+
+	while (got < n && (off = pcpu_find_fit(chunk, bits, bits)) >= 0) {
+		pcpu_alloc_area(chunk, off, bits);
+		__atomic_store_n(&pcpu_fast_state[off], (unsigned char)(c + 1), __ATOMIC_RELAXED);
+		out[got++] = (unsigned int)off;
+	}
+	return got;
+}
+
+/* give areas not held by callers back to the first chunk's maps (lock held) */
+static void pcpu_fast_uncarve(const unsigned int *off, int n)
+{
+	while (n--) {
+		__atomic_store_n(&pcpu_fast_state[off[n]], 0, __ATOMIC_RELAXED);
+		pcpu_free_area(pcpu_chunks[0], (int)off[n]);
+	}
+}
+
+/* claim fast area @off from its holder: its state before, LIVE if held */
+static inline unsigned char pcpu_fast_claim(unsigned int off)
+{
+	return __atomic_fetch_and(&pcpu_fast_state[off], (unsigned char)~PCPU_FAST_LIVE,
+				  __ATOMIC_ACQ_REL);
+}
+
+static void pcpu_mag_flush(void *arg);
+
+static void pcpu_mag_key_create(void)
+{
+	pthread_key_create(&pcpu_mag_key, pcpu_mag_flush);
+}
+
+/* the calling thread's magazines for this boot, entered; NULL: use the lock */
+static inline struct pcpu_mag *pcpu_mag_enter(void)
+{
+	struct pcpu_mag *m = &pcpu_mag;
+	unsigned long gen = __atomic_load_n(&pcpu_fast_gen, __ATOMIC_ACQUIRE);
+
+	if (unlikely(m->busy) || unlikely(!gen))
+		return NULL;
+	if (unlikely(m->gen != gen)) {
+		/* another boot's offsets: that chunk is gone */
+		memset(m->nr, 0, sizeof(m->nr));
+		m->gen = gen;
+		if (!m->keyed) {
+			pthread_once(&pcpu_mag_once, pcpu_mag_key_create);
+			pthread_setspecific(pcpu_mag_key, m);
+			m->keyed = true;
+		}
+	}
+	m->busy = 1;
+	barrier(); /* a signal handler arriving from here on sees busy */
+	return m;
+}
+
+static inline void pcpu_mag_exit(struct pcpu_mag *m)
+{
+	barrier();
+	m->busy = 0;
+}
+
+/* thread exit: this boot's cached areas go back to the chunk */
+static void pcpu_mag_flush(void *arg)
+{
+	struct pcpu_mag *m = arg;
+	int c;
+
+	pthread_mutex_lock(&pcpu_lock);
+	if (m->gen && m->gen == __atomic_load_n(&pcpu_fast_gen, __ATOMIC_RELAXED))
+		for (c = 0; c < PCPU_FAST_CLASSES; c++)
+			pcpu_fast_uncarve(m->off[c], m->nr[c]);
+	memset(m->nr, 0, sizeof(m->nr));
+	pthread_mutex_unlock(&pcpu_lock);
+}
+
+static inline void pcpu_fast_zero(void *ptr, int c)
+{
+	int cpu;
+
+	/* constant sizes: the compiler stores instead of calling memset */
+	for (cpu = 0; cpu < pcpu_nr_units; cpu++) {
+		char *copy = (char *)ptr + __per_cpu_offset[cpu];
+
+		switch (c) {
+		case 0:
+			memset(copy, 0, 8);
+			break;
+		case 1:
+			memset(copy, 0, 16);
+			break;
+		case 2:
+			memset(copy, 0, 32);
+			break;
+		default:
+			memset(copy, 0, 64);
+			break;
+		}
+	}
+}
+
+/* an area of class @c for @size bytes, zeroed on every CPU, or NULL */
+static void *pcpu_fast_alloc(int c, size_t size)
+{
+	struct pcpu_mag *m = pcpu_mag_enter();
+	unsigned int off, got[PCPU_MAG_REFILL];
+	int n;
+
+	if (unlikely(!m))
+		return NULL;
+	if (likely(m->nr[c])) {
+		off = m->off[c][--m->nr[c]];
+	} else {
+		pthread_mutex_lock(&pcpu_lock);
+		n = pcpu_fast_carve(c, got, PCPU_MAG_REFILL);
+		pthread_mutex_unlock(&pcpu_lock);
+		if (!n) { /* the first chunk is full */
+			pcpu_mag_exit(m);
+			return NULL;
+		}
+		off = got[--n];
+		memcpy(m->off[c], got, sizeof(got[0]) * (size_t)n);
+		m->nr[c] = (unsigned char)n;
+	}
+	pcpu_mag_exit(m);
+	__atomic_store_n(&pcpu_fast_req[off], (unsigned char)size, __ATOMIC_RELAXED);
+	__atomic_store_n(&pcpu_fast_state[off], (unsigned char)((c + 1) | PCPU_FAST_LIVE),
+			 __ATOMIC_RELEASE);
+	pcpu_fast_zero(pcpu_fast_handle(off), c);
+	return pcpu_fast_handle(off);
+}
+
+/* free @ptr if it is a fast area a caller holds; false: take the locked path */
+static bool pcpu_fast_free(void *ptr)
+{
+	uintptr_t a = (uintptr_t)ptr - (uintptr_t)pcpu_base;
+	unsigned int off, out[PCPU_MAG_SIZE / 2];
+	unsigned char old;
+	struct pcpu_mag *m;
+	int c, n = 0;
+
+	if (!__atomic_load_n(&pcpu_fast_gen, __ATOMIC_ACQUIRE) ||
+	    (uintptr_t)ptr < (uintptr_t)pcpu_base || a >= pcpu_unit_size ||
+	    (a & (PCPU_MIN_ALLOC_SIZE - 1)))
+		return false;
+	off = (unsigned int)(a >> PCPU_MIN_ALLOC_SHIFT);
+	old = pcpu_fast_claim(off);
+	if (!(old & PCPU_FAST_LIVE))
+		return false;
+	c = (old & ~PCPU_FAST_LIVE) - 1;
+	m = pcpu_mag_enter();
+	if (likely(m)) {
+		if (likely(m->nr[c] < PCPU_MAG_SIZE)) {
+			m->off[c][m->nr[c]++] = off;
+			pcpu_mag_exit(m);
+			return true;
+		}
+		/* full: half of it goes back to the chunk with this one */
+		n = PCPU_MAG_SIZE / 2;
+		m->nr[c] -= n;
+		memcpy(out, &m->off[c][m->nr[c]], sizeof(out));
+		pcpu_mag_exit(m);
+	}
+	pthread_mutex_lock(&pcpu_lock);
+	pcpu_fast_uncarve(out, n);
+	pcpu_fast_uncarve(&off, 1);
+	pthread_mutex_unlock(&pcpu_lock);
+	return true;
+}
+
+static void pcpu_fast_exit(void)
+{
+	__atomic_store_n(&pcpu_fast_gen, 0, __ATOMIC_RELEASE);
+	free(pcpu_fast_state);
+	free(pcpu_fast_req);
+	pcpu_fast_state = NULL;
+	pcpu_fast_req = NULL;
+}
+
+/* after the first chunk is made (lock held) */
+static void pcpu_fast_init(void)
+{
+	size_t n = (size_t)pcpu_chunks[0]->nr_bits;
+
+	pcpu_fast_state = calloc(n, 1);
+	pcpu_fast_req = calloc(n, 1);
+	if (!pcpu_fast_state || !pcpu_fast_req) {
+		pcpu_fast_exit(); /* the locked path serves everything */
+		return;
+	}
+	__atomic_store_n(&pcpu_fast_gen, ++pcpu_boot_count, __ATOMIC_RELEASE);
+}
+
 /**
  * __alloc_percpu_gfp - allocate dynamic per-CPU memory
  * @size: bytes per CPU (1 .. PCPU_MIN_UNIT_SIZE)
@@ -564,6 +861,7 @@ __ukmem_export void __percpu *__alloc_percpu_gfp(size_t size, size_t align, gfp_
 {
 	const char *err = NULL;
 	void *ptr;
+	int c;
 
 	if (unlikely(!size || size > PCPU_MIN_UNIT_SIZE || align > PAGE_SIZE ||
 		     !is_power_of_2(align))) {
@@ -575,6 +873,12 @@ __ukmem_export void __percpu *__alloc_percpu_gfp(size_t size, size_t align, gfp_
 	ukmem_ensure_booted();
 	if (gfp & __GFP_DIRECT_RECLAIM)
 		might_sleep_check(__FILE__, __LINE__);
+	c = pcpu_fast_class(size, align);
+	if (c >= 0) {
+		ptr = pcpu_fast_alloc(c, size);
+		if (likely(ptr))
+			return ptr;
+	}
 	pthread_mutex_lock(&pcpu_lock);
 	ptr = pcpu_alloc_locked(size, align, gfp, &err);
 	pthread_mutex_unlock(&pcpu_lock);
@@ -628,7 +932,7 @@ __ukmem_export void free_percpu(void __percpu *ptr)
 	struct ukmem_pcpu_dso *dso;
 	int off = 0;
 
-	if (!ptr)
+	if (!ptr || likely(pcpu_fast_free(ptr)))
 		return;
 	pthread_mutex_lock(&pcpu_lock);
 	chunk = pcpu_lookup(ptr, &off);
@@ -643,6 +947,24 @@ __ukmem_export void free_percpu(void __percpu *ptr)
 		pthread_mutex_unlock(&pcpu_lock);
 		pcpu_bad_free(ptr, inside ? "not the start of a per-CPU allocation"
 					  : "double free (not allocated)");
+		return;
+	}
+	if (chunk->first && pcpu_fast_state &&
+	    __atomic_load_n(&pcpu_fast_state[off], __ATOMIC_RELAXED)) {
+		unsigned int u = (unsigned int)off;
+
+		/*
+		 * A fast area. The fast path found it not held; held now, it
+		 * was handed out again meanwhile, and this free counts as its
+		 * holder's (as after any reuse of a freed address).
+		 */
+		if (pcpu_fast_claim(u) & PCPU_FAST_LIVE) {
+			pcpu_fast_uncarve(&u, 1);
+			pthread_mutex_unlock(&pcpu_lock);
+			return;
+		}
+		pthread_mutex_unlock(&pcpu_lock);
+		pcpu_bad_free(ptr, "double free (not allocated)");
 		return;
 	}
 	for (dso = pcpu_dsos; dso; dso = dso->next) {
@@ -886,7 +1208,7 @@ int percpu_param(const char *key, const char *val)
 
 static void pcpu_report_leaks(void)
 {
-	unsigned long n = 0, bytes = 0;
+	unsigned long n = 0, bytes = 0, size;
 	struct ukmem_pcpu_dso *d;
 	int i, off, shown = 0;
 
@@ -899,6 +1221,7 @@ static void pcpu_report_leaks(void)
 		     off < chunk->nr_bits;
 		     off = find_next(chunk->alloc_map, chunk->nr_bits, off + 1, true)) {
 			void *h = (void *)(chunk->handle + ((size_t)off << PCPU_MIN_ALLOC_SHIFT));
+			unsigned char fast;
 			int bits;
 
 			if (!pcpu_is_area_start(chunk, off))
@@ -906,17 +1229,24 @@ static void pcpu_report_leaks(void)
 			for (d = pcpu_dsos; d && d->handle != h; d = d->next)
 				;
 			bits = pcpu_area_bits(chunk, off);
+			size = (unsigned long)bits << PCPU_MIN_ALLOC_SHIFT;
+			fast = chunk->first && pcpu_fast_state
+				   ? __atomic_load_n(&pcpu_fast_state[off], __ATOMIC_RELAXED)
+				   : 0;
+			/* a cached fast area is free; a held one has its asked size */
+			if (fast)
+				size = __atomic_load_n(&pcpu_fast_req[off], __ATOMIC_RELAXED);
 			off += bits - 1;
-			if (d)
+			if (d || (fast && !(fast & PCPU_FAST_LIVE)))
 				continue;
 			if (!n)
 				report_start(UKMEM_REPORT_LEAK);
 			n++;
-			bytes += (unsigned long)bits << PCPU_MIN_ALLOC_SHIFT;
+			bytes += size;
 			if (shown++ < 8)
 				printk(KERN_ERR
-				       "percpu: leaked per-CPU area %px (%d bytes per CPU)\n",
-				       h, bits << PCPU_MIN_ALLOC_SHIFT);
+				       "percpu: leaked per-CPU area %px (%lu bytes per CPU)\n",
+				       h, size);
 		}
 	}
 	if (n) {
@@ -981,6 +1311,7 @@ int percpu_init(void)
 	pcpu_chunks[0]->first = true;
 	for (d = pcpu_dsos; d; d = d->next)
 		pcpu_setup_dso(d);
+	pcpu_fast_init();
 	__pcpu_handle_start = (uintptr_t)pcpu_base;
 	__pcpu_handle_size = pcpu_half;
 	pr_info("percpu: Embedded %zu pages/cpu s%zu r%d d%zu u%zu\n", pcpu_unit_size >> PAGE_SHIFT,
@@ -1014,6 +1345,7 @@ void percpu_exit(void)
 		return;
 	}
 	pcpu_report_leaks();
+	pcpu_fast_exit();
 	/* statics fall back to their prototypes until the next boot */
 	for (d = pcpu_dsos; d; d = d->next) {
 		__atomic_store_n(&d->delta, 0, __ATOMIC_RELEASE);
