@@ -6,6 +6,7 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,4 +470,54 @@ Test(slab_stress, thread_caches_more_threads_than_cpus, .timeout = 240)
 Test(slab_stress, thread_caches_more_cpus_than_threads, .timeout = 240)
 {
 	tc_run("mem=128M nr_cpus=16");
+}
+
+/*
+ * A detached thread frees its objects (they stay in its thread cache), says
+ * so and exits; the cache is destroyed meanwhile. Its exit used to unlist
+ * its thread cache before giving the objects back, so a destroy running in
+ * between missed them: "Slab cache still has objects" for objects nobody
+ * held, and the cache was kept. Many rounds: the window is a race.
+ */
+static struct kmem_cache *exit_cache;
+static sem_t exit_done;
+
+static void *exit_worker(void *arg)
+{
+	void *p[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = kmem_cache_alloc(exit_cache, GFP_KERNEL);
+	for (i = 0; i < 8; i++)
+		kmem_cache_free(exit_cache, p[i]);
+	sem_post(&exit_done);
+	return NULL;
+}
+
+Test(slab_stress, destroy_while_a_thread_exits_finds_its_thread_cache, .timeout = 240)
+{
+	pthread_attr_t attr;
+	int round;
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=2"), 0);
+	ukmem_report_reset();
+	sem_init(&exit_done, 0, 0);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (round = 0; round < 500; round++) {
+		pthread_t t;
+
+		exit_cache = kmem_cache_create("exit_tc", 72, 0, SLAB_NO_MERGE, NULL);
+		cr_assert_not_null(exit_cache);
+		cr_assert_eq(pthread_create(&t, &attr, exit_worker, NULL), 0);
+		sem_wait(&exit_done);
+		kmem_cache_destroy(exit_cache);
+		if (ukmem_report_count(UKMEM_REPORT_SLAB))
+			break;
+	}
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 0,
+		     "round %d: destroy missed an exiting thread's cached objects", round);
+	cr_assert(!ukmem_dmesg_contains("still has objects"));
+	pthread_attr_destroy(&attr);
 }
