@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mm/internal.h"
+#include "mm/slab.h"
 
 static void down(void)
 {
@@ -520,4 +521,47 @@ Test(slab_stress, destroy_while_a_thread_exits_finds_its_thread_cache, .timeout 
 		     "round %d: destroy missed an exiting thread's cached objects", round);
 	cr_assert(!ukmem_dmesg_contains("still has objects"));
 	pthread_attr_destroy(&attr);
+}
+
+/*
+ * A thread-exit hook that runs after ukmem's (a pthread key made later, a
+ * C++ thread_local) allocates. It used to make the thread a new thread
+ * cache, listed for good with objects in it: 16 KiB of tables per such
+ * thread, never freed, and objects parked until the next shrink.
+ */
+static pthread_key_t late_key;
+
+static void late_free(void *p)
+{
+	kfree(p);
+	kfree(kmalloc(100, GFP_KERNEL)); /* e.g. a last log line */
+}
+
+static void *late_worker(void *arg)
+{
+	void *p = kmalloc(100, GFP_KERNEL);
+
+	kfree(kmalloc(100, GFP_KERNEL)); /* this thread has a cache now */
+	pthread_setspecific(late_key, p);
+	return NULL;
+}
+
+Test(slab_stress, exit_hook_after_ukmem_leaves_no_thread_cache_behind)
+{
+	unsigned int before;
+	pthread_t t;
+	int i;
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=2"), 0);
+	kfree(kmalloc(100, GFP_KERNEL)); /* ukmem's exit key first, as in any program */
+	cr_assert_eq(pthread_key_create(&late_key, late_free), 0);
+	before = tc_tables_nr();
+	for (i = 0; i < 4; i++) {
+		cr_assert_eq(pthread_create(&t, NULL, late_worker, NULL), 0);
+		pthread_join(t, NULL);
+	}
+	cr_assert_eq(tc_tables_nr(), before, "%u thread caches outlived their threads",
+		     tc_tables_nr() - before);
+	pthread_key_delete(late_key);
+	cr_assert_eq(ukmem_report_total(), 0);
 }

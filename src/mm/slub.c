@@ -1559,6 +1559,19 @@ void slab_tc_exit(struct task_struct *t)
 	plat_meta_free(tc, sizeof(*tc));
 }
 
+/* tc_tables_nr - thread caches in existence (for tests: none may outlive its thread). */
+unsigned int tc_tables_nr(void)
+{
+	struct slab_tc *tc;
+	unsigned int n = 0;
+
+	mutex_lock(&tc_mutex);
+	list_for_each_entry (tc, &tc_tables, list)
+		n++;
+	mutex_unlock(&tc_mutex);
+	return n;
+}
+
 /* tc_forget - shutdown (every cache is gone): the tables go too. */
 void tc_forget(void)
 {
