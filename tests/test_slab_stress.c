@@ -565,3 +565,43 @@ Test(slab_stress, exit_hook_after_ukmem_leaves_no_thread_cache_behind)
 	pthread_key_delete(late_key);
 	cr_assert_eq(ukmem_report_total(), 0);
 }
+
+/*
+ * The same kind of late exit hook destroys a cache whose objects sit in
+ * another thread's cache: the exiting thread must still drain the others.
+ */
+static struct kmem_cache *late_cache;
+
+static void late_destroy(void *p)
+{
+	kmem_cache_destroy(late_cache);
+}
+
+static void *late_destroyer(void *arg)
+{
+	kfree(kmalloc(100, GFP_KERNEL));
+	pthread_setspecific(late_key, (void *)1);
+	return NULL;
+}
+
+Test(slab_stress, exit_hook_after_ukmem_can_destroy_a_cache)
+{
+	void *p[8];
+	pthread_t t;
+	int i;
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=2"), 0);
+	ukmem_report_reset();
+	kfree(kmalloc(100, GFP_KERNEL)); /* ukmem's exit key first */
+	cr_assert_eq(pthread_key_create(&late_key, late_destroy), 0);
+	late_cache = kmem_cache_create("late_tc", 72, 0, SLAB_NO_MERGE, NULL);
+	for (i = 0; i < 8; i++)
+		p[i] = kmem_cache_alloc(late_cache, GFP_KERNEL);
+	for (i = 0; i < 8; i++)
+		kmem_cache_free(late_cache, p[i]); /* into this thread's cache */
+	cr_assert_eq(pthread_create(&t, NULL, late_destroyer, NULL), 0);
+	pthread_join(t, NULL);
+	pthread_key_delete(late_key);
+	cr_assert_eq(ukmem_report_total(), 0);
+	cr_assert(!ukmem_dmesg_contains("still has objects"));
+}

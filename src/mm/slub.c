@@ -1210,13 +1210,15 @@ static LIST_HEAD(tc_tables);
 static struct kmem_cache *tc_caches[TC_MAX_CACHES]; /* index -> cache (0: the dummy) */
 static u64 tc_index_used = 1;			    /* bit 0: the dummy */
 /*
- * The calling thread holds tc_mutex (a drain: freeing to the slabs may run
- * a destructor that allocates or frees, and reclaim may drain), or has
- * begun to exit (its table is being emptied; thread-exit hooks that run
- * later must not make a new one nobody frees). Either way it makes no
- * table and drains none: it uses the CPU arrays.
+ * The calling thread holds tc_mutex (TC_DRAINING: freeing to the slabs may
+ * run a destructor that allocates or frees, and reclaim may drain), or has
+ * begun to exit (TC_EXITED: its table is being emptied; thread-exit hooks
+ * that run later must not make a new one nobody frees). Either way it makes
+ * no table and uses the CPU arrays; a draining thread drains nothing more.
  */
-static __thread bool tc_barred;
+#define TC_DRAINING 1
+#define TC_EXITED   2
+static __thread unsigned char tc_barred;
 
 void tc_cache_init(struct kmem_cache *s)
 {
@@ -1463,10 +1465,10 @@ static void tc_drain(struct kmem_cache *s, bool forget)
 	void *buf[TC_ENTRIES];
 	unsigned int n;
 
-	if (!s->tc_off || tc_barred)
-		return; /* nested in a drain (or exiting): the outer one has the mutex */
+	if (!s->tc_off || (tc_barred & TC_DRAINING))
+		return; /* nested in a drain: the outer one holds the mutex */
 	mutex_lock(&tc_mutex);
-	tc_barred = true;
+	tc_barred |= TC_DRAINING;
 	list_for_each_entry (tc, &tc_tables, list) {
 		if (tc == mine)
 			continue;
@@ -1498,7 +1500,7 @@ static void tc_drain(struct kmem_cache *s, bool forget)
 		if (n)
 			free_objects_to_slabs(s, buf, n);
 	}
-	tc_barred = false;
+	tc_barred &= ~TC_DRAINING;
 	mutex_unlock(&tc_mutex);
 }
 
@@ -1533,7 +1535,7 @@ void slab_tc_exit(struct task_struct *t)
 		__atomic_store_n(&tc->dead, true, __ATOMIC_RELEASE);
 		return;
 	}
-	tc_barred = true; /* for good: this thread makes no table any more */
+	tc_barred |= TC_EXITED; /* for good: this thread makes no table any more */
 	t->slab_tc = NULL;
 	mutex_lock(&tc_mutex);
 	list_for_each_entry (pos, &tc_tables, list) /* a table of this boot? */
