@@ -6,11 +6,13 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mm/internal.h"
+#include "mm/slab.h"
 
 static void down(void)
 {
@@ -469,4 +471,137 @@ Test(slab_stress, thread_caches_more_threads_than_cpus, .timeout = 240)
 Test(slab_stress, thread_caches_more_cpus_than_threads, .timeout = 240)
 {
 	tc_run("mem=128M nr_cpus=16");
+}
+
+/*
+ * A detached thread frees its objects (they stay in its thread cache), says
+ * so and exits; the cache is destroyed meanwhile. Its exit used to unlist
+ * its thread cache before giving the objects back, so a destroy running in
+ * between missed them: "Slab cache still has objects" for objects nobody
+ * held, and the cache was kept. Many rounds: the window is a race.
+ */
+static struct kmem_cache *exit_cache;
+static sem_t exit_done;
+
+static void *exit_worker(void *arg)
+{
+	void *p[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = kmem_cache_alloc(exit_cache, GFP_KERNEL);
+	for (i = 0; i < 8; i++)
+		kmem_cache_free(exit_cache, p[i]);
+	sem_post(&exit_done);
+	return NULL;
+}
+
+Test(slab_stress, destroy_while_a_thread_exits_finds_its_thread_cache, .timeout = 240)
+{
+	pthread_attr_t attr;
+	int round;
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=2"), 0);
+	ukmem_report_reset();
+	sem_init(&exit_done, 0, 0);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (round = 0; round < 500; round++) {
+		pthread_t t;
+
+		exit_cache = kmem_cache_create("exit_tc", 72, 0, SLAB_NO_MERGE, NULL);
+		cr_assert_not_null(exit_cache);
+		cr_assert_eq(pthread_create(&t, &attr, exit_worker, NULL), 0);
+		sem_wait(&exit_done);
+		kmem_cache_destroy(exit_cache);
+		if (ukmem_report_count(UKMEM_REPORT_SLAB))
+			break;
+	}
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 0,
+		     "round %d: destroy missed an exiting thread's cached objects", round);
+	cr_assert(!ukmem_dmesg_contains("still has objects"));
+	pthread_attr_destroy(&attr);
+}
+
+/*
+ * A thread-exit hook that runs after ukmem's (a pthread key made later, a
+ * C++ thread_local) allocates. It used to make the thread a new thread
+ * cache, listed for good with objects in it: 16 KiB of tables per such
+ * thread, never freed, and objects parked until the next shrink.
+ */
+static pthread_key_t late_key;
+
+static void late_free(void *p)
+{
+	kfree(p);
+	kfree(kmalloc(100, GFP_KERNEL)); /* e.g. a last log line */
+}
+
+static void *late_worker(void *arg)
+{
+	void *p = kmalloc(100, GFP_KERNEL);
+
+	kfree(kmalloc(100, GFP_KERNEL)); /* this thread has a cache now */
+	pthread_setspecific(late_key, p);
+	return NULL;
+}
+
+Test(slab_stress, exit_hook_after_ukmem_leaves_no_thread_cache_behind)
+{
+	unsigned int before;
+	pthread_t t;
+	int i;
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=2"), 0);
+	kfree(kmalloc(100, GFP_KERNEL)); /* ukmem's exit key first, as in any program */
+	cr_assert_eq(pthread_key_create(&late_key, late_free), 0);
+	before = tc_tables_nr();
+	for (i = 0; i < 4; i++) {
+		cr_assert_eq(pthread_create(&t, NULL, late_worker, NULL), 0);
+		pthread_join(t, NULL);
+	}
+	cr_assert_eq(tc_tables_nr(), before, "%u thread caches outlived their threads",
+		     tc_tables_nr() - before);
+	pthread_key_delete(late_key);
+	cr_assert_eq(ukmem_report_total(), 0);
+}
+
+/*
+ * The same kind of late exit hook destroys a cache whose objects sit in
+ * another thread's cache: the exiting thread must still drain the others.
+ */
+static struct kmem_cache *late_cache;
+
+static void late_destroy(void *p)
+{
+	kmem_cache_destroy(late_cache);
+}
+
+static void *late_destroyer(void *arg)
+{
+	kfree(kmalloc(100, GFP_KERNEL));
+	pthread_setspecific(late_key, (void *)1);
+	return NULL;
+}
+
+Test(slab_stress, exit_hook_after_ukmem_can_destroy_a_cache)
+{
+	void *p[8];
+	pthread_t t;
+	int i;
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=2"), 0);
+	ukmem_report_reset();
+	kfree(kmalloc(100, GFP_KERNEL)); /* ukmem's exit key first */
+	cr_assert_eq(pthread_key_create(&late_key, late_destroy), 0);
+	late_cache = kmem_cache_create("late_tc", 72, 0, SLAB_NO_MERGE, NULL);
+	for (i = 0; i < 8; i++)
+		p[i] = kmem_cache_alloc(late_cache, GFP_KERNEL);
+	for (i = 0; i < 8; i++)
+		kmem_cache_free(late_cache, p[i]); /* into this thread's cache */
+	cr_assert_eq(pthread_create(&t, NULL, late_destroyer, NULL), 0);
+	pthread_join(t, NULL);
+	pthread_key_delete(late_key);
+	cr_assert_eq(ukmem_report_total(), 0);
+	cr_assert(!ukmem_dmesg_contains("still has objects"));
 }

@@ -348,6 +348,7 @@ static __always_inline struct slab_tc_array *tc_array_at(unsigned long tc,
 void tc_cache_init(struct kmem_cache *s);
 void tc_cache_release(struct kmem_cache *s);
 void tc_forget(void);
+unsigned int tc_tables_nr(void);
 void tc_fork_child(void);
 void cpu_arrays_forget(void);
 void cpu_arrays_fork_child(void);

@@ -1219,6 +1219,16 @@ static DEFINE_MUTEX(tc_mutex);
 static LIST_HEAD(tc_tables);
 static struct kmem_cache *tc_caches[TC_MAX_CACHES]; /* index -> cache (0: the dummy) */
 static u64 tc_index_used = 1;			    /* bit 0: the dummy */
+/*
+ * The calling thread holds tc_mutex (TC_DRAINING: freeing to the slabs may
+ * run a destructor that allocates or frees, and reclaim may drain), or has
+ * begun to exit (TC_EXITED: its table is being emptied; thread-exit hooks
+ * that run later must not make a new one nobody frees). Either way it makes
+ * no table and uses the CPU arrays; a draining thread drains nothing more.
+ */
+#define TC_DRAINING 1
+#define TC_EXITED   2
+static __thread unsigned char tc_barred;
 
 void tc_cache_init(struct kmem_cache *s)
 {
@@ -1268,6 +1278,8 @@ static struct slab_tc *tc_get(struct task_struct *t)
 
 	if (likely(tc))
 		return tc;
+	if (tc_barred)
+		return NULL;
 	tc = plat_meta_alloc(sizeof(*tc));
 	if (!tc)
 		return NULL;
@@ -1442,9 +1454,9 @@ static void tc_wait_out(struct slab_tc *tc)
 {
 	int spins = 0;
 
-	if (tc->dead)
-		return;
-	while (__atomic_load_n(&tc->slot->in_section, __ATOMIC_ACQUIRE)) {
+	/* a thread that exits inside a section is never out of it: dead says so */
+	while (!__atomic_load_n(&tc->dead, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&tc->slot->in_section, __ATOMIC_ACQUIRE)) {
 		if (++spins < 64)
 			__builtin_ia32_pause();
 		else
@@ -1463,9 +1475,10 @@ static void tc_drain(struct kmem_cache *s, bool forget)
 	void *buf[TC_ENTRIES];
 	unsigned int n;
 
-	if (!s->tc_off)
-		return;
+	if (!s->tc_off || (tc_barred & TC_DRAINING))
+		return; /* nested in a drain: the outer one holds the mutex */
 	mutex_lock(&tc_mutex);
+	tc_barred |= TC_DRAINING;
 	list_for_each_entry (tc, &tc_tables, list) {
 		if (tc == mine)
 			continue;
@@ -1497,6 +1510,7 @@ static void tc_drain(struct kmem_cache *s, bool forget)
 		if (n)
 			free_objects_to_slabs(s, buf, n);
 	}
+	tc_barred &= ~TC_DRAINING;
 	mutex_unlock(&tc_mutex);
 }
 
@@ -1514,7 +1528,9 @@ void tc_cache_release(struct kmem_cache *s)
 
 /*
  * slab_tc_exit - the thread is going: its arrays go back to the slabs and
- * its table is freed. In atomic context (it exits inside a section) nothing
+ * its table is freed. The table stays listed until it is empty, so that a
+ * concurrent kmem_cache_destroy() (whose drain waits for tc_mutex) cannot
+ * miss its objects. In atomic context (it exits inside a section) nothing
  * may be locked here: the table stays, marked dead, for drainers to empty.
  */
 void slab_tc_exit(struct task_struct *t)
@@ -1526,19 +1542,19 @@ void slab_tc_exit(struct task_struct *t)
 	if (!tc)
 		return;
 	if (!task_preemptible(t)) {
-		tc->dead = true;
+		__atomic_store_n(&tc->dead, true, __ATOMIC_RELEASE);
 		return;
 	}
+	tc_barred |= TC_EXITED; /* for good: this thread makes no table any more */
+	t->slab_tc = NULL;
 	mutex_lock(&tc_mutex);
 	list_for_each_entry (pos, &tc_tables, list) /* a table of this boot? */
 		if (pos == tc)
 			found = true;
-	if (found)
-		list_del(&tc->list);
-	mutex_unlock(&tc_mutex);
-	t->slab_tc = NULL;
-	if (!found)
+	if (!found) {
+		mutex_unlock(&tc_mutex);
 		return;
+	}
 	__atomic_store_n(&tc->slot->tc, 0, __ATOMIC_RELEASE);
 	for (i = 1; i < TC_MAX_CACHES; i++) {
 		struct kmem_cache *s = __atomic_load_n(&tc_caches[i], __ATOMIC_ACQUIRE);
@@ -1550,7 +1566,22 @@ void slab_tc_exit(struct task_struct *t)
 		n = tc_take(tc, s, buf, false);
 		free_objects_to_slabs(s, buf, n);
 	}
+	list_del(&tc->list);
+	mutex_unlock(&tc_mutex);
 	plat_meta_free(tc, sizeof(*tc));
+}
+
+/* tc_tables_nr - thread caches in existence (for tests: none may outlive its thread). */
+unsigned int tc_tables_nr(void)
+{
+	struct slab_tc *tc;
+	unsigned int n = 0;
+
+	mutex_lock(&tc_mutex);
+	list_for_each_entry (tc, &tc_tables, list)
+		n++;
+	mutex_unlock(&tc_mutex);
+	return n;
 }
 
 /* tc_forget - shutdown (every cache is gone): the tables go too. */
