@@ -8,10 +8,12 @@
  *     the floor.
  *  2. alloc_percpu/free_percpu: 35,000 random sizes 1-1024 with alignments
  *     2-2048, all allocated then all freed (the shape of the kernel's
- *     test_vmalloc pcpu_alloc_test), against posix_memalign/free of the same
- *     requests (and mimalloc when present).
+ *     test_vmalloc pcpu_alloc_test), in us per pair. Allocator peers are
+ *     compared by ukbench's "percpu" shape (alloc_percpu(u64) against
+ *     malloc+memset of one copy per CPU), each preloaded into its own process
+ *     (docs/benchmarks.md); nothing here calls another allocator.
  *
- * Peers and ukmem alternate; each figure is the median of REPS runs.
+ * Each figure is the median of REPS runs.
  * Usage: bench_percpu [--csv] [--cpus N] [--reps N]
  */
 #include "bench.h"
@@ -23,9 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#ifdef HAVE_MIMALLOC
-#include <mimalloc.h>
-#endif
 
 #define INC_OPS	  2000000
 #define NR_ALLOCS 35000
@@ -176,43 +175,9 @@ static double run_percpu(void)
 	return (now_ns() - t0) / NR_ALLOCS / 1000.0;
 }
 
-static double run_memalign(void)
-{
-	double t0 = now_ns();
-	int i;
-
-	for (i = 0; i < NR_ALLOCS; i++) {
-		if (posix_memalign(&ptrs[i],
-				   reqs[i].align < sizeof(void *) ? sizeof(void *) : reqs[i].align,
-				   reqs[i].size))
-			exit(1);
-		memset(ptrs[i], 0, reqs[i].size); /* alloc_percpu zeroes */
-	}
-	for (i = 0; i < NR_ALLOCS; i++)
-		free(ptrs[i]);
-	return (now_ns() - t0) / NR_ALLOCS / 1000.0;
-}
-
-#ifdef HAVE_MIMALLOC
-static double run_mimalloc(void)
-{
-	double t0 = now_ns();
-	int i;
-
-	for (i = 0; i < NR_ALLOCS; i++)
-		ptrs[i] = mi_zalloc_aligned(reqs[i].size, reqs[i].align);
-	for (i = 0; i < NR_ALLOCS; i++)
-		mi_free(ptrs[i]);
-	return (now_ns() - t0) / NR_ALLOCS / 1000.0;
-}
-#endif
-
 static void bench_alloc(void)
 {
-	double mine[64], glibc[64], m, g;
-#ifdef HAVE_MIMALLOC
-	double mi[64], x;
-#endif
+	double mine[64];
 	unsigned int seed = 2019;
 	int i, r;
 
@@ -220,21 +185,10 @@ static void bench_alloc(void)
 		reqs[i].size = 1 + (size_t)(rand_r(&seed) % 1024);
 		reqs[i].align = (size_t)2 << (rand_r(&seed) % 11);
 	}
-	for (r = 0; r < reps; r++) {
-		glibc[r] = run_memalign();
+	run_percpu(); /* warm: the chunks' host pages faulted in once */
+	for (r = 0; r < reps; r++)
 		mine[r] = run_percpu();
-#ifdef HAVE_MIMALLOC
-		mi[r] = run_mimalloc();
-#endif
-	}
-	g = median(glibc, reps);
-	m = median(mine, reps);
-	emit("posix_memalign+memset/free", 1, g, "us/pair", 1.0, "itself");
-#ifdef HAVE_MIMALLOC
-	x = median(mi, reps);
-	emit("mi_zalloc_aligned/mi_free", 1, x, "us/pair", x / g, "posix_memalign");
-#endif
-	emit("alloc_percpu/free_percpu", 1, m, "us/pair", m / g, "posix_memalign");
+	emit("alloc_percpu/free_percpu", 1, median(mine, reps), "us/pair", 1.0, "itself");
 	if (!csv)
 		printf("  (%d CPUs: alloc_percpu zeroes %d copies; Linux anchor ~6.6 us/pair, "
 		       "target <= 1 us)\n",

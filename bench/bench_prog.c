@@ -433,7 +433,7 @@ static double run_mstress(double *spread)
 {
 	int n = o.threads;
 	struct ms *m = aligned_alloc(64, (size_t)n * sizeof(*m));
-	long base = wl_ops(&o, 60000.0 / n), sum = 0;
+	long base = wl_ops(&o, 30000.0 / n), sum = 0;
 	double wall;
 
 	wl_check(m, (size_t)n * sizeof(*m));
