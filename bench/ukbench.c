@@ -49,7 +49,7 @@ static const char *const peer_soname[NR_PEERS] = {NULL, "libmimalloc.so.2", "lib
 static const char *const peer_env[NR_PEERS] = {NULL, "UKBENCH_MIMALLOC", "UKBENCH_JEMALLOC",
 					       "UKBENCH_TCMALLOC"};
 static char *peer_path[NR_PEERS]; /* the preload; NULL for glibc */
-static int peer_on[NR_PEERS];
+static int peer_on[NR_PEERS], peer_skipped[NR_PEERS];
 
 struct group {
 	const char *family;
@@ -474,8 +474,10 @@ static char *find_peer(int p)
 static void find_peers(const char *only)
 {
 	for (int p = 0; p < NR_PEERS; p++) {
-		if (only && !strstr(only, peer_name[p]))
+		if (only && !strstr(only, peer_name[p])) {
+			peer_skipped[p] = 1;
 			continue;
+		}
 		if (p == 0) {
 			peer_on[p] = 1;
 			continue;
@@ -608,7 +610,9 @@ int main(int argc, char **argv)
 		date, host_cpus, rounds);
 	for (int p = 1; p < NR_PEERS; p++)
 		fprintf(csv ? stderr : stdout, " %s=%s", peer_name[p],
-			peer_on[p] ? peer_path[p] : "(absent)");
+			peer_on[p]	  ? peer_path[p]
+			: peer_skipped[p] ? "(not selected)"
+					  : "(absent)");
 	fprintf(csv ? stderr : stdout, "\n");
 	print_header();
 	clock_gettime(CLOCK_MONOTONIC, &ts);
