@@ -208,7 +208,9 @@ int main(int argc, char **argv)
 	}
 	warm_main();
 	wl_pre_threads(o.pre_threads);
+	wl_phase_begin();
 	wall = wl_run_threads(n, fn, w, sizeof(*w), &spread);
+	wl_phase_end();
 	wl_result(wall / (double)w[0].ops, spread);
 	return 0;
 }

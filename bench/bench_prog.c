@@ -471,7 +471,9 @@ int main(int argc, char **argv)
 	else
 		wl_usage(argv[0], SHAPES);
 	wl_boot(&o);
+	wl_phase_begin();
 	ns = run(&spread);
+	wl_phase_end();
 	wl_result(ns, spread);
 	return 0;
 }

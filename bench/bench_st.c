@@ -254,8 +254,10 @@ int main(int argc, char **argv)
 	}
 	t = wl_xmalloc((size_t)o.reps * sizeof(*t));
 	run(); /* warm-up */
+	wl_phase_begin();
 	for (int r = 0; r < o.reps; r++)
 		t[r] = run();
+	wl_phase_end();
 	wl_result(median(t, o.reps), 1.0);
 	return 0;
 }

@@ -228,7 +228,7 @@ static void build_groups(void)
 /* ---------------------------------------------------------------- running */
 
 struct result {
-	double ns, spread;
+	double ns, spread, vcsw;
 	int ok;
 };
 
@@ -311,7 +311,8 @@ static struct result run_one(const struct group *g, int slot)
 		char *line = strstr(buf, "RESULT ");
 
 		if (!WIFEXITED(status) || WEXITSTATUS(status) || !line ||
-		    sscanf(line, "RESULT %lf %lf %31s", &res.ns, &res.spread, alloc) != 3) {
+		    sscanf(line, "RESULT %lf %lf %31s %lf", &res.ns, &res.spread, alloc,
+			   &res.vcsw) < 3) {
 			fprintf(stderr, "ukbench: %s %s (%s) failed (exit %d)\n", g->prog, g->args,
 				want, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 			return res;
@@ -333,15 +334,17 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* median of the successful runs; NAN when none */
-static double median_of(const struct result *r, int n, int spread)
+enum field { F_NS, F_SPREAD, F_VCSW };
+
+/* median of @f over the successful runs; NAN when none */
+static double median_of(const struct result *r, int n, enum field f)
 {
 	double v[MAX_ROUND];
 	int k = 0;
 
 	for (int i = 0; i < n; i++)
 		if (r[i].ok)
-			v[k++] = spread ? r[i].spread : r[i].ns;
+			v[k++] = f == F_NS ? r[i].ns : f == F_SPREAD ? r[i].spread : r[i].vcsw;
 	if (!k)
 		return NAN;
 	qsort(v, (size_t)k, sizeof(v[0]), cmp_double);
@@ -357,16 +360,20 @@ static void print_header(void)
 		printf(",best_peer,ratio,ukmem_spread");
 		for (int p = 0; p < NR_PEERS; p++)
 			printf(",%s_spread", peer_name[p]);
+		printf(",ukmem_vcsw");
+		for (int p = 0; p < NR_PEERS; p++)
+			printf(",%s_vcsw", peer_name[p]);
 		printf("\n");
 		return;
 	}
 	printf("%-4s %-42s %3s %-10s %8s", "", "shape", "thr", "ukmem cfg", "ukmem");
 	for (int p = 0; p < NR_PEERS; p++)
 		printf(" %8s", peer_name[p]);
-	printf("  %-15s %s\n", "ukmem/best", "spread ukmem (peers)");
+	printf("  %-15s %s\n", "ukmem/best", "spread ukmem (peers)  sleeps ukmem (peers)");
 }
 
-static void print_line(const struct group *g, int v, double ns[MAX_SLOTS], double spread[MAX_SLOTS])
+static void print_line(const struct group *g, int v, double ns[MAX_SLOTS], double spread[MAX_SLOTS],
+		       double vcsw[MAX_SLOTS])
 {
 	int best = -1;
 	double lo = 0, hi = 0;
@@ -390,6 +397,9 @@ static void print_line(const struct group *g, int v, double ns[MAX_SLOTS], doubl
 		printf(",%.3f", spread[v]);
 		for (int p = 0; p < NR_PEERS; p++)
 			printf(",%.3f", spread[g->nvar + p]);
+		printf(",%.0f", vcsw[v]);
+		for (int p = 0; p < NR_PEERS; p++)
+			printf(",%.0f", vcsw[g->nvar + p]);
 		printf("\n");
 		fflush(stdout);
 		return;
@@ -423,6 +433,20 @@ static void print_line(const struct group *g, int v, double ns[MAX_SLOTS], doubl
 		}
 		if (g->threads > 1)
 			printf(" %.2f (%.2f-%.2f)", spread[v], lo, hi);
+		any = 0;
+		for (int p = 0; p < NR_PEERS; p++) {
+			double s = vcsw[g->nvar + p];
+
+			if (!peer_on[p] || isnan(s))
+				continue;
+			if (!any || s < lo)
+				lo = s;
+			if (!any || s > hi)
+				hi = s;
+			any = 1;
+		}
+		if (g->threads > 1)
+			printf("  %.0f (%.0f-%.0f)", vcsw[v], lo, hi);
 	}
 	printf("\n");
 	fflush(stdout);
@@ -431,7 +455,7 @@ static void print_line(const struct group *g, int v, double ns[MAX_SLOTS], doubl
 static void run_group(const struct group *g)
 {
 	static struct result r[MAX_SLOTS][MAX_ROUND];
-	double ns[MAX_SLOTS], spread[MAX_SLOTS];
+	double ns[MAX_SLOTS], spread[MAX_SLOTS], vcsw[MAX_SLOTS];
 	int nslots = g->nvar + NR_PEERS;
 
 	for (int round = 0; round < rounds; round++) {
@@ -445,11 +469,12 @@ static void run_group(const struct group *g)
 		}
 	}
 	for (int s = 0; s < nslots; s++) {
-		ns[s] = median_of(r[s], rounds, 0);
-		spread[s] = median_of(r[s], rounds, 1);
+		ns[s] = median_of(r[s], rounds, F_NS);
+		spread[s] = median_of(r[s], rounds, F_SPREAD);
+		vcsw[s] = median_of(r[s], rounds, F_VCSW);
 	}
 	for (int v = 0; v < g->nvar; v++)
-		print_line(g, v, ns, spread);
+		print_line(g, v, ns, spread, vcsw);
 }
 
 /* ---------------------------------------------------------------- peers */

@@ -14,14 +14,17 @@
  * ukbench runs them, one process per measurement, peers and ukmem alternating.
  *
  * A program prints one line per measurement on stdout:
- *   RESULT <ns per op> <spread> <allocator>
+ *   RESULT <ns per op> <spread> <allocator> <voluntary context switches>
  * ns per op: wall time of the timed phase divided by the operations one
  * thread performs (with more threads than host cores it includes the time a
  * thread waits for a core, for every allocator alike). spread: the last
  * thread's finish time over the first one's, both from the common start
  * (1 with one thread). allocator: ukmem, or the malloc found in the process
  * (glibc, mimalloc, jemalloc, tcmalloc), so that a preload that did not take
- * is caught instead of measured as glibc.
+ * is caught instead of measured as glibc. Voluntary context switches (the
+ * process's, over the measured phase): a thread that sleeps on a futex
+ * counts one each time; the pair and random shapes never block on their own,
+ * so there every one of them is the allocator's doing (or the start barrier's).
  */
 #ifndef UKMEM_BENCH_WORKLOAD_H
 #define UKMEM_BENCH_WORKLOAD_H
@@ -33,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -193,9 +197,29 @@ static inline void wl_boot(const struct wl_opts *o)
 #endif
 }
 
+static long wl_nvcsw_start, wl_nvcsw;
+
+static inline long wl_nvcsw_now(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? 0 : ru.ru_nvcsw;
+}
+
+/* the measured phase starts/ends: the voluntary context switches between */
+static inline void wl_phase_begin(void)
+{
+	wl_nvcsw_start = wl_nvcsw_now();
+}
+
+static inline void wl_phase_end(void)
+{
+	wl_nvcsw = wl_nvcsw_now() - wl_nvcsw_start;
+}
+
 static inline void wl_result(double ns_per_op, double spread)
 {
-	printf("RESULT %.3f %.3f %s\n", ns_per_op, spread, wl_allocator());
+	printf("RESULT %.3f %.3f %s %ld\n", ns_per_op, spread, wl_allocator(), wl_nvcsw);
 	fflush(stdout);
 }
 
