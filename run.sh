@@ -2,7 +2,8 @@
 # run.sh - the one entry point: installs what is missing, builds, runs.
 #   ./run.sh demo [--boot "cmdline"]   build (release) and run the ukmem demo
 #   ./run.sh test [presets...]         build and pass the whole suite (default: release)
-#   ./run.sh bench [names...]          build (release) and run the benchmarks
+#   ./run.sh bench [ukbench args]      build (release), run every shape against the peers
+#   ./run.sh bench own | bench_xxx ... the ukmem-only benchmark programs (docs/benchmarks.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -48,16 +49,30 @@ test)
 	done
 	;;
 bench)
-	need_pkgs "${base_pkgs[@]}" libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev
+	# the -dev packages pull in the shared objects ukbench preloads; named too,
+	# so that a machine with only the runtime packages is enough
+	need_pkgs "${base_pkgs[@]}" libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev \
+		libmimalloc2.0 libjemalloc2 libtcmalloc-minimal4
 	build release
-	if [ $# -eq 0 ]; then set -- $(cd build/release/bench && ls bench_* 2>/dev/null); fi
-	for b in "$@"; do
-		echo "==== $b" >&2
-		"./build/release/bench/$b"
-	done
+	case "${1:-}" in
+	own)
+		for b in bench_page_alloc bench_percpu bench_slab bench_vmalloc; do
+			echo "==== $b" >&2
+			"./build/release/bench/$b"
+		done
+		;;
+	bench_*)
+		b=$1
+		shift
+		"./build/release/bench/$b" "$@"
+		;;
+	*)
+		./build/release/bench/ukbench "$@"
+		;;
+	esac
 	;;
 *)
-	sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
 	[ "$cmd" = help ] || exit 2
 	;;
 esac

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * bench_page_alloc.c - alloc_pages+__free_pages pairs, order 0 and order 3,
- * with and without the per-CPU page lists, on 1 and 2 threads, against
- * peers measured in the same run: glibc malloc+free of the same size,
- * mmap+munmap of the same size (the host's page allocator floor) and
- * mimalloc when it was found at configure time.
+ * with and without the per-CPU page lists, on 1 and 2 threads, beside the
+ * host floor measured in the same run: mmap+munmap of the same size (the
+ * host kernel's page allocator). Allocator peers (posix_memalign of a page
+ * under glibc, mimalloc, jemalloc, tcmalloc) are compared by ukbench's
+ * "page" shape, each preloaded into its own process (docs/benchmarks.md).
  *
- * Each repetition times ukmem and each peer back to back (alternating), the
+ * Each repetition times ukmem and the floor back to back (alternating), the
  * line reports the median over repetitions in ns per pair (per thread), and
- * ratio = ukmem / peer (below 1: ukmem is faster).
+ * ratio = ukmem / floor (below 1: ukmem is faster).
  *
  * usage: bench_page_alloc [--csv] [--reps N] [--pairs N]
  */
@@ -22,12 +23,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
-#ifdef HAVE_MIMALLOC
-#include <mimalloc.h>
-#endif
 
-enum peer { P_UKMEM, P_MALLOC, P_MMAP, P_MIMALLOC, NR_PEERS };
-static const char *const peer_names[NR_PEERS] = {"ukmem", "glibc", "mmap", "mimalloc"};
+enum peer { P_UKMEM, P_MMAP, NR_PEERS };
+static const char *const peer_names[NR_PEERS] = {"ukmem", "mmap"};
 
 static int reps = 11;
 static long pairs = 200000;
@@ -68,14 +66,6 @@ static void *run_job(void *arg)
 			__free_pages(p, j->order);
 		}
 		break;
-	case P_MALLOC:
-		for (i = 0; i < j->n; i++) {
-			void *p = malloc(size);
-
-			__asm__ volatile("" : : "r"(p) : "memory");
-			free(p);
-		}
-		break;
 	case P_MMAP:
 		for (i = 0; i < j->n; i++) {
 			void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
@@ -84,16 +74,6 @@ static void *run_job(void *arg)
 			__asm__ volatile("" : : "r"(p) : "memory");
 			munmap(p, size);
 		}
-		break;
-	case P_MIMALLOC:
-#ifdef HAVE_MIMALLOC
-		for (i = 0; i < j->n; i++) {
-			void *p = mi_malloc(size);
-
-			__asm__ volatile("" : : "r"(p) : "memory");
-			mi_free(p);
-		}
-#endif
 		break;
 	default:
 		break;
@@ -135,9 +115,6 @@ static void bench(int pcp, unsigned int order, int threads)
 	double *t[NR_PEERS], med[NR_PEERS];
 	int r, p, np = NR_PEERS;
 
-#ifndef HAVE_MIMALLOC
-	np = P_MIMALLOC;
-#endif
 	for (p = 0; p < np; p++)
 		t[p] = calloc((size_t)reps, sizeof(double));
 	measure(P_UKMEM, order, threads); /* warm the lists and the page tables */
@@ -191,11 +168,11 @@ int main(int argc, char **argv)
 	if (pairs < 100)
 		pairs = 100;
 	if (csv)
-		printf("workload,pcp,threads,peer,median_ns_per_pair,ratio_ukmem_over_peer\n");
+		printf("workload,pcp,threads,peer,median_ns_per_pair,ratio_ukmem_over_floor\n");
 	else
-		printf(
-		    "# median of %d repetitions, %ld pairs each (mmap: %ld); ratio = ukmem/peer\n",
-		    reps, pairs, pairs / 20);
+		printf("# median of %d repetitions, %ld pairs each (mmap: %ld); ratio = ukmem/host "
+		       "floor\n",
+		       reps, pairs, pairs / 20);
 	for (pcp = 1; pcp >= 0; pcp--) {
 		if (ukmem_boot(pcp ? "mem=1G nr_cpus=2 quiet"
 				   : "mem=1G nr_cpus=2 quiet percpu_pagelists=0")) {

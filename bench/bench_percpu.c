@@ -6,17 +6,15 @@
  *     counter, from 1 and 2 threads (each thread on its own virtual CPU);
  *     __this_cpu_inc inside one preempt_disable section and raw_cpu_inc as
  *     the floor.
- *  2. alloc_percpu(u64) + free_percpu, one pair at a time (the small-object
- *     fast path), against malloc(8 * nr_cpus) + memset + free of the same
- *     bytes (alloc_percpu zeroes one u64 per possible CPU); the same for a
- *     128-byte area (the locked chunk allocator).
- *  3. alloc_percpu/free_percpu: 35,000 random sizes 1-1024 with alignments
+ *  2. alloc_percpu/free_percpu: 35,000 random sizes 1-1024 with alignments
  *     2-2048, all allocated then all freed (the shape of the kernel's
- *     test_vmalloc pcpu_alloc_test), against posix_memalign/free of the same
- *     requests (and mimalloc when present).
+ *     test_vmalloc pcpu_alloc_test), in us per pair. Allocator peers are
+ *     compared by ukbench's "percpu" shape (alloc_percpu(u64) against
+ *     malloc+memset of one copy per CPU), each preloaded into its own process
+ *     (docs/benchmarks.md); nothing here calls another allocator.
  *
- * Peers and ukmem alternate; each figure is the median of REPS runs.
- * Usage: bench_percpu [--csv] [--cpus N] [--reps N] [--only counters|small|alloc]
+ * Each figure is the median of REPS runs.
+ * Usage: bench_percpu [--csv] [--cpus N] [--reps N]
  */
 #include "bench.h"
 #include <ukmem.h>
@@ -27,13 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#ifdef HAVE_MIMALLOC
-#include <mimalloc.h>
-#endif
 
 #define INC_OPS	  2000000
 #define NR_ALLOCS 35000
-#define NR_PAIRS  200000
 
 static bool csv;
 static int reps = 7;
@@ -155,68 +149,7 @@ static void bench_counters(void)
 	}
 }
 
-/* ---- 2. alloc_percpu(u64) + free_percpu pairs ---- */
-
-static void *volatile sink;
-
-static double run_small_percpu(size_t size)
-{
-	double t0 = now_ns();
-	int i;
-
-	for (i = 0; i < NR_PAIRS; i++) {
-		void __percpu *p = __alloc_percpu(size, 8);
-
-		if (!p) {
-			fprintf(stderr, "alloc_percpu(%zu) failed at %d\n", size, i);
-			exit(1);
-		}
-		sink = p;
-		free_percpu(p);
-	}
-	return (now_ns() - t0) / NR_PAIRS;
-}
-
-static double run_small_malloc(size_t size)
-{
-	size_t bytes = size * (size_t)ukmem_nr_cpus();
-	double t0 = now_ns();
-	int i;
-
-	for (i = 0; i < NR_PAIRS; i++) {
-		void *p = malloc(bytes);
-
-		if (!p)
-			exit(1);
-		memset(p, 0, bytes);
-		sink = p; /* keeps the compiler from eliding the pair */
-		free(p);
-	}
-	return (now_ns() - t0) / NR_PAIRS;
-}
-
-static void bench_small(void)
-{
-	static const size_t sizes[] = {sizeof(u64), 128};
-	double mine[64], peer[64], m, g;
-	char what[64];
-	int r, k;
-
-	for (k = 0; k < 2; k++) {
-		for (r = 0; r < reps; r++) {
-			peer[r] = run_small_malloc(sizes[k]);
-			mine[r] = run_small_percpu(sizes[k]);
-		}
-		g = median(peer, reps);
-		m = median(mine, reps);
-		snprintf(what, sizeof(what), "malloc(%zu*nr_cpus)+memset/free", sizes[k]);
-		emit(what, 1, g, "ns/pair", 1.0, "itself");
-		snprintf(what, sizeof(what), "alloc_percpu(%zu B)/free_percpu", sizes[k]);
-		emit(what, 1, m, "ns/pair", m / g, "malloc+memset");
-	}
-}
-
-/* ---- 3. alloc_percpu/free_percpu, random sizes ---- */
+/* ---- 2. alloc_percpu/free_percpu ---- */
 
 struct req {
 	size_t size, align;
@@ -242,43 +175,9 @@ static double run_percpu(void)
 	return (now_ns() - t0) / NR_ALLOCS / 1000.0;
 }
 
-static double run_memalign(void)
-{
-	double t0 = now_ns();
-	int i;
-
-	for (i = 0; i < NR_ALLOCS; i++) {
-		if (posix_memalign(&ptrs[i],
-				   reqs[i].align < sizeof(void *) ? sizeof(void *) : reqs[i].align,
-				   reqs[i].size))
-			exit(1);
-		memset(ptrs[i], 0, reqs[i].size); /* alloc_percpu zeroes */
-	}
-	for (i = 0; i < NR_ALLOCS; i++)
-		free(ptrs[i]);
-	return (now_ns() - t0) / NR_ALLOCS / 1000.0;
-}
-
-#ifdef HAVE_MIMALLOC
-static double run_mimalloc(void)
-{
-	double t0 = now_ns();
-	int i;
-
-	for (i = 0; i < NR_ALLOCS; i++)
-		ptrs[i] = mi_zalloc_aligned(reqs[i].size, reqs[i].align);
-	for (i = 0; i < NR_ALLOCS; i++)
-		mi_free(ptrs[i]);
-	return (now_ns() - t0) / NR_ALLOCS / 1000.0;
-}
-#endif
-
 static void bench_alloc(void)
 {
-	double mine[64], glibc[64], m, g;
-#ifdef HAVE_MIMALLOC
-	double mi[64], x;
-#endif
+	double mine[64];
 	unsigned int seed = 2019;
 	int i, r;
 
@@ -286,21 +185,10 @@ static void bench_alloc(void)
 		reqs[i].size = 1 + (size_t)(rand_r(&seed) % 1024);
 		reqs[i].align = (size_t)2 << (rand_r(&seed) % 11);
 	}
-	for (r = 0; r < reps; r++) {
-		glibc[r] = run_memalign();
+	run_percpu(); /* warm: the chunks' host pages faulted in once */
+	for (r = 0; r < reps; r++)
 		mine[r] = run_percpu();
-#ifdef HAVE_MIMALLOC
-		mi[r] = run_mimalloc();
-#endif
-	}
-	g = median(glibc, reps);
-	m = median(mine, reps);
-	emit("posix_memalign+memset/free", 1, g, "us/pair", 1.0, "itself");
-#ifdef HAVE_MIMALLOC
-	x = median(mi, reps);
-	emit("mi_zalloc_aligned/mi_free", 1, x, "us/pair", x / g, "posix_memalign");
-#endif
-	emit("alloc_percpu/free_percpu", 1, m, "us/pair", m / g, "posix_memalign");
+	emit("alloc_percpu/free_percpu", 1, median(mine, reps), "us/pair", 1.0, "itself");
 	if (!csv)
 		printf("  (%d CPUs: alloc_percpu zeroes %d copies; Linux anchor ~6.6 us/pair, "
 		       "target <= 1 us)\n",
@@ -310,7 +198,6 @@ static void bench_alloc(void)
 int main(int argc, char **argv)
 {
 	char cmdline[128];
-	const char *only = NULL;
 	int cpus = 2, i;
 
 	for (i = 1; i < argc; i++) {
@@ -320,13 +207,8 @@ int main(int argc, char **argv)
 			cpus = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--reps") && i + 1 < argc)
 			reps = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
-			only = argv[++i];
 		else {
-			fprintf(stderr,
-				"usage: %s [--csv] [--cpus N] [--reps N] [--only "
-				"counters|small|alloc]\n",
-				argv[0]);
+			fprintf(stderr, "usage: %s [--csv] [--cpus N] [--reps N]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -339,12 +221,8 @@ int main(int argc, char **argv)
 	}
 	if (csv)
 		printf("what,threads,value,unit,ratio,peer\n");
-	if (!only || !strcmp(only, "counters"))
-		bench_counters();
-	if (!only || !strcmp(only, "small"))
-		bench_small();
-	if (!only || !strcmp(only, "alloc"))
-		bench_alloc();
+	bench_counters();
+	bench_alloc();
 	ukmem_shutdown();
 	return 0;
 }
