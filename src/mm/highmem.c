@@ -369,9 +369,10 @@ __ukmem_export void kunmap_local(const void *addr)
 	if (plat_unmap_to_reserved(a, PAGE_SIZE) && plat_unmap_release(a, PAGE_SIZE) < 0)
 		plat_seal(a, PAGE_SIZE); /* at the host's map count: never leave it readable */
 	t->kmap_ctrl.pteval[i] = 0;	 /* below the top: a hole, popped with the top */
-	while (t->kmap_ctrl.idx && !t->kmap_ctrl.pteval[t->kmap_ctrl.idx - 1])
-		t->kmap_ctrl.idx--;
-	if (!t->kmap_ctrl.idx)
+	for (top = t->kmap_ctrl.idx; top > 0 && !t->kmap_ctrl.pteval[top - 1]; top--)
+		;
+	t->kmap_ctrl.idx = top;
+	if (!top)
 		kmap_row_release(row);
 }
 
