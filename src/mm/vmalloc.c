@@ -7,10 +7,13 @@
  * machine.vmalloc_end) is a PROT_NONE host reservation. vmalloc() finds a
  * free range there (a vmap_area, size + one guard page), takes frames from
  * the page allocator and maps them: each run of physically contiguous frames
- * is one mmap(MAP_FIXED|MAP_SHARED|MAP_POPULATE) of the RAM memfd at the
- * frame's offset, so the area aliases the same frames as the direct map and
- * the host MMU translates (populated at once, as the kernel fills the PTEs
- * at vmalloc time). The guard page is never mapped, so an overflow is a SIGSEGV.
+ * is one mmap(MAP_FIXED|MAP_SHARED) of the RAM memfd at the frame's offset,
+ * so the area aliases the same frames as the direct map and the host MMU
+ * translates (populated at once, as the kernel fills the PTEs at vmalloc
+ * time). No frame is ever mapped at the guard page, so an overflow is a
+ * SIGSEGV; where the host has guard markers the guard is the last page of
+ * the last mapping (one host mapping per area instead of two: see
+ * vm_unmap_host() and docs/vmalloc.md for vm.max_map_count).
  * Beside the host mapping the PTEs are written into the kernel page table
  * of pgtable.c, which vmalloc_to_page() walks.
  *
@@ -55,7 +58,9 @@
  *
  * Invariants: free ranges never overlap or touch (adjacent ones are merged
  * at purge); for every node, subtree_max_size == max(own size, children's);
- * busy, lazy and free ranges partition the vmalloc space.
+ * busy, lazy, free and retired ranges partition the vmalloc space (retired:
+ * given up because the host could not unmap or re-reserve them; never reused).
+ * A frame still mapped anywhere in the vmalloc space is never free.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
