@@ -1555,6 +1555,8 @@ int vmalloc_init(void)
 	nr_busy = 0;
 	purge_list = NULL;
 	lazy_nr_pages = 0;
+	nr_retired_pages = 0;
+	warned_sealed = warned_released = false;
 	/* the kernel's lazy_max_pages(): 32 MiB per log2 of the CPU count */
 	lazy_max = ((32UL << 20) >> PAGE_SHIFT) * (unsigned long)fls(machine.nr_cpus);
 	warned_zero_size = false;
@@ -1580,6 +1582,9 @@ void vmalloc_exit(void)
 		return;
 	highmem_exit();
 	vfree_drain_deferred();
+	if (nr_retired_pages)
+		pr_info("vmalloc: %lu pages of vmalloc space were retired (host unmap failures)\n",
+			nr_retired_pages);
 	for (i = 0; i <= busy_mask; i++)
 		for (va = busy_hash[i]; va; va = va->next)
 			if (va->vm.flags & VM_ALLOC) {
