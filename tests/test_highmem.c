@@ -8,6 +8,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/highmem.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <pthread.h>
 #include <signal.h>
@@ -295,4 +296,105 @@ Test(highmem, kmap_local_many_threads)
 		__free_page(shared_pages[i]);
 	cr_assert_eq(ukmem_report_total(), 0);
 	ukmem_shutdown();
+}
+
+/* ------------------------------------------- kmap_local rows (issue 10 item 9) */
+
+enum { NR_TASKS = 64, DEPTH = 9 };
+static struct page *deep_pages[NR_TASKS][DEPTH];
+static pthread_barrier_t deep_barrier;
+
+static void *deep_thread(void *arg)
+{
+	unsigned long id = (unsigned long)arg, errors = 0;
+	unsigned int *k[DEPTH];
+	int d;
+
+	for (d = 0; d < DEPTH - 1; d++)
+		k[d] = kmap_local_page(deep_pages[id][d]);
+	/* all 64 tasks hold 8 local mappings at once, then each asks for a 9th */
+	pthread_barrier_wait(&deep_barrier);
+	k[DEPTH - 1] = kmap_local_page(deep_pages[id][DEPTH - 1]);
+	pthread_barrier_wait(&deep_barrier);
+	for (d = 0; d < DEPTH; d++)
+		if (!k[d] || *k[d] != id * DEPTH + d)
+			errors++;
+	for (d = DEPTH; d-- > 0;)
+		kunmap_local(k[d]);
+	return (void *)errors;
+}
+
+Test(highmem, kmap_local_64_tasks_nine_deep_do_not_livelock, .timeout = 300)
+{
+	pthread_t th[NR_TASKS];
+	unsigned long i;
+	int d;
+
+	cr_assert_eq(ukmem_boot("machine=i386 mem=2G nr_cpus=4"), 0);
+	for (i = 0; i < NR_TASKS; i++) {
+		for (d = 0; d < DEPTH; d++) {
+			unsigned int *k;
+
+			deep_pages[i][d] = alloc_page(GFP_HIGHUSER);
+			cr_assert(PageHighMem(deep_pages[i][d]));
+			k = kmap_local_page(deep_pages[i][d]);
+			*k = (unsigned int)(i * DEPTH + d);
+			kunmap_local(k);
+		}
+	}
+	pthread_barrier_init(&deep_barrier, NULL, NR_TASKS);
+	for (i = 0; i < NR_TASKS; i++)
+		pthread_create(&th[i], NULL, deep_thread, (void *)i);
+	for (i = 0; i < NR_TASKS; i++) {
+		void *errors;
+
+		pthread_join(th[i], &errors);
+		cr_assert_null(errors, "task %lu read a wrong frame", i);
+	}
+	pthread_barrier_destroy(&deep_barrier);
+	for (i = 0; i < NR_TASKS; i++)
+		for (d = 0; d < DEPTH; d++)
+			__free_page(deep_pages[i][d]);
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_shutdown();
+}
+
+/* a row serves one task at a time; another task's mapping never lands in it */
+Test(highmem, kmap_local_rows_are_per_task)
+{
+	struct page *a = NULL, *b = NULL;
+	char *ka, *kb, *kc;
+
+	cr_assert_eq(ukmem_boot("machine=i386 mem=2G nr_cpus=2"), 0);
+	a = alloc_page(GFP_HIGHUSER);
+	b = alloc_page(GFP_HIGHUSER);
+	ka = kmap_local_page(a);
+	kb = kmap_local_page(b);
+	cr_assert_eq(kb, ka + PAGE_SIZE, "nested mappings take consecutive slots of one row");
+	kunmap_local(ka); /* out of order: reported, leaves a hole */
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_KMAP), 1);
+	kc = kmap_local_page(a);
+	cr_assert_eq(kc, kb + PAGE_SIZE, "the hole is not reused while kb is held");
+	kunmap_local(kc);
+	kunmap_local(kb);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_KMAP), 1);
+	kc = kmap_local_page(b);
+	cr_assert_eq(kc, ka, "all released: the row starts over");
+	kunmap_local(kc);
+	__free_page(a);
+	__free_page(b);
+	ukmem_shutdown();
+}
+
+/* kmap_local_idx_push(): the KM_MAX_IDX-th nested mapping is the kernel's BUG */
+Test(highmem, kmap_local_past_km_max_idx_is_bug, .signal = SIGABRT)
+{
+	struct page *page;
+	int i;
+
+	ukmem_boot("machine=i386 mem=2G");
+	page = alloc_page(GFP_HIGHUSER);
+	for (i = 0; i < KM_MAX_IDX - 1; i++)
+		cr_assert(kmap_local_page(page));
+	kmap_local_page(page);
 }

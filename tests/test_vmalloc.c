@@ -232,7 +232,8 @@ Test(vmalloc, fragmented_memory_scattered_frames)
 
 		cr_assert_eq(pfn & 1, 0, "frame %u is a freed even frame", i);
 		if (i)
-			cr_assert_neq(pfn, vmalloc_to_pfn(v + (unsigned long)(i - 1) * PAGE_SIZE) + 1);
+			cr_assert_neq(pfn,
+				      vmalloc_to_pfn(v + (unsigned long)(i - 1) * PAGE_SIZE) + 1);
 	}
 	cr_assert_eq(ukmem_vmalloc_nr_runs(v), (int)nr, "one host mapping per scattered frame");
 	fill(v, (size_t)nr * PAGE_SIZE, 9);
@@ -261,8 +262,8 @@ Test(vmalloc, guard_page_faults, .signal = SIGSEGV)
 
 	ukmem_boot("mem=64M");
 	v = vmalloc(2 * PAGE_SIZE);
-	v[2 * PAGE_SIZE - 1] = 1;	/* last byte: fine */
-	*(volatile char *)(v + 2 * PAGE_SIZE) = 1;	/* guard page */
+	v[2 * PAGE_SIZE - 1] = 1;		   /* last byte: fine */
+	*(volatile char *)(v + 2 * PAGE_SIZE) = 1; /* guard page */
 }
 
 Test(vmalloc, access_after_vfree_faults, .signal = SIGSEGV)
@@ -294,18 +295,18 @@ Test(vmalloc, bad_vfree_reported_and_refused)
 	cr_assert(ukmem_dmesg_contains("WARNING: CPU:"));
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 1);
 
-	vfree(v + PAGE_SIZE);	/* interior, page aligned */
+	vfree(v + PAGE_SIZE); /* interior, page aligned */
 	cr_assert_eq(ukmem_dmesg_count("Trying to vfree() nonexistent vm area ("), 1);
 
 	page = alloc_page(GFP_KERNEL);
-	vfree(page_address(page));	/* a direct-map (kmalloc-like) pointer */
+	vfree(page_address(page)); /* a direct-map (kmalloc-like) pointer */
 	cr_assert_eq(ukmem_dmesg_count("Trying to vfree() nonexistent vm area ("), 2);
 	__free_page(page);
 
 	{
 		char on_stack[16];
 
-		vfree(on_stack + 1);	/* odd, so never page aligned (ASan may align frames) */
+		vfree(on_stack + 1); /* odd, so never page aligned (ASan may align frames) */
 		cr_assert_eq(ukmem_dmesg_count("Trying to vfree() bad address"), 2);
 	}
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 4);
@@ -314,9 +315,9 @@ Test(vmalloc, bad_vfree_reported_and_refused)
 
 	w = vmalloc(PAGE_SIZE);
 	vfree(v);
-	vfree(v);	/* double free */
+	vfree(v); /* double free */
 	cr_assert_eq(ukmem_dmesg_count("Trying to vfree() nonexistent vm area ("), 3);
-	w[0] = 1;	/* the other area is intact */
+	w[0] = 1; /* the other area is intact */
 	vfree(w);
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 5);
 	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
@@ -331,7 +332,7 @@ Test(vmalloc, vunmap_and_vrealloc_misuse)
 	cr_assert_eq(ukmem_boot("mem=64M"), 0);
 	v = vmalloc(PAGE_SIZE);
 	ukmem_dmesg_clear();
-	vunmap(v);	/* a vmalloc area: refused, its frames must not leak */
+	vunmap(v); /* a vmalloc area: refused, its frames must not leak */
 	cr_assert(ukmem_dmesg_contains("Trying to vunmap() nonexistent vm area ("));
 	cr_assert_null(vrealloc((char *)v + PAGE_SIZE, 10, GFP_KERNEL));
 	cr_assert(ukmem_dmesg_contains("Trying to vrealloc() nonexistent vm area ("));
@@ -384,7 +385,7 @@ Test(vmalloc, vfree_from_interrupt_is_deferred)
 	irq_exit();
 	cr_assert_eq(ukmem_report_total(), 0, "no sleeping report: nothing slept");
 	cr_assert_eq(meminfo_kb("VmallocUsed:"), 20, "deferred, not yet freed");
-	vm_unmap_aliases();	/* process context: the deferred frees run */
+	vm_unmap_aliases(); /* process context: the deferred frees run */
 	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
 	cr_assert_eq(ukmem_report_total(), 0);
 	ukmem_shutdown();
@@ -399,7 +400,8 @@ Test(vmalloc, i386_vmalloc_space_is_small)
 	ukmem_dmesg_clear();
 	v = vmalloc(200 << 20);
 	cr_assert_null(v);
-	cr_assert(ukmem_dmesg_contains("vmalloc error: size 209715200, vm_struct allocation failed"));
+	cr_assert(
+	    ukmem_dmesg_contains("vmalloc error: size 209715200, vm_struct allocation failed"));
 	cr_assert(ukmem_dmesg_contains("mode:0xcc0(GFP_KERNEL)"));
 	ukmem_dmesg_clear();
 	v = __vmalloc(200 << 20, GFP_KERNEL | __GFP_NOWARN);
@@ -656,9 +658,9 @@ static void *stress_thread(void *p)
 {
 	struct stress_arg *a = p;
 	enum { LIVE = 8, ROUNDS = 300 };
-	unsigned char *live[LIVE] = { 0 };
-	size_t sizes[LIVE] = { 0 };
-	unsigned int seeds[LIVE] = { 0 };
+	unsigned char *live[LIVE] = {0};
+	size_t sizes[LIVE] = {0};
+	unsigned int seeds[LIVE] = {0};
 	unsigned int r, rnd = a->id * 2654435761u + 1;
 
 	for (r = 0; r < ROUNDS; r++) {
@@ -697,7 +699,7 @@ Test(vmalloc, many_threads_stress)
 
 	cr_assert_eq(ukmem_boot("mem=256M nr_cpus=4"), 0);
 	for (i = 0; i < T; i++) {
-		args[i] = (struct stress_arg){ .id = i };
+		args[i] = (struct stress_arg){.id = i};
 		pthread_create(&th[i], NULL, stress_thread, &args[i]);
 	}
 	for (i = 0; i < T; i++) {
@@ -717,7 +719,7 @@ Test(vmalloc, vmap_put_pages_hands_pages_to_vfree)
 	char *v;
 
 	cr_assert_eq(ukmem_boot("mem=64M"), 0);
-	vfree(vmalloc(PAGE_SIZE));	/* page tables for the first area exist now */
+	vfree(vmalloc(PAGE_SIZE)); /* page tables for the first area exist now */
 	pages = kvmalloc_array(8, sizeof(*pages), GFP_KERNEL);
 	for (i = 0; i < 8; i++)
 		pages[i] = alloc_page(GFP_KERNEL);
@@ -726,7 +728,7 @@ Test(vmalloc, vmap_put_pages_hands_pages_to_vfree)
 	v = vmap(pages, 8, VM_MAP | VM_MAP_PUT_PAGES, PAGE_KERNEL);
 	cr_assert(v);
 	memset(v, 3, 8 * PAGE_SIZE);
-	vfree(v);	/* frees the pages and the array */
+	vfree(v); /* frees the pages and the array */
 	drain_all_pages(NULL);
 	cr_assert_eq(meminfo_kb("MemFree:"), before + 32, "the 8 pages went back");
 	cr_assert_eq(ukmem_report_total(), 0);
@@ -746,11 +748,11 @@ Test(vmalloc, irqs_off_and_softirq_contexts)
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1);
 	w = vmalloc(PAGE_SIZE);
 	ukmem_softirq_enter();
-	vfree(v);	/* softirq is interrupt context: deferred, no report */
+	vfree(v); /* softirq is interrupt context: deferred, no report */
 	ukmem_softirq_exit();
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1);
 	cr_assert_eq(meminfo_kb("VmallocUsed:"), 8);
-	vfree(w);	/* process context: runs the deferred free too */
+	vfree(w); /* process context: runs the deferred free too */
 	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
 	ukmem_shutdown();
 }
@@ -763,15 +765,347 @@ Test(vmalloc, foreign_pointers_refused)
 	cr_assert_eq(ukmem_boot("mem=64M"), 0);
 	v = vmalloc(PAGE_SIZE);
 	ukmem_dmesg_clear();
-	vfree(host);	/* host malloc memory, page aligned */
+	vfree(host); /* host malloc memory, page aligned */
 	cr_assert_eq(ukmem_dmesg_count("Trying to vfree() nonexistent vm area"), 1);
-	vfree((char *)v + PAGE_SIZE);	/* its guard page */
+	vfree((char *)v + PAGE_SIZE); /* its guard page */
 	cr_assert_eq(ukmem_dmesg_count("Trying to vfree() nonexistent vm area"), 2);
-	vfree((void *)(ukmem_vmalloc_start() + (64 << 20)));	/* no area there */
+	vfree((void *)(ukmem_vmalloc_start() + (64 << 20))); /* no area there */
 	cr_assert_eq(ukmem_dmesg_count("Trying to vfree() nonexistent vm area"), 3);
-	memset(host, 1, PAGE_SIZE);	/* untouched and still ours */
+	memset(host, 1, PAGE_SIZE); /* untouched and still ours */
 	free(host);
 	vfree(v);
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 3);
+	ukmem_shutdown();
+}
+
+/* ------------------------------------------------ host mappings (issue 10 item 4) */
+
+#include <setjmp.h>
+#include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/log2.h>
+#include <linux/cpumask.h>
+#include "platform/platform.h"
+
+/* host_maps - host mappings (lines of /proc/self/maps) in the vmalloc space */
+static int host_maps(void)
+{
+	unsigned long lo = ukmem_vmalloc_start(), hi = ukmem_vmalloc_end(), start, end;
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	int n = 0;
+
+	cr_assert(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &start, &end) == 2 && start < hi && end > lo)
+			n++;
+	fclose(f);
+	return n;
+}
+
+static sigjmp_buf fault_jmp;
+
+static void fault_handler(int sig)
+{
+	siglongjmp(fault_jmp, sig);
+}
+
+/* readable - does a load from @p succeed (true) or fault (false)? */
+static noinline bool readable(const void *p)
+{
+	struct sigaction sa = {.sa_handler = fault_handler}, old_segv, old_bus;
+	volatile bool ok = false;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sigaction(SIGBUS, &sa, &old_bus);
+	if (!sigsetjmp(fault_jmp, 1)) {
+		(void)*(const volatile char *)p;
+		ok = true;
+	}
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	return ok;
+}
+
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#endif
+
+/* can a guard page live inside a shared file mapping on this host? (asked here, not of ukmem) */
+static bool host_has_guard_markers(void)
+{
+	int fd = memfd_create("probe", MFD_CLOEXEC);
+	bool ok = false;
+	char *p;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ftruncate(fd, 2 * PAGE_SIZE), 0);
+	p = mmap(NULL, 2 * PAGE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+	if (p != MAP_FAILED) {
+		ok = !madvise(p + PAGE_SIZE, PAGE_SIZE, MADV_GUARD_INSTALL);
+		munmap(p, 2 * PAGE_SIZE);
+	}
+	close(fd);
+	return ok;
+}
+
+Test(vmalloc, live_area_costs_one_host_mapping)
+{
+	enum { N = 2000 };
+	void **v = calloc(N, sizeof(*v));
+	int before, live, i;
+
+	cr_assert_eq(ukmem_boot("mem=256M"), 0);
+	if (!host_has_guard_markers())
+		cr_skip_test("host without guard markers on shared mappings (Linux < 6.15)");
+	before = host_maps();
+	for (i = 0; i < N; i++) {
+		v[i] = vmalloc(PAGE_SIZE);
+		cr_assert(v[i]);
+	}
+	live = host_maps();
+	cr_assert_leq(live - before, N + 2, "%d host mappings for %d one-page areas", live - before,
+		      N);
+	for (i = 0; i < N; i++)
+		cr_assert(readable(v[i]));
+	for (i = 0; i < N; i++)
+		cr_assert_not(readable((char *)v[i] + PAGE_SIZE), "guard page of area %d", i);
+	for (i = 0; i < N; i++)
+		vfree(v[i]);
+	cr_assert_leq(host_maps() - before, 2, "freed areas merge back into the reservation");
+	cr_assert_eq(ukmem_report_total(), 0);
+	free(v);
+	ukmem_shutdown();
+}
+
+/* Fill the process's host map count up to vm.max_map_count (and one past, where do_mmap lets it).
+ */
+struct map_filler {
+	char *region;
+	size_t pages;
+	void *extra[64];
+	int nr_extra;
+};
+
+static void fill_host_maps(struct map_filler *f)
+{
+	size_t i;
+
+	f->pages = 140000;
+	f->region = mmap(NULL, f->pages * PAGE_SIZE, PROT_READ,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	cr_assert_neq(f->region, MAP_FAILED);
+	/* every other page PROT_NONE: each split costs host map entries */
+	for (i = 1; i + 1 < f->pages; i += 2)
+		if (mprotect(f->region + i * PAGE_SIZE, PAGE_SIZE, PROT_NONE))
+			break;
+	cr_assert_lt(i + 1, f->pages, "the host has no map count limit within reach");
+	/* shared anonymous mappings never merge: top the count off */
+	for (f->nr_extra = 0; f->nr_extra < 64; f->nr_extra++) {
+		void *p = mmap(NULL, PAGE_SIZE, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			break;
+		f->extra[f->nr_extra] = p;
+	}
+}
+
+static void unfill_host_maps(struct map_filler *f)
+{
+	while (f->nr_extra)
+		munmap(f->extra[--f->nr_extra], PAGE_SIZE);
+	munmap(f->region, f->pages * PAGE_SIZE);
+}
+
+Test(vmalloc, vfree_at_host_map_limit_still_unmaps)
+{
+	enum { N = 64 };
+	struct map_filler f;
+	unsigned long *v[N];
+	bool still_readable[N], refused_cleanly;
+	void *extra;
+	int i;
+
+	FILE *mc = fopen("/proc/sys/vm/max_map_count", "r");
+	long max_map_count = 0;
+
+	if (mc) {
+		if (fscanf(mc, "%ld", &max_map_count) != 1)
+			max_map_count = 0;
+		fclose(mc);
+	}
+	if (max_map_count <= 0 || max_map_count > 100000)
+		cr_skip_test("vm.max_map_count %ld: too high to reach in a test", max_map_count);
+	cr_assert_eq(ukmem_boot("mem=256M"), 0);
+	for (i = 0; i < N; i++) {
+		v[i] = vmalloc(PAGE_SIZE);
+		cr_assert(v[i]);
+		v[i][0] = 0x5a5a0000ul + i;
+	}
+	ukmem_dmesg_clear();
+	fill_host_maps(&f);
+	/* no map entry left: a new area must fail cleanly */
+	extra = __vmalloc(PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN);
+	refused_cleanly = !extra;
+	for (i = 0; i < N; i++)
+		vfree(v[i]);
+	for (i = 0; i < N; i++)
+		still_readable[i] = readable(v[i]);
+	unfill_host_maps(&f);
+
+	vfree(extra);
+	for (i = 0; i < N; i++)
+		cr_assert_not(still_readable[i], "area %d still mapped after vfree()", i);
+	cr_assert(refused_cleanly, "a vmalloc() with no host map entry left");
+	cr_assert_not(ukmem_dmesg_contains("kept out of use"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 0);
+	/* the machine recovers: new areas map and every frame came back */
+	for (i = 0; i < N; i++) {
+		v[i] = vmalloc(PAGE_SIZE);
+		cr_assert(v[i]);
+		cr_assert(readable(v[i]));
+	}
+	for (i = 0; i < N; i++)
+		vfree(v[i]);
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
+	ukmem_shutdown();
+}
+
+/* free_now_kb - MemFree with the per-CPU page lists drained (they are not counted in it) */
+static unsigned long free_now_kb(void)
+{
+	drain_all_pages(NULL);
+	return meminfo_kb("MemFree:");
+}
+
+Test(vmalloc, failed_host_unmap_never_leaves_a_freed_frame_mapped)
+{
+	unsigned long free_kb;
+	struct page *page, *pages[2];
+	unsigned long *v;
+	void *m;
+	int i;
+
+	cr_assert_eq(ukmem_boot("mem=256M"), 0);
+	vfree(vmalloc(PAGE_SIZE));
+	free_kb = free_now_kb();
+
+	/* replacing the mapping fails: released and reserved again */
+	v = vmalloc(PAGE_SIZE);
+	plat_fail_inject(PLAT_FAIL_UNMAP, 1);
+	vfree(v);
+	cr_assert_not(readable(v));
+	cr_assert_eq(free_now_kb(), free_kb, "the frame went back");
+
+	/* release fails too: sealed in place */
+	v = vmalloc(PAGE_SIZE);
+	plat_fail_inject(PLAT_FAIL_UNMAP | PLAT_FAIL_RELEASE, -1);
+	vfree(v);
+	plat_fail_inject(0, 0);
+	cr_assert_not(readable(v));
+	cr_assert(ukmem_dmesg_contains("sealed instead"));
+	cr_assert_eq(free_now_kb(), free_kb);
+	cr_assert_eq(ukmem_report_total(), 0);
+
+	/* nothing works: reported, and the frame is never handed out again */
+	v = vmalloc(PAGE_SIZE);
+	v[0] = 0xfeedface;
+	page = vmalloc_to_page(v);
+	plat_fail_inject(PLAT_FAIL_UNMAP | PLAT_FAIL_RELEASE | PLAT_FAIL_SEAL, -1);
+	vfree(v);
+	plat_fail_inject(0, 0);
+	cr_assert(ukmem_dmesg_contains("its pages are kept out of use"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 1);
+	cr_assert_eq(page_ref_count(page), 1, "the frame stays allocated");
+	for (i = 0; i < 64; i++) {
+		unsigned long *w = vmalloc(4 * PAGE_SIZE);
+
+		cr_assert(w);
+		memset(w, 0x11, 4 * PAGE_SIZE);
+		cr_assert_neq(vmalloc_to_page(w), page);
+		vfree(w);
+	}
+	cr_assert_eq(v[0], 0xfeedface, "whoever reads the old address sees no new owner's data");
+
+	/* vmap(): the caller's pages are pinned when their mapping is stuck */
+	pages[0] = alloc_page(GFP_KERNEL);
+	pages[1] = alloc_page(GFP_KERNEL);
+	m = vmap(pages, 2, VM_MAP, PAGE_KERNEL);
+	cr_assert(m);
+	plat_fail_inject(PLAT_FAIL_UNMAP | PLAT_FAIL_RELEASE | PLAT_FAIL_SEAL, -1);
+	vunmap(m);
+	plat_fail_inject(0, 0);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_VMALLOC), 2);
+	__free_page(pages[0]);
+	__free_page(pages[1]);
+	cr_assert_eq(page_ref_count(pages[0]), 1, "still mapped at the vmap: kept");
+
+	/* mapping fails: a clean NULL, no frame lost, nothing left mapped */
+	free_kb = free_now_kb();
+	plat_fail_inject(PLAT_FAIL_MAP, -1);
+	v = vmalloc(8 * PAGE_SIZE);
+	plat_fail_inject(0, 0);
+	cr_assert_null(v);
+	cr_assert(ukmem_dmesg_contains("failed to map pages"));
+	cr_assert_eq(free_now_kb(), free_kb);
+	v = vmalloc(8 * PAGE_SIZE);
+	cr_assert(v);
+	vfree(v);
+	ukmem_shutdown();
+}
+
+/*
+ * The shape of lib/test_vmalloc.c's full_fit_alloc_test: fls(CPUs) * 8192
+ * one-page areas live beside as many freed ones (the free tree then holds
+ * that many one-page holes), and one-page areas must still fit, with every
+ * repeat passing.
+ */
+static int full_fit_once(unsigned int loops)
+{
+	int n = fls(num_online_cpus()) * (32 * 1024 * 1024 / PAGE_SIZE), i, rv = -1;
+	void **keep = vmalloc(sizeof(void *) * n), **junk = vmalloc(sizeof(void *) * n);
+	unsigned int l;
+
+	if (!keep || !junk)
+		goto out;
+	for (i = 0; i < n; i++) {
+		keep[i] = vmalloc(PAGE_SIZE);
+		junk[i] = vmalloc(PAGE_SIZE);
+	}
+	for (i = 0; i < n; i++)
+		vfree(junk[i]);
+	rv = 0;
+	for (l = 0; l < loops; l++) {
+		unsigned char *p = vmalloc(PAGE_SIZE);
+
+		if (!p) {
+			rv = -1;
+			break;
+		}
+		*p = 1;
+		vfree(p);
+	}
+	for (i = 0; i < n; i++) {
+		if (!keep[i])
+			rv = -1;
+		vfree(keep[i]);
+	}
+out:
+	vfree(keep);
+	vfree(junk);
+	return rv;
+}
+
+Test(vmalloc, full_fit_alloc_test_passes_ten_of_ten, .timeout = 600)
+{
+	int passed = 0, r;
+
+	cr_assert_eq(ukmem_boot("mem=512M nr_cpus=2"), 0);
+	for (r = 0; r < 10; r++)
+		passed += full_fit_once(1000) == 0;
+	cr_assert_eq(passed, 10, "full_fit_alloc_test passed %d of 10", passed);
+	cr_assert_eq(meminfo_kb("VmallocUsed:"), 0);
 	ukmem_shutdown();
 }

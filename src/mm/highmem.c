@@ -3,14 +3,13 @@
  * highmem.c - addresses of pages, and the temporary kernel mappings that
  * give a highmem frame one (machine=i386, mem above the lowmem limit).
  *
- * The kmap window [machine.pkmap_start, + pkmap_size) (1024 pages) is split:
- *
- *   pkmap   [0, LAST_PKMAP)          kmap(): global slots, refcounted
- *   local   [LAST_PKMAP, 1024)       kmap_local_page()/kmap_atomic()
- *
- * A slot is mapped with one mmap(MAP_FIXED|MAP_SHARED) of the frame's
- * offset in the RAM memfd and unmapped back to PROT_NONE, so an access
- * through a released local mapping faults for real.
+ * kmap() uses the first LAST_PKMAP pages of the kmap window
+ * [machine.pkmap_start, + pkmap_size); kmap_local_page() and kmap_atomic()
+ * use a reservation of their own, the fixmap's FIX_KMAP_BEGIN..END: rows of
+ * KM_MAX_IDX slots, one row per virtual CPU and extra rows (below). A slot is
+ * mapped with one mmap(MAP_FIXED|MAP_SHARED) of the frame's offset in the RAM
+ * memfd and unmapped back to PROT_NONE, so an access through a released
+ * local mapping faults for real.
  *
  * kmap(): the kernel's pkmap. pkmap_count[i] is 0 for a free slot, 1 for a
  * slot still mapped but unused, n + 1 for n users. kunmap() only drops the
@@ -22,16 +21,28 @@
  * spinlock) protects pkmap_count, pkmap_page, last_pkmap_nr and the
  * page->virtual of highmem pages; page_address() reads it locklessly.
  *
- * kmap_local_page(): the kernel uses per-CPU fixmap slots and saves them in
- * current->kmap_ctrl across a context switch. ukmem's tasks are host threads
- * that may really run at the same time on one virtual CPU, so local slots
- * come from a shared pool (a bitmap claimed with compare-and-swap) and are
- * owned by the task; current->kmap_ctrl keeps the task's stack of addresses
- * (KM_MAX_IDX deep) and kunmap_local() checks it is popped in LIFO order,
- * as CONFIG_DEBUG_KMAP_LOCAL does. Preemption is left enabled, as in the
- * kernel (kmap_local sections may be preempted; they must not be handed to
- * another task). kmap_atomic() adds preempt_disable() and
- * pagefault_disable().
+ * kmap_local_page(): in the kernel the n-th nested mapping of a task lives
+ * at fixmap slot n of its CPU's row (KM_MAX_IDX slots a CPU), migration is
+ * disabled while it is held, and a context switch saves the outgoing task's
+ * mappings in its kmap_ctrl and installs the incoming one's in the same row.
+ * ukmem's tasks that share a virtual CPU run at the same time instead of
+ * taking turns, so a row cannot be time-shared: a task takes a whole row with
+ * its first local mapping and gives it back with its last. Its own CPU's row
+ * if that is free; otherwise another free row - as if it had been moved to a
+ * CPU whose row is free before disabling migration - and when every CPU's
+ * row is held (more tasks hold local mappings at once than there are CPUs:
+ * the kernel would have switched the extra ones out, rows saved), one of
+ * KMAP_EXTRA_ROWS further rows, which stand for those saved rows. The row
+ * belongs to the task, not to the CPU it happens to run on, so addresses
+ * stay valid if ukmem migrates it between sections (the kernel pins it
+ * instead). Slot n of the row holds mapping n, so the depth limit is the
+ * kernel's: BUG at the KM_MAX_IDX-th nested mapping (kmap_local_idx_push()).
+ * Rows are claimed with compare-and-swap on a bitmap; nothing ever waits
+ * on another task's mappings, so there is no livelock. kunmap_local()
+ * checks LIFO order as CONFIG_DEBUG_KMAP_LOCAL does; a mapping released out
+ * of order leaves a hole that is popped with the ones above it.
+ * Preemption stays enabled, as in the kernel. kmap_atomic() adds
+ * preempt_disable() and pagefault_disable().
  *
  * Deviation: pkmap and local slots are not entered in the page table of
  * pgtable.c (vmalloc_to_page() is for the vmalloc space only).
@@ -47,10 +58,11 @@
 #include "machine/sched.h"
 #include "mm/internal.h"
 
-#define LAST_PKMAP     512
-#define NR_KMAP_SLOTS  1024
-#define NR_LOCAL_SLOTS (NR_KMAP_SLOTS - LAST_PKMAP)
-#define LOCAL_WORDS    (NR_LOCAL_SLOTS / 64)
+#define LAST_PKMAP	512
+#define KMAP_EXTRA_ROWS 16384 /* tasks holding local mappings beyond one per CPU */
+#define KMAP_ROW_BYTES	((unsigned long)KM_MAX_IDX << PAGE_SHIFT)
+#define ROW_WORD_BITS	(8 * sizeof(unsigned long))
+#define ROW_WORDS(n)	(((n) + ROW_WORD_BITS - 1) / ROW_WORD_BITS)
 
 static DEFINE_SPINLOCK(kmap_lock);
 static int pkmap_count[LAST_PKMAP];
@@ -58,8 +70,10 @@ static struct page *pkmap_page[LAST_PKMAP];
 static unsigned int last_pkmap_nr;
 static u32 pkmap_wait_seq; /* futex word: bumped when a slot frees up */
 static u32 pkmap_waiters;
-static unsigned long local_bitmap[LOCAL_WORDS];
-static struct page *local_page[NR_LOCAL_SLOTS];
+static char *local_base;	  /* row 0, slot 0 */
+static unsigned long nr_rows;	  /* nr_cpus + KMAP_EXTRA_ROWS */
+static unsigned long *row_bitmap; /* bit r: row r is held by a task */
+static struct page **local_page;  /* per slot, for kmap_to_page() */
 static __thread int pagefault_disabled_count;
 
 /**
@@ -82,9 +96,9 @@ static inline char *pkmap_addr(unsigned int nr)
 	return machine.pkmap_start + ((unsigned long)nr << PAGE_SHIFT);
 }
 
-static inline char *local_addr(unsigned int slot)
+static inline char *local_addr(unsigned long slot)
 {
-	return machine.pkmap_start + ((unsigned long)(LAST_PKMAP + slot) << PAGE_SHIFT);
+	return local_base + (slot << PAGE_SHIFT);
 }
 
 static inline bool in_pkmap(const char *a)
@@ -94,7 +108,7 @@ static inline bool in_pkmap(const char *a)
 
 static inline bool in_local(const char *a)
 {
-	return a >= local_addr(0) && a < local_addr(NR_LOCAL_SLOTS);
+	return local_base && a >= local_base && a < local_base + nr_rows * KMAP_ROW_BYTES;
 }
 
 static int map_frame(void *vaddr, struct page *page)
@@ -239,41 +253,50 @@ __ukmem_export void kmap_flush_unused(void)
 	spin_unlock(&kmap_lock);
 }
 
-static unsigned int local_slot_claim(struct task_struct *t)
+/* kmap_row_claim - a free row for @t's local mappings: its CPU's if it can. */
+static unsigned long kmap_row_claim(struct task_struct *t)
 {
-	unsigned int w = (unsigned int)t->cpu % LOCAL_WORDS, tries;
+	unsigned long words = ROW_WORDS(nr_rows), w, r = (unsigned long)t->cpu;
 
-	for (tries = 0;; tries++) {
-		unsigned int i;
+	for (;;) {
+		unsigned long v = __atomic_load_n(&row_bitmap[r / ROW_WORD_BITS], __ATOMIC_RELAXED);
 
-		for (i = 0; i < LOCAL_WORDS; i++, w = (w + 1) % LOCAL_WORDS) {
-			unsigned long v = __atomic_load_n(&local_bitmap[w], __ATOMIC_RELAXED);
-
+		if (!(v & (1UL << (r % ROW_WORD_BITS))) &&
+		    __atomic_compare_exchange_n(&row_bitmap[r / ROW_WORD_BITS], &v,
+						v | (1UL << (r % ROW_WORD_BITS)), false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return r;
+		for (w = 0; w < words; w++) {
+			v = __atomic_load_n(&row_bitmap[w], __ATOMIC_RELAXED);
 			while (~v) {
-				unsigned int bit = (unsigned int)__builtin_ctzl(~v);
+				unsigned long bit = (unsigned long)__builtin_ctzl(~v);
 
-				if (__atomic_compare_exchange_n(&local_bitmap[w], &v,
+				if (w * ROW_WORD_BITS + bit >= nr_rows)
+					break;
+				if (__atomic_compare_exchange_n(&row_bitmap[w], &v,
 								v | (1UL << bit), false,
 								__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-					return w * 64 + bit;
+					return w * ROW_WORD_BITS + bit;
 			}
 		}
-		/* 512 slots all held by other tasks: wait for one, never sleep */
+		/* more than nr_cpus + KMAP_EXTRA_ROWS tasks hold local mappings */
 		plat_yield();
 	}
 }
 
-static void local_slot_release(unsigned int slot)
+static void kmap_row_release(unsigned long row)
 {
-	__atomic_fetch_and(&local_bitmap[slot / 64], ~(1UL << (slot % 64)), __ATOMIC_RELEASE);
+	__atomic_fetch_and(&row_bitmap[row / ROW_WORD_BITS], ~(1UL << (row % ROW_WORD_BITS)),
+			   __ATOMIC_RELEASE);
 }
 
 /**
  * kmap_local_page - map a page for short-term, task-local use
  * @page: the page
  *
- * Mappings nest up to KM_MAX_IDX deep and must be released in reverse
- * order with kunmap_local(). The address is valid only in this task.
+ * Mappings nest fewer than KM_MAX_IDX deep (the KM_MAX_IDX-th is the kernel's
+ * BUG) and must be released in reverse order with kunmap_local(). The
+ * address is valid only in this task.
  *
  * Context: any; never sleeps.
  * Return: its address (page_address() for lowmem pages).
@@ -281,7 +304,7 @@ static void local_slot_release(unsigned int slot)
 __ukmem_export void *kmap_local_page(struct page *page)
 {
 	struct task_struct *t;
-	unsigned int slot;
+	unsigned long row, slot;
 	char *vaddr;
 	int idx;
 
@@ -289,11 +312,17 @@ __ukmem_export void *kmap_local_page(struct page *page)
 		return page_address(page);
 	t = current_task();
 	idx = t->kmap_ctrl.idx;
-	BUG_ON(idx >= KM_MAX_IDX); /* the kernel's kmap_local_idx_push() check */
-	slot = local_slot_claim(t);
+	BUG_ON(idx + 1 >= KM_MAX_IDX); /* kmap_local_idx_push(): push, then check */
+	if (idx)
+		row = (unsigned long)((char *)t->kmap_ctrl.pteval[idx - 1] - local_base) /
+		      KMAP_ROW_BYTES;
+	else
+		row = kmap_row_claim(t);
+	slot = row * KM_MAX_IDX + (unsigned long)idx;
 	vaddr = local_addr(slot);
 	if (map_frame(vaddr, page)) {
-		local_slot_release(slot);
+		if (!idx)
+			kmap_row_release(row);
 		return NULL;
 	}
 	local_page[slot] = page;
@@ -315,35 +344,36 @@ __ukmem_export void kunmap_local(const void *addr)
 {
 	char *a = (char *)((unsigned long)addr & PAGE_MASK);
 	struct task_struct *t;
-	unsigned int slot;
+	unsigned long slot, row;
 	int top, i;
 
-	if (!machine.pkmap_start || !in_local(a))
+	if (!in_local(a))
 		return; /* lowmem (page_address) or a kmap() slot: nothing to undo */
 	t = current_task();
 	top = t->kmap_ctrl.idx - 1;
-	if (unlikely(top < 0 || t->kmap_ctrl.pteval[top] != (unsigned long)a)) {
-		for (i = top - 1; i >= 0; i--)
-			if (t->kmap_ctrl.pteval[i] == (unsigned long)a)
-				break;
-		if (top < 0 || i < 0) {
-			report_warn(UKMEM_REPORT_KMAP, __FILE__, __LINE__,
-				    __builtin_return_address(0),
-				    "kunmap_local: %px is not mapped by this task\n", addr);
-			return;
-		}
+	for (i = top; i >= 0; i--)
+		if (t->kmap_ctrl.pteval[i] == (unsigned long)a)
+			break;
+	if (unlikely(i < 0)) {
+		report_warn(UKMEM_REPORT_KMAP, __FILE__, __LINE__, __builtin_return_address(0),
+			    "kunmap_local: %px is not mapped by this task\n", addr);
+		return;
+	}
+	if (unlikely(i != top))
 		report_warn(UKMEM_REPORT_KMAP, __FILE__, __LINE__, __builtin_return_address(0),
 			    "kunmap_local: %px released out of order (expected %px)\n", addr,
 			    (void *)t->kmap_ctrl.pteval[top]);
-		for (; i < top; i++)
-			t->kmap_ctrl.pteval[i] = t->kmap_ctrl.pteval[i + 1];
-	}
-	t->kmap_ctrl.pteval[top] = 0;
-	t->kmap_ctrl.idx = top;
-	slot = (unsigned int)((a - local_addr(0)) >> PAGE_SHIFT);
+	row = (unsigned long)(a - local_base) / KMAP_ROW_BYTES;
+	slot = (unsigned long)(a - local_base) >> PAGE_SHIFT;
 	local_page[slot] = NULL;
-	plat_unmap_to_reserved(a, PAGE_SIZE);
-	local_slot_release(slot);
+	if (plat_unmap_to_reserved(a, PAGE_SIZE) && plat_unmap_release(a, PAGE_SIZE) < 0)
+		plat_seal(a, PAGE_SIZE); /* at the host's map count: never leave it readable */
+	t->kmap_ctrl.pteval[i] = 0;	 /* below the top: a hole, popped with the top */
+	for (top = t->kmap_ctrl.idx; top > 0 && !t->kmap_ctrl.pteval[top - 1]; top--)
+		;
+	t->kmap_ctrl.idx = top;
+	if (!top)
+		kmap_row_release(row);
 }
 
 /**
@@ -390,8 +420,8 @@ __ukmem_export struct page *kmap_to_page(void *addr)
 		spin_unlock(&kmap_lock);
 		return page;
 	}
-	if (machine.pkmap_start && in_local(a))
-		return local_page[(a - local_addr(0)) >> PAGE_SHIFT];
+	if (in_local(a))
+		return local_page[(a - local_base) >> PAGE_SHIFT];
 	return virt_to_page(a);
 }
 
@@ -434,9 +464,17 @@ int highmem_init(void)
 	spin_lock_init(&kmap_lock);
 	memset(pkmap_count, 0, sizeof(pkmap_count));
 	memset(pkmap_page, 0, sizeof(pkmap_page));
-	memset(local_bitmap, 0, sizeof(local_bitmap));
-	memset(local_page, 0, sizeof(local_page));
 	last_pkmap_nr = 0;
+	if (machine.arch != MACHINE_I386)
+		return 0; /* no highmem: kmap_local_page() is page_address() */
+	nr_rows = (unsigned long)machine.nr_cpus + KMAP_EXTRA_ROWS;
+	local_base = plat_reserve(nr_rows * KMAP_ROW_BYTES, PAGE_SIZE);
+	row_bitmap = plat_meta_alloc(ROW_WORDS(nr_rows) * sizeof(long));
+	local_page = plat_meta_alloc(nr_rows * KM_MAX_IDX * sizeof(*local_page));
+	if (!local_base || !row_bitmap || !local_page) {
+		highmem_exit();
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -450,4 +488,12 @@ void highmem_exit(void)
 		pkmap_page[i] = NULL;
 		pkmap_count[i] = 0;
 	}
+	if (local_base)
+		plat_release(local_base, nr_rows * KMAP_ROW_BYTES);
+	plat_meta_free(row_bitmap, ROW_WORDS(nr_rows) * sizeof(long));
+	plat_meta_free(local_page, nr_rows * KM_MAX_IDX * sizeof(*local_page));
+	local_base = NULL;
+	row_bitmap = NULL;
+	local_page = NULL;
+	nr_rows = 0;
 }

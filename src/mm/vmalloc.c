@@ -7,10 +7,13 @@
  * machine.vmalloc_end) is a PROT_NONE host reservation. vmalloc() finds a
  * free range there (a vmap_area, size + one guard page), takes frames from
  * the page allocator and maps them: each run of physically contiguous frames
- * is one mmap(MAP_FIXED|MAP_SHARED|MAP_POPULATE) of the RAM memfd at the
- * frame's offset, so the area aliases the same frames as the direct map and
- * the host MMU translates (populated at once, as the kernel fills the PTEs
- * at vmalloc time). The guard page is never mapped, so an overflow is a SIGSEGV.
+ * is one mmap(MAP_FIXED|MAP_SHARED) of the RAM memfd at the frame's offset,
+ * so the area aliases the same frames as the direct map and the host MMU
+ * translates (populated at once, as the kernel fills the PTEs at vmalloc
+ * time). No frame is ever mapped at the guard page, so an overflow is a
+ * SIGSEGV; where the host has guard markers the guard is the last page of
+ * the last mapping (one host mapping per area instead of two: see
+ * vm_unmap_host() and docs/vmalloc.md for vm.max_map_count).
  * Beside the host mapping the PTEs are written into the kernel page table
  * of pgtable.c, which vmalloc_to_page() walks.
  *
@@ -55,13 +58,16 @@
  *
  * Invariants: free ranges never overlap or touch (adjacent ones are merged
  * at purge); for every node, subtree_max_size == max(own size, children's);
- * busy, lazy and free ranges partition the vmalloc space.
+ * busy, lazy, free and retired ranges partition the vmalloc space (retired:
+ * given up because the host could not unmap or re-reserve them; never reused).
+ * A frame still mapped anywhere in the vmalloc space is never free.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/gfp.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
+#include <linux/highmem.h>
 #include <linux/slab.h>
 #include <linux/log2.h>
 #include <stdlib.h>
@@ -89,7 +95,8 @@ struct vmap_area {
 	/* busy hash chain, purge list */
 	struct vmap_area *next;
 
-	unsigned int nr_runs; /* host mappings backing the area */
+	unsigned int nr_runs;	   /* host mappings backing the area */
+	unsigned long mapped_size; /* bytes from va_start under them (a folded guard too) */
 	struct vm_struct vm;
 	struct page *inline_pages[NR_INLINE_PAGES];
 };
@@ -111,6 +118,8 @@ static u64 prio_state;
 static struct vfree_deferred *deferred_head;
 static bool vmalloc_up;
 static bool warned_zero_size;
+static bool warned_sealed, warned_released;
+static unsigned long nr_retired_pages; /* vmalloc space given up (see vm_unmap_host) */
 
 /* ------------------------------------------------------------ free tree */
 
@@ -463,6 +472,21 @@ static void free_vmap_area_noflush(struct vmap_area *va)
 	spin_unlock(&vmap_area_lock);
 }
 
+/*
+ * retire_vmap_area - an area whose range cannot be used again (still mapped,
+ * or handed back to the host) leaves every list: neither free nor busy.
+ */
+static void retire_vmap_area(struct vmap_area *va)
+{
+	if (va->vm.pages && va->vm.pages != va->inline_pages)
+		free(va->vm.pages);
+	spin_lock(&vmap_area_lock);
+	busy_unlink(va->va_start);
+	nr_retired_pages += va_size(va) >> PAGE_SHIFT;
+	spin_unlock(&vmap_area_lock);
+	free(va);
+}
+
 /* free_vmap_area_now - an area that was never handed out goes straight back. */
 static void free_vmap_area_now(struct vmap_area *va)
 {
@@ -481,25 +505,43 @@ static int host_prot(pgprot_t prot)
 
 /*
  * vmap_pages_range - map @nr pages at @addr: one host mapping per run of
- * physically contiguous frames, and the PTEs. Return: 0 or -errno.
+ * physically contiguous frames, the @guard bytes after the area folded into
+ * the last one where the host can (plat_map_ram_guarded), and the PTEs.
+ * A host refusal (its vm.max_map_count) is retried once after the idle
+ * pkmap slots, the only host mappings ukmem keeps lazily, are released.
+ * va->mapped_size covers whatever may have been mapped, so the caller's
+ * vm_unmap_host() undoes it on failure. Return: 0 or -errno.
  */
 static int vmap_pages_range(struct vmap_area *va, unsigned long addr, struct page **pages,
-			    unsigned int nr, pgprot_t prot, gfp_t gfp)
+			    unsigned int nr, pgprot_t prot, gfp_t gfp, unsigned long guard)
 {
 	unsigned int i = 0, runs = 0;
-	int err;
+	bool retried = false;
+	long got;
 
+	va->mapped_size = 0;
 	while (i < nr) {
 		unsigned long pfn = page_to_pfn(pages[i]);
+		unsigned long off = (unsigned long)i << PAGE_SHIFT;
 		unsigned int n = 1;
+		size_t g;
 
 		while (i + n < nr && page_to_pfn(pages[i + n]) == pfn + n)
 			n++;
-		err = plat_map_ram_populate((void *)(addr + ((unsigned long)i << PAGE_SHIFT)),
-					    (size_t)n << PAGE_SHIFT, machine.ram_fd, PFN_PHYS(pfn),
-					    host_prot(prot));
-		if (err)
-			return err;
+		g = i + n == nr ? guard : 0;
+		got = plat_map_ram_guarded((void *)(addr + off), (size_t)n << PAGE_SHIFT, g,
+					   machine.ram_fd, PFN_PHYS(pfn), host_prot(prot));
+		if (got == -ENOMEM && !retried) {
+			retried = true;
+			kmap_flush_unused();
+			continue;
+		}
+		if (got < 0) {
+			va->mapped_size = off + ((unsigned long)n << PAGE_SHIFT) + g;
+			va->nr_runs = runs;
+			return (int)got;
+		}
+		va->mapped_size = off + (unsigned long)got;
 		runs++;
 		i += n;
 	}
@@ -507,10 +549,57 @@ static int vmap_pages_range(struct vmap_area *va, unsigned long addr, struct pag
 	return vmap_pages_pte(addr, pages, nr, pgprot_val(prot) & ~_PAGE_PRESENT, gfp);
 }
 
-static void vunmap_range(unsigned long addr, unsigned long size)
+enum unmap_result {
+	UNMAP_DONE,    /* nothing maps the range: frames may go, range may be reused */
+	UNMAP_RETIRED, /* nothing maps our frames there, but the range is not ours any more */
+	UNMAP_STUCK,   /* still mapped: its frames must never be reused */
+};
+
+/*
+ * vm_unmap_host - take an area's host mappings away, whatever the host's map
+ * count says. Replacing them with the reservation's PROT_NONE hole needs
+ * one map entry, which the host refuses at vm.max_map_count; then they are
+ * released with munmap() (which never needs one for whole mappings) and
+ * reserved again, or, failing that, sealed in place (guard markers or
+ * PROT_NONE). Only if all of that fails is a frame still reachable through
+ * the old address, and then it must never be freed: reported, kept.
+ */
+static enum unmap_result vm_unmap_host(struct vmap_area *va, unsigned long size)
 {
-	vunmap_pte_range(addr, size);
-	plat_unmap_to_reserved((void *)addr, size);
+	void *addr = (void *)va->va_start;
+	int err, r;
+
+	vunmap_pte_range(va->va_start, size);
+	if (!va->mapped_size)
+		return UNMAP_DONE; /* get_vm_area() space nobody mapped */
+	err = plat_unmap_to_reserved(addr, va->mapped_size);
+	if (likely(!err))
+		return UNMAP_DONE;
+	r = plat_unmap_release(addr, va->mapped_size);
+	if (!r)
+		return UNMAP_DONE;
+	if (r == PLAT_RANGE_LOST) {
+		if (!warned_released) {
+			warned_released = true;
+			pr_warn("vmalloc: %px-%px released to the host and not reserved again: "
+				"range retired\n",
+				addr, (char *)addr + va->mapped_size);
+		}
+		return UNMAP_RETIRED;
+	}
+	if (!plat_seal(addr, va->mapped_size)) {
+		if (!warned_sealed) {
+			warned_sealed = true;
+			pr_warn("vmalloc: host cannot unmap %px-%px (error %d, vm.max_map_count?): "
+				"sealed instead\n",
+				addr, (char *)addr + va->mapped_size, err);
+		}
+		return UNMAP_DONE;
+	}
+	report_warn(UKMEM_REPORT_VMALLOC, __FILE__, __LINE__, (void *)va->vm.caller,
+		    "vmalloc: cannot unmap %px-%px (error %d): its pages are kept out of use\n",
+		    addr, (char *)addr + va->mapped_size, err);
+	return UNMAP_STUCK;
 }
 
 /* vm_free_pages - give a vmalloc area's frames back, block by block. */
@@ -663,11 +752,16 @@ __ukmem_export void *__vmalloc_node_range(unsigned long size, unsigned long alig
 		free_vmap_area_now(va);
 		return NULL;
 	}
-	if (vmap_pages_range(va, addr, pages, nr, prot, gfp_mask)) {
+	if (vmap_pages_range(va, addr, pages, nr, prot, gfp_mask, guard)) {
+		enum unmap_result r = vm_unmap_host(va, size);
+
 		warn_alloc(gfp_mask, "vmalloc error: size %lu, failed to map pages", real_size);
-		vunmap_range(addr, size);
-		vm_free_pages(pages, nr);
-		free_vmap_area_now(va);
+		if (r != UNMAP_STUCK)
+			vm_free_pages(pages, nr);
+		if (r == UNMAP_DONE)
+			free_vmap_area_now(va);
+		else
+			retire_vmap_area(va);
 		return NULL;
 	}
 	va->vm.nr_pages = nr;
@@ -893,12 +987,50 @@ static struct vmap_area *remove_busy(const void *addr)
 	return va;
 }
 
-/* vm_teardown - unmap an area and, for vmalloc areas, free its frames. */
-static void vm_teardown(struct vmap_area *va)
+/* vmap_pin_pages - keep the frames still mapped at a stuck vmap() out of the buddy allocator. */
+static void vmap_pin_pages(struct vmap_area *va, unsigned long size)
+{
+	unsigned long off;
+
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		struct page *page = vmalloc_to_page((void *)(va->va_start + off));
+
+		if (page)
+			get_page(page);
+	}
+}
+
+/*
+ * vm_teardown - unmap an area and, for vmalloc areas, free its frames; a
+ * frame that is still mapped is never freed (vm_unmap_host).
+ * Return: what became of the mapping.
+ */
+static enum unmap_result vm_teardown(struct vmap_area *va)
 {
 	struct vm_struct *vm = &va->vm;
+	unsigned long size = get_vm_area_size(vm);
+	enum unmap_result r;
 
-	vunmap_range(va->va_start, get_vm_area_size(vm));
+	if (!(vm->flags & VM_ALLOC) && !va->mapped_size)
+		va->mapped_size = size; /* get_vm_area(): whatever its user mapped there */
+	if (!(vm->flags & (VM_ALLOC | VM_MAP_PUT_PAGES)) && va->mapped_size) {
+		/* vmap(): the pages are the caller's, who may free them after vunmap() */
+		r = vm_unmap_host(va, 0);
+		if (r == UNMAP_STUCK)
+			vmap_pin_pages(va, size);
+		vunmap_pte_range(va->va_start, size);
+		vm->nr_pages = 0;
+		return r;
+	}
+	r = vm_unmap_host(va, size);
+	if (r == UNMAP_STUCK) {
+		vm->nr_pages = 0; /* the frames stay allocated, mapped only here */
+		if (vm->flags & VM_MAP_PUT_PAGES) {
+			kvfree(vm->pages);
+			vm->pages = NULL;
+		}
+		return r;
+	}
 	if (vm->flags & VM_ALLOC) {
 		vm_free_pages(vm->pages, vm->nr_pages);
 		mod_node_page_state(NR_VMALLOC, -(long)vm->nr_pages);
@@ -911,6 +1043,16 @@ static void vm_teardown(struct vmap_area *va)
 		vm->pages = NULL;
 	}
 	vm->nr_pages = 0;
+	return r;
+}
+
+/* vm_release - teardown, then the range goes lazy (or retires if unusable). */
+static void vm_release(struct vmap_area *va)
+{
+	if (vm_teardown(va) == UNMAP_DONE)
+		free_vmap_area_noflush(va);
+	else
+		retire_vmap_area(va);
 }
 
 static void __vfree(const void *addr, void *caller)
@@ -928,8 +1070,7 @@ static void __vfree(const void *addr, void *caller)
 			    "Trying to vfree() nonexistent vm area (%p)\n", addr);
 		return;
 	}
-	vm_teardown(va);
-	free_vmap_area_noflush(va);
+	vm_release(va);
 }
 
 /**
@@ -1017,9 +1158,16 @@ __ukmem_export void *vmap(struct page **pages, unsigned int count, unsigned long
 			     __builtin_return_address(0), GFP_KERNEL);
 	if (!va)
 		return NULL;
-	if (vmap_pages_range(va, va->va_start, pages, count, prot, GFP_KERNEL)) {
-		vunmap_range(va->va_start, size);
-		free_vmap_area_now(va);
+	if (vmap_pages_range(va, va->va_start, pages, count, prot, GFP_KERNEL, GUARD_SIZE)) {
+		enum unmap_result r = vm_unmap_host(va, size);
+		unsigned int i;
+
+		for (i = 0; r == UNMAP_STUCK && i < count; i++)
+			get_page(pages[i]); /* still mapped here: never back to the buddy */
+		if (r == UNMAP_DONE)
+			free_vmap_area_now(va);
+		else
+			retire_vmap_area(va);
 		return NULL;
 	}
 	if (flags & VM_MAP_PUT_PAGES) {
@@ -1057,8 +1205,7 @@ __ukmem_export void vunmap(const void *addr)
 			    "Trying to vunmap() nonexistent vm area (%p)\n", addr);
 		return;
 	}
-	vm_teardown(va);
-	free_vmap_area_noflush(va);
+	vm_release(va);
 }
 
 /**
@@ -1244,8 +1391,7 @@ __ukmem_export void free_vm_area(struct vm_struct *area)
 			    "Trying to free nonexistent vm area (%p)\n", area->addr);
 		return;
 	}
-	vm_teardown(va);
-	free_vmap_area_noflush(va);
+	vm_release(va);
 }
 
 /**
@@ -1409,6 +1555,8 @@ int vmalloc_init(void)
 	nr_busy = 0;
 	purge_list = NULL;
 	lazy_nr_pages = 0;
+	nr_retired_pages = 0;
+	warned_sealed = warned_released = false;
 	/* the kernel's lazy_max_pages(): 32 MiB per log2 of the CPU count */
 	lazy_max = ((32UL << 20) >> PAGE_SHIFT) * (unsigned long)fls(machine.nr_cpus);
 	warned_zero_size = false;
@@ -1434,6 +1582,9 @@ void vmalloc_exit(void)
 		return;
 	highmem_exit();
 	vfree_drain_deferred();
+	if (nr_retired_pages)
+		pr_info("vmalloc: %lu pages of vmalloc space were retired (host unmap failures)\n",
+			nr_retired_pages);
 	for (i = 0; i <= busy_mask; i++)
 		for (va = busy_hash[i]; va; va = va->next)
 			if (va->vm.flags & VM_ALLOC) {

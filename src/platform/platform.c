@@ -23,6 +23,44 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ  22
+#define MADV_POPULATE_WRITE 23
+#endif
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#endif
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+/* plat_fail_inject() state: which calls fail, and how many more (< 0: all). */
+static unsigned int fail_ops;
+static int fail_count;
+
+static bool fail_injected(unsigned int op)
+{
+	int c;
+
+	if (__builtin_expect(!(__atomic_load_n(&fail_ops, __ATOMIC_RELAXED) & op), 1))
+		return false;
+	c = __atomic_load_n(&fail_count, __ATOMIC_RELAXED);
+	do {
+		if (c == 0)
+			return false;
+		if (c < 0)
+			return true;
+	} while (!__atomic_compare_exchange_n(&fail_count, &c, c - 1, true, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
+void plat_fail_inject(unsigned int ops, int count)
+{
+	__atomic_store_n(&fail_count, count, __ATOMIC_RELAXED);
+	__atomic_store_n(&fail_ops, count ? ops : 0, __ATOMIC_RELAXED);
+}
+
 static int prot_of(int prot)
 {
 	int p = PROT_NONE;
@@ -82,17 +120,108 @@ void plat_release(void *addr, size_t size)
 
 int plat_map_ram(void *addr, size_t size, int fd, uint64_t offset, int prot)
 {
-	void *p = mmap(addr, size, prot_of(prot), MAP_SHARED | MAP_FIXED, fd, (off_t)offset);
+	void *p;
+
+	if (fail_injected(PLAT_FAIL_MAP))
+		return -ENOMEM;
+	p = mmap(addr, size, prot_of(prot), MAP_SHARED | MAP_FIXED, fd, (off_t)offset);
 
 	return p == MAP_FAILED ? -errno : 0;
 }
 
 int plat_unmap_to_reserved(void *addr, size_t size)
 {
-	void *p = mmap(addr, size, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+	void *p;
 
+	if (fail_injected(PLAT_FAIL_UNMAP))
+		return -ENOMEM;
+	p = mmap(addr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1,
+		 0);
 	return p == MAP_FAILED ? -errno : 0;
+}
+
+int plat_unmap_release(void *addr, size_t size)
+{
+	void *p;
+
+	if (fail_injected(PLAT_FAIL_RELEASE))
+		return -ENOMEM;
+	if (munmap(addr, size))
+		return -errno;
+	/*
+	 * The hole is the host's now: another thread's mmap() may land in it
+	 * before this one does, and must not be mapped over later.
+	 */
+	p = mmap(addr, size, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+	if (p == addr)
+		return 0;
+	if (p != MAP_FAILED)
+		munmap(p, size); /* a host that takes NOREPLACE as a mere hint */
+	return PLAT_RANGE_LOST;
+}
+
+/* 1: shared file mappings take guard markers; -1: they do not; 0: not probed yet */
+static int guard_markers;
+
+static bool probe_guard_markers(int fd)
+{
+	int state = __atomic_load_n(&guard_markers, __ATOMIC_RELAXED);
+	char *p;
+
+	if (state)
+		return state > 0;
+	p = mmap(NULL, 2 * 4096, PROT_READ, MAP_SHARED, fd, 0);
+	state = -1;
+	if (p != MAP_FAILED) {
+		if (!madvise(p + 4096, 4096, MADV_GUARD_INSTALL))
+			state = 1;
+		munmap(p, 2 * 4096);
+	}
+	__atomic_store_n(&guard_markers, state, __ATOMIC_RELAXED);
+	return state > 0;
+}
+
+bool plat_guard_markers(void)
+{
+	return __atomic_load_n(&guard_markers, __ATOMIC_RELAXED) > 0;
+}
+
+long plat_map_ram_guarded(void *addr, size_t size, size_t guard, int fd, uint64_t offset, int prot)
+{
+	void *p;
+
+	if (!guard || !probe_guard_markers(fd)) {
+		int err = plat_map_ram_populate(addr, size, fd, offset, prot);
+
+		return err ? err : (long)size;
+	}
+	if (fail_injected(PLAT_FAIL_MAP))
+		return -ENOMEM;
+	/* no MAP_POPULATE: it would fault in the frame behind the guard too */
+	p = mmap(addr, size + guard, prot_of(prot), MAP_SHARED | MAP_FIXED, fd, (off_t)offset);
+	if (p == MAP_FAILED)
+		return -errno;
+	if (madvise((char *)addr + size, guard, MADV_GUARD_INSTALL)) {
+		int err = -errno;
+
+		/* the guard reads a live frame now: never leave it like that */
+		if (plat_unmap_to_reserved(addr, size + guard) &&
+		    plat_unmap_release(addr, size + guard) < 0)
+			mprotect(addr, size + guard, PROT_NONE);
+		return err;
+	}
+	madvise(addr, size, (prot & PLAT_PROT_WRITE) ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
+	return (long)(size + guard);
+}
+
+int plat_seal(void *addr, size_t size)
+{
+	if (fail_injected(PLAT_FAIL_SEAL))
+		return -ENOMEM;
+	if (plat_guard_markers() && !madvise(addr, size, MADV_GUARD_INSTALL))
+		return 0;
+	return mprotect(addr, size, PROT_NONE) ? -errno : 0;
 }
 
 int plat_protect(void *addr, size_t size, int prot)
@@ -327,8 +456,12 @@ const char *plat_getenv(const char *name)
 
 int plat_map_ram_populate(void *addr, size_t size, int fd, uint64_t offset, int prot)
 {
-	void *p = mmap(addr, size, prot_of(prot), MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd,
-		       (off_t)offset);
+	void *p;
+
+	if (fail_injected(PLAT_FAIL_MAP))
+		return -ENOMEM;
+	p = mmap(addr, size, prot_of(prot), MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd,
+		 (off_t)offset);
 
 	return p == MAP_FAILED ? -errno : 0;
 }

@@ -73,4 +73,48 @@ const char *plat_getenv(const char *name);
 /* plat_map_ram with the host page tables filled at once (MAP_POPULATE). Return: 0 or -errno. */
 int plat_map_ram_populate(void *addr, size_t size, int fd, uint64_t offset, int prot);
 
+/*
+ * plat_map_ram_guarded - plat_map_ram_populate() of @size bytes followed by
+ * @guard bytes that fault on any access. Where the host supports guard
+ * markers (MADV_GUARD_INSTALL on shared file mappings, Linux 6.15+) the guard
+ * is part of the same host mapping (the memfd continues past @size, but no
+ * page is ever mapped there), so the pair costs one entry of the host's
+ * vm.max_map_count instead of two. Elsewhere the guard stays the reserved
+ * hole it already is. Return: bytes of host mapping made at @addr (@size or
+ * @size + @guard), or -errno (then nothing is mapped there any more).
+ */
+long plat_map_ram_guarded(void *addr, size_t size, size_t guard, int fd, uint64_t offset, int prot);
+/* Does plat_map_ram_guarded() fold guards into the mapping on this host? */
+bool plat_guard_markers(void);
+
+/*
+ * plat_unmap_release - unmap [addr, addr+size) by releasing it to the host
+ * and reserving it again. munmap() of whole host mappings needs no new map
+ * entry, so it works where plat_unmap_to_reserved() fails at the host's map
+ * count. Return: 0 (unmapped and reserved again), PLAT_RANGE_LOST (unmapped,
+ * but the range could not be reserved again: it may now hold another
+ * mapping of the host's and must never be mapped over), or -errno (still
+ * mapped as before).
+ */
+#define PLAT_RANGE_LOST 1
+int plat_unmap_release(void *addr, size_t size);
+/*
+ * plat_seal - make [addr, addr+size) fault on any access without changing
+ * the host's mappings (guard markers, else mprotect(PROT_NONE)): the last
+ * resort when a range cannot be unmapped. A later plat_map_ram*() over it
+ * replaces it. Return: 0 or -errno.
+ */
+int plat_seal(void *addr, size_t size);
+
+/*
+ * Test hook: the next @count mapping calls of the kinds in @ops fail with
+ * -ENOMEM, as they do at the host's vm.max_map_count (count < 0: until
+ * cleared with count 0). Not for production use.
+ */
+#define PLAT_FAIL_MAP	  0x1 /* plat_map_ram*() */
+#define PLAT_FAIL_UNMAP	  0x2 /* plat_unmap_to_reserved() */
+#define PLAT_FAIL_RELEASE 0x4 /* plat_unmap_release() */
+#define PLAT_FAIL_SEAL	  0x8 /* plat_seal() */
+void plat_fail_inject(unsigned int ops, int count);
+
 #endif
