@@ -2,7 +2,8 @@
 /*
  * vsprintf.c - printf with the kernel's pointer extensions, for printk and reports:
  *   %pGg  gfp flags by name ("GFP_KERNEL|__GFP_NOWARN"), as the kernel decodes them
- *   %pS %ps %pB  a code address as symbol+offset (host symbols)
+ *   %pS %ps %pB  an address as "symbol+0xoff/0xsize" from the ELF symbol tables
+ *               (%ps: the name alone; %pB: a return address, looked up at - 1)
  *   %pa %pap  a phys_addr_t passed by reference;  %pad  a dma_addr_t
  *   %p %px %pK  the raw pointer value. The kernel hashes plain %p; ukmem has
  *               no secrets to hide from itself, so it prints the real address.
@@ -252,13 +253,13 @@ int ukmem_vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
 								  ptr ? *(unsigned int *)ptr : 0);
 				} else if (ext == 'S' || ext == 's' || ext == 'B') {
 					p++;
-					plat_symbolize(ptr, tmp, sizeof(tmp));
-					if (ext == 's') {
-						char *plus = strchr(tmp, '+');
-
-						if (plus)
-							*plus = 0;
-					}
+					plat_symbolize_flags(ptr,
+							     ext == 's' ? PLAT_SYM_NO_OFFSET :
+							     ext == 'B' ? PLAT_SYM_BACKTRACE :
+									  0,
+							     tmp, sizeof(tmp));
+					if (ext == 'B' && p[1] == 'b')
+						p++; /* %pBb: build ids are not shown */
 					n = (int)strlen(tmp);
 				} else if (ext == 'a') {
 					p++;

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * platform.c - Linux host primitives: memfd RAM, address-space reservations,
- * MAP_FIXED mappings, futexes, clocks, randomness and stack traces.
- * Nothing else in ukmem calls the host kernel directly.
+ * MAP_FIXED mappings, futexes, clocks, randomness and stack traces
+ * (symbols.c names the frames). Nothing else in ukmem calls the host
+ * kernel directly.
  */
 #include "platform/platform.h"
 
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <errno.h>
 #include <execinfo.h>
@@ -283,21 +283,26 @@ int plat_backtrace(void **frames, int max, int skip)
 	return out;
 }
 
-void plat_symbolize(void *addr, char *buf, size_t len)
+bool plat_thread_name_of(int tid, char *buf, size_t len)
 {
-	Dl_info info;
+	char path[64];
+	ssize_t n;
+	int fd;
 
-	if (dladdr(addr, &info) && info.dli_sname) {
-		snprintf(buf, len, "%s+0x%lx", info.dli_sname,
-			 (unsigned long)((char *)addr - (char *)info.dli_saddr));
-	} else if (dladdr(addr, &info) && info.dli_fname) {
-		const char *base = strrchr(info.dli_fname, '/');
-
-		snprintf(buf, len, "%s+0x%lx", base ? base + 1 : info.dli_fname,
-			 (unsigned long)((char *)addr - (char *)info.dli_fbase));
-	} else {
-		snprintf(buf, len, "0x%lx", (unsigned long)addr);
-	}
+	if (len < 2)
+		return false;
+	snprintf(path, sizeof(path), "/proc/self/task/%d/comm", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	if (buf[n - 1] == '\n')
+		buf[n - 1] = 0;
+	return true;
 }
 
 void plat_write_stderr(const char *buf, size_t len)
