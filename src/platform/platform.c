@@ -57,14 +57,15 @@ void plat_ram_destroy(int fd)
 
 void *plat_reserve(size_t size, size_t align)
 {
-	size_t total = size + align;
+	/* page alignment comes free; more takes a larger range, trimmed to @size below */
+	size_t total = align <= 4096 ? size : size + align;
 	char *p = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	uintptr_t start, aligned;
 
 	if (p == MAP_FAILED)
 		return NULL;
 	if (align <= 4096)
-		return p;
+		return p; /* plat_release(p, size) gives back all of it */
 	start = (uintptr_t)p;
 	aligned = (start + align - 1) & ~(uintptr_t)(align - 1);
 	if (aligned > start)
