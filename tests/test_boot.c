@@ -33,15 +33,15 @@ Test(boot, malformed_parameters)
 {
 	/* the kernel's words: do_early_param() for early options, parse_args() for the rest */
 	const char *bad[][2] = {
-		{ "mem=abc", "Malformed early option 'mem'" },
-		{ "mem=", "Malformed early option 'mem'" },
-		{ "machine=sparc", "Booting kernel: `sparc' invalid for parameter `machine'" },
-		{ "nr_cpus=0", "Malformed early option 'nr_cpus'" },
-		{ "nr_cpus=x", "Malformed early option 'nr_cpus'" },
-		{ "panic_on_warn=2", "Booting kernel: `2' invalid for parameter `panic_on_warn'" },
-		{ "loglevel=99", "Malformed early option 'loglevel'" },
-		{ "mem=1K", "Malformed early option 'mem'" },
-		{ "quiet=1", "Malformed early option 'quiet'" },
+	    {"mem=abc", "Malformed early option 'mem'"},
+	    {"mem=", "Malformed early option 'mem'"},
+	    {"machine=sparc", "Booting kernel: `sparc' invalid for parameter `machine'"},
+	    {"nr_cpus=0", "Malformed early option 'nr_cpus'"},
+	    {"nr_cpus=x", "Malformed early option 'nr_cpus'"},
+	    {"panic_on_warn=2", "Booting kernel: `2' invalid for parameter `panic_on_warn'"},
+	    {"loglevel=99", "Malformed early option 'loglevel'"},
+	    {"mem=1K", "Malformed early option 'mem'"},
+	    {"quiet=1", "Malformed early option 'quiet'"},
 	};
 	unsigned int i;
 
@@ -55,8 +55,9 @@ Test(boot, malformed_parameters)
 /* issue 10 item 11: memparse's suffix shift wrapped 17179869185G (2^64 + 1G) to 1 GiB */
 Test(boot, mem_size_overflow_is_einval)
 {
-	const char *bad[] = { "mem=17179869185G", "mem=16777216T", "mem=18446744073709551616",
-			      "mem=99999999999999999999M", "mem=18014398509481984K", "vmalloc=17179869185G" };
+	const char *bad[] = {"mem=17179869185G",	 "mem=16777216T",
+			     "mem=18446744073709551616", "mem=99999999999999999999M",
+			     "mem=18014398509481984K",	 "vmalloc=17179869185G"};
 	unsigned int i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -189,7 +190,7 @@ Test(boot, proc_unknown_is_enoent)
 
 Test(boot, reboot_many_times_with_different_machines)
 {
-	const char *lines[] = { "mem=32M", "mem=2G machine=i386", "mem=64M nr_cpus=64", "mem=6G" };
+	const char *lines[] = {"mem=32M", "mem=2G machine=i386", "mem=64M nr_cpus=64", "mem=6G"};
 	unsigned int i;
 
 	for (i = 0; i < 8; i++) {

@@ -207,7 +207,8 @@ Test(context, gfp_kernel_under_spinlock_reports_and_goes_on, .init = boot, .fini
 
 	spin_lock(&lock);
 	a = alloc_pages(GFP_ATOMIC, 0);
-	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 0, "GFP_ATOMIC may run here");
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 0,
+		     "GFP_ATOMIC may run here");
 	b = alloc_pages(GFP_KERNEL, 0);
 	spin_unlock(&lock);
 	cr_assert_not_null(a);
@@ -268,8 +269,8 @@ Test(context, spinlock_bug_prints_the_lock_line, .init = boot, .fini = down)
 {
 	spin_unlock(&t_static_lock);
 	cr_assert(ukmem_dmesg_contains("BUG: spinlock already unlocked on CPU#"));
-	cr_assert(ukmem_dmesg_contains(
-		    " lock: t_static_lock+0x0/0x10, .magic: dead4ead, .owner: <none>/-1, .owner_cpu: -1\n"));
+	cr_assert(ukmem_dmesg_contains(" lock: t_static_lock+0x0/0x10, .magic: dead4ead, .owner: "
+				       "<none>/-1, .owner_cpu: -1\n"));
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_BUG), 1);
 	/* lock debugging is off now, as after the kernel's first spinlock BUG */
 	spin_unlock(&t_static_lock);
@@ -315,7 +316,7 @@ Test(context, spinlock_misuse_is_reported, .init = boot, .fini = down)
 }
 
 #define NTHREADS 6
-#define ITERS 20000
+#define ITERS	 20000
 static DEFINE_SPINLOCK(shared_lock);
 static DEFINE_MUTEX(shared_mutex);
 static unsigned long spin_counter, mutex_counter;

@@ -105,8 +105,8 @@ Test(printk, ordinary_formats_pass_through, .init = boot, .fini = down)
 {
 	char buf[128];
 
-	scnprintf(buf, sizeof(buf), "%5d|%-4s|%lx|%zu|%llu|%c|%%|%.2f", 42, "ab", 0xfful,
-		  (size_t)7, 1ull << 40, 'z', 1.5);
+	scnprintf(buf, sizeof(buf), "%5d|%-4s|%lx|%zu|%llu|%c|%%|%.2f", 42, "ab", 0xfful, (size_t)7,
+		  1ull << 40, 'z', 1.5);
 	cr_assert_str_eq(buf, "   42|ab  |ff|7|1099511627776|z|%|1.50");
 	cr_assert_eq(scnprintf(buf, 4, "%s", "abcdef"), 3, "scnprintf returns what fits");
 	cr_assert_str_eq(buf, "abc");
@@ -164,7 +164,8 @@ Test(printk, taint_columns_verbose_line_and_order_are_the_kernels, .init = boot,
 	WARN_ON(1);
 	line = dmesg_line_with("Comm: ");
 	/* G, 8 blanks (F S R M B U D A), W, 9 blanks (C I O E L K X T N) */
-	cr_assert(line && strstr(line, " Tainted: G        W          6.12.0-ukmem #1"), "%s", line);
+	cr_assert(line && strstr(line, " Tainted: G        W          6.12.0-ukmem #1"), "%s",
+		  line);
 	free(line);
 	line = dmesg_line_with("Tainted: [");
 	cr_assert(line && strstr(line, "] Tainted: [W]=WARN") && !strstr(line, ","), "%s", line);

@@ -30,12 +30,24 @@ static const struct {
 	char c_true;
 	const char *desc;
 } taint_flags[] = {
-    {'P', "PROPRIETARY_MODULE"}, {'F', "FORCED_MODULE"}, {'S', "CPU_OUT_OF_SPEC"},
-    {'R', "FORCED_RMMOD"},	 {'M', "MACHINE_CHECK"}, {'B', "BAD_PAGE"},
-    {'U', "USER"},		 {'D', "DIE"},		 {'A', "OVERRIDDEN_ACPI_TABLE"},
-    {'W', "WARN"},		 {'C', "CRAP"},		 {'I', "FIRMWARE_WORKAROUND"},
-    {'O', "OOT_MODULE"},	 {'E', "UNSIGNED_MODULE"}, {'L', "SOFTLOCKUP"},
-    {'K', "LIVEPATCH"},		 {'X', "AUX"},		 {'T', "RANDSTRUCT"},
+    {'P', "PROPRIETARY_MODULE"},
+    {'F', "FORCED_MODULE"},
+    {'S', "CPU_OUT_OF_SPEC"},
+    {'R', "FORCED_RMMOD"},
+    {'M', "MACHINE_CHECK"},
+    {'B', "BAD_PAGE"},
+    {'U', "USER"},
+    {'D', "DIE"},
+    {'A', "OVERRIDDEN_ACPI_TABLE"},
+    {'W', "WARN"},
+    {'C', "CRAP"},
+    {'I', "FIRMWARE_WORKAROUND"},
+    {'O', "OOT_MODULE"},
+    {'E', "UNSIGNED_MODULE"},
+    {'L', "SOFTLOCKUP"},
+    {'K', "LIVEPATCH"},
+    {'X', "AUX"},
+    {'T', "RANDSTRUCT"},
     {'N', "TEST"},
 };
 #define TAINT_FLAGS_COUNT (int)(sizeof(taint_flags) / sizeof(taint_flags[0]))
@@ -264,7 +276,8 @@ noinline __ukmem_export void __ukmem_warn_at(const char *file, int line, void *w
 	va_end(ap);
 }
 
-/* the entry of programs built against an older <linux/bug.h>: the return address names the caller */
+/* the entry of programs built against an older <linux/bug.h>: the return address names the caller
+ */
 noinline __ukmem_export void __ukmem_warn(const char *file, int line, const char *func,
 					  const char *fmt, ...)
 {

@@ -14,8 +14,8 @@
 #include "machine/machine.h"
 
 /* taint flags set by reports (the kernel's TAINT_BAD_PAGE, TAINT_WARN) */
-#define TAINT_BAD_PAGE	5
-#define TAINT_WARN	9
+#define TAINT_BAD_PAGE 5
+#define TAINT_WARN     9
 
 /*
  * report_start/report_end bracket one report; the counters, taint and lock
@@ -66,7 +66,12 @@ void report_stack_skip(int skip);
  * but no longer printed.
  */
 #ifndef _THIS_IP_
-#define _THIS_IP_ ({ __label__ __here; __here: (unsigned long)&&__here; })
+#define _THIS_IP_                                                                                  \
+	({                                                                                         \
+		__label__ __here;                                                                  \
+	__here:                                                                                    \
+		(unsigned long)&&__here;                                                           \
+	})
 #endif
 void __report_warn(enum ukmem_report_kind kind, const char *file, int line, void *where,
 		   const char *fmt, ...) __printf(5, 6);

@@ -252,8 +252,8 @@ static bool preempt_count_underflows(struct task_struct *t, unsigned int val)
 		return false;
 	/* DEBUG_LOCKS_WARN_ON(): a WARN from the call that turns lock debugging off */
 	if (debug_locks_off())
-		report_warn(UKMEM_REPORT_PREEMPT, __FILE__, __LINE__, NULL, "DEBUG_LOCKS_WARN_ON(%s)",
-			    what);
+		report_warn(UKMEM_REPORT_PREEMPT, __FILE__, __LINE__, NULL,
+			    "DEBUG_LOCKS_WARN_ON(%s)", what);
 	return true;
 }
 

@@ -45,7 +45,7 @@ struct sym {
 struct sym_table {
 	struct sym_table *next;
 	uintptr_t bias;
-	char *path;  /* as the loader names it ("" for the program) */
+	char *path; /* as the loader names it ("" for the program) */
 	struct sym *syms;
 	size_t nr;
 	char *names; /* every name of syms[], one block */
@@ -133,12 +133,12 @@ static int sym_cmp(const void *a, const void *b)
  * load_symbols - the function and object symbols of section @symsec,
  * relocated by @bias, into @t (names copied). Return: 0 or -errno.
  */
-static int load_symbols(struct sym_table *t, int fd, const ElfW(Shdr) *sh, int nr_sh, int symsec,
+static int load_symbols(struct sym_table *t, int fd, const ElfW(Shdr) * sh, int nr_sh, int symsec,
 			uintptr_t bias)
 {
 	const ElfW(Shdr) *ss = &sh[symsec], *strs;
 	size_t n, i, names_len = 0, at = 0;
-	ElfW(Sym) *syms;
+	ElfW(Sym) * syms;
 	char *strtab, *names;
 	struct sym *out;
 
