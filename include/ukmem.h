@@ -69,11 +69,11 @@ enum ukmem_report_kind {
 	UKMEM_REPORT_LEAK,	      /* leaks found at shutdown */
 	UKMEM_REPORT_NR
 };
-/* ukmem_report_count - reports of @kind since boot (or the last reset). */
+/* ukmem_report_count - reports of @kind since boot (or the last reset); boot zeroes them. */
 unsigned long ukmem_report_count(enum ukmem_report_kind kind);
 /* ukmem_report_total - reports of every kind. */
 unsigned long ukmem_report_total(void);
-/* ukmem_report_reset - zero every report counter. */
+/* ukmem_report_reset - zero every report counter; rate-limited reports may print again at once. */
 void ukmem_report_reset(void);
 
 #ifdef __cplusplus

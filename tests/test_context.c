@@ -9,8 +9,10 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <pthread.h>
+#include <stdio.h>
 
 static void boot(void)
 {
@@ -150,10 +152,52 @@ Test(context, sleeping_in_hardirq_and_softirq_is_reported, .init = boot, .fini =
 	irq_enter();
 	might_sleep();
 	irq_exit();
+	cr_assert(ukmem_dmesg_contains("preempt_count: 10000, expected: 0"));
+	ukmem_report_reset(); /* the report is rate-limited: one a second */
 	ukmem_softirq_enter();
 	might_sleep();
 	ukmem_softirq_exit();
-	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 2);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1);
+	cr_assert(ukmem_dmesg_contains("preempt_count: 100, expected: 0"));
+}
+
+static noinline void take_the_lock(spinlock_t *lock)
+{
+	spin_lock(lock);
+	__asm__ volatile("" ::: "memory"); /* not a tail call */
+}
+
+/*
+ * issue 10, report fidelity: __might_resched() reports at most once a
+ * second (prev_jiffy + HZ), names where preemption was disabled, and taints
+ * W after its report.
+ */
+Test(context, might_sleep_is_rate_limited_and_names_where_preemption_went_off, .init = boot,
+     .fini = down)
+{
+	DEFINE_SPINLOCK(lock);
+	int i;
+
+	take_the_lock(&lock);
+	for (i = 0; i < 5; i++)
+		might_sleep();
+	spin_unlock(&lock);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1, "one report a second");
+	cr_assert_eq(ukmem_dmesg_count("BUG: sleeping function called from invalid context"), 1);
+	cr_assert(ukmem_dmesg_contains("] Preemption disabled at:\n"));
+	cr_assert(ukmem_dmesg_contains("] [<"));
+	cr_assert(ukmem_dmesg_contains(">] take_the_lock"), "names the code that took the lock");
+	cr_assert(ukmem_dmesg_contains(" Not tainted "), "tainted only after the report");
+	cr_assert(!ukmem_dmesg_contains("Tainted: [W]=WARN"));
+	/* with irqs off alone, preemption was not disabled: no such line */
+	ukmem_report_reset();
+	ukmem_dmesg_clear();
+	local_irq_disable();
+	might_sleep();
+	local_irq_enable();
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1);
+	cr_assert(!ukmem_dmesg_contains("Preemption disabled at:"));
+	cr_assert(ukmem_dmesg_contains("Tainted: [W]=WARN"), "the first report tainted W");
 }
 
 Test(context, gfp_kernel_under_spinlock_reports_and_goes_on, .init = boot, .fini = down)
@@ -163,7 +207,8 @@ Test(context, gfp_kernel_under_spinlock_reports_and_goes_on, .init = boot, .fini
 
 	spin_lock(&lock);
 	a = alloc_pages(GFP_ATOMIC, 0);
-	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 0, "GFP_ATOMIC may run here");
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 0,
+		     "GFP_ATOMIC may run here");
 	b = alloc_pages(GFP_KERNEL, 0);
 	spin_unlock(&lock);
 	cr_assert_not_null(a);
@@ -196,6 +241,68 @@ Test(context, unbalanced_preempt_enable_is_reported, .init = boot, .fini = down)
 	preempt_disable();
 	cr_assert_eq(preempt_count(), 1);
 	preempt_enable();
+	/* preempt_count_sub() under DEBUG_PREEMPT: a DEBUG_LOCKS_WARN_ON() */
+	cr_assert(ukmem_dmesg_contains("DEBUG_LOCKS_WARN_ON(val > preempt_count())\n"));
+	cr_assert(ukmem_dmesg_contains(" at machine/sched.c:"));
+	cr_assert(ukmem_dmesg_contains(" __preempt_count_sub+0x"));
+	/* which lock debugging reports once: the warning turned it off */
+	local_bh_enable();
+	cr_assert_eq(preempt_count(), 0, "refused all the same");
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_PREEMPT), 1);
+	cr_assert_eq(ukmem_dmesg_count("DEBUG_LOCKS_WARN_ON("), 1);
+}
+
+Test(context, unbalanced_local_bh_enable_names_the_check, .init = boot, .fini = down)
+{
+	preempt_disable();
+	local_bh_enable();
+	cr_assert_eq(preempt_count(), 1);
+	preempt_enable();
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_PREEMPT), 1);
+	cr_assert(ukmem_dmesg_contains("DEBUG_LOCKS_WARN_ON(val > preempt_count())"));
+}
+
+static DEFINE_SPINLOCK(t_static_lock);
+
+/* kernel/locking/spinlock_debug.c spin_dump(): the lock line names the lock and its owner */
+Test(context, spinlock_bug_prints_the_lock_line, .init = boot, .fini = down)
+{
+	spin_unlock(&t_static_lock);
+	cr_assert(ukmem_dmesg_contains("BUG: spinlock already unlocked on CPU#"));
+	cr_assert(ukmem_dmesg_contains(" lock: t_static_lock+0x0/0x10, .magic: dead4ead, .owner: "
+				       "<none>/-1, .owner_cpu: -1\n"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_BUG), 1);
+	/* lock debugging is off now, as after the kernel's first spinlock BUG */
+	spin_unlock(&t_static_lock);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_BUG), 1);
+	cr_assert_eq(preempt_count(), 0);
+}
+
+static void *unlock_elsewhere(void *lock)
+{
+	spin_unlock(lock);
+	return NULL;
+}
+
+Test(context, spinlock_wrong_owner_names_the_owner, .init = boot, .fini = down)
+{
+	DEFINE_SPINLOCK(lock);
+	pthread_t th;
+	char line[128];
+	int cpu;
+
+	spin_lock(&lock);
+	cpu = smp_processor_id();
+	pthread_create(&th, NULL, unlock_elsewhere, &lock);
+	pthread_join(th, NULL);
+	snprintf(line, sizeof(line), ".owner: %s/%d, .owner_cpu: %d\n", current->comm, current->pid,
+		 cpu);
+	cr_assert(ukmem_dmesg_contains("BUG: spinlock wrong owner on CPU#"));
+	cr_assert(ukmem_dmesg_contains(line), "%s", line);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_BUG), 1);
+	spin_unlock(&lock); /* already unlocked: lock debugging is off, silent */
+	cr_assert_eq(preempt_count(), 0);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_BUG), 1);
 }
 
 Test(context, spinlock_misuse_is_reported, .init = boot, .fini = down)
@@ -209,7 +316,7 @@ Test(context, spinlock_misuse_is_reported, .init = boot, .fini = down)
 }
 
 #define NTHREADS 6
-#define ITERS 20000
+#define ITERS	 20000
 static DEFINE_SPINLOCK(shared_lock);
 static DEFINE_MUTEX(shared_mutex);
 static unsigned long spin_counter, mutex_counter;

@@ -8,6 +8,7 @@
 #include <linux/gfp.h>
 #include <linux/preempt.h>
 #include <linux/smp.h>
+#include <linux/string.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -1143,4 +1144,69 @@ Test(slab, fresh_slabs_hand_out_ascending_addresses)
 	for (int i = 0; i < 640; i++)
 		kmem_cache_free(c, o[i]);
 	kmem_cache_destroy(c);
+}
+
+/*
+ * issue 10 item 6: kstrdup_const() kept any name outside the direct map, so
+ * a name built in a reused buffer named every cache after the last one ("a
+ * cache of that name already exists") and dangled once the buffer went.
+ * Only a string in the program's read-only data may be kept.
+ */
+Test(slab, cache_name_in_a_reused_buffer_is_copied)
+{
+	struct kmem_cache *c[3];
+	char buf[16], *heap = strdup("t_heapname");
+	unsigned long v[6];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(buf, sizeof(buf), "t_c%d", i);
+		c[i] = kmem_cache_create(buf, 48 + 8 * i, 0, SLAB_NO_MERGE, NULL);
+		cr_assert(c[i]);
+	}
+	memset(buf, 'X', sizeof(buf) - 1); /* the caller's buffer changes ... */
+	buf[sizeof(buf) - 1] = 0;
+	struct kmem_cache *h = kmem_cache_create(heap, 40, 0, SLAB_NO_MERGE, NULL);
+
+	free(heap); /* ... or goes away */
+	cr_assert(!ukmem_dmesg_contains("already exists"));
+	cr_assert_eq(ukmem_report_total(), 0);
+	for (i = 0; i < 3; i++) {
+		char want[16];
+
+		snprintf(want, sizeof(want), "t_c%d", i);
+		cr_assert_str_eq(kmem_cache_name(c[i]), want);
+		cr_assert_eq(slabinfo_line(want, v), 1, "slabinfo shows %s", want);
+	}
+	cr_assert_str_eq(kmem_cache_name(h), "t_heapname");
+	cr_assert_eq(slabinfo_line("t_heapname", v), 1);
+	for (i = 0; i < 3; i++)
+		kmem_cache_destroy(c[i]);
+	kmem_cache_destroy(h);
+	cr_assert_eq(ukmem_report_total(), 0);
+}
+
+/* a string literal is read-only data: kept as it is, and kfree_const() leaves it alone */
+Test(slab, kstrdup_const_keeps_only_read_only_data)
+{
+	static const char lit[] = "t_literal";
+	static char writable[] = "t_writable";
+	char stack[] = "t_stack";
+	const char *a = kstrdup_const(lit, GFP_KERNEL);
+	const char *b = kstrdup_const(writable, GFP_KERNEL);
+	const char *d = kstrdup_const(stack, GFP_KERNEL);
+	const char *k = kstrdup_const(a == lit ? b : a, GFP_KERNEL);
+
+	cr_assert_eq(a, lit, "read-only data is not copied");
+	cr_assert_neq(b, writable);
+	cr_assert_neq(d, stack);
+	cr_assert_str_eq(b, "t_writable");
+	cr_assert_str_eq(d, "t_stack");
+	cr_assert_neq(k, b, "a kmalloc string is copied");
+	cr_assert_str_eq(k, "t_writable");
+	kfree_const(a);
+	kfree_const(b);
+	kfree_const(d);
+	kfree_const(k);
+	cr_assert_eq(ukmem_report_total(), 0);
 }

@@ -7,10 +7,21 @@
 
 void __ukmem_warn(const char *file, int line, const char *func, const char *fmt, ...)
 	__printf(4, 5);
+/* @where: an address in the function that warns, which the WARNING line names */
+void __ukmem_warn_at(const char *file, int line, void *where, const char *fmt, ...)
+	__printf(4, 5);
 __noreturn void __ukmem_bug(const char *file, int line, const char *func);
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 
-#define __WARN_printf(fmt, ...) __ukmem_warn(__FILE__, __LINE__, __func__, fmt, ##__VA_ARGS__)
+/* the address of the WARN itself, as the kernel's _THIS_IP_ (a tail call cannot hide it) */
+#define __WARN_printf(fmt, ...)                                                                    \
+	__ukmem_warn_at(__FILE__, __LINE__,                                                        \
+			({                                                                         \
+				__label__ __here;                                                  \
+			__here:                                                                    \
+				(void *)&&__here;                                                  \
+			}),                                                                        \
+			fmt, ##__VA_ARGS__)
 
 #define WARN(condition, format...)                                           \
 	({                                                                   \

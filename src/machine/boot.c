@@ -7,6 +7,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <ukmem.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,34 +50,44 @@ static const struct ukmem_proc_entry proc_entries[] = {
 static pthread_mutex_t boot_lock = PTHREAD_MUTEX_INITIALIZER;
 static int booting_tid;
 
+/*
+ * memparse_strict - the kernel's memparse() ("64M", "2G", "0x1000") that
+ * also refuses what memparse lets through: trailing text, a sign, and a
+ * number that does not fit 64 bits before or after its suffix (memparse
+ * would wrap "17179869185G" to 1G). Return: 0 or -EINVAL.
+ */
 int memparse_strict(const char *s, u64 *out)
 {
-	char *end;
 	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
 
-	if (!s || !*s || *s == '-')
+	if (!s || !*s || *s == '-' || *s == '+')
 		return -EINVAL;
+	errno = 0;
 	v = strtoull(s, &end, 0);
+	if (errno == ERANGE || end == s)
+		return -EINVAL;
 	switch (*end) {
 	case 'G':
 	case 'g':
-		v <<= 10;
+		shift += 10;
 		fallthrough;
 	case 'M':
 	case 'm':
-		v <<= 10;
+		shift += 10;
 		fallthrough;
 	case 'K':
 	case 'k':
-		v <<= 10;
+		shift += 10;
 		end++;
 		break;
 	default:
 		break;
 	}
-	if (*end || end == s)
+	if (*end || (shift && v > (~0ULL >> shift)))
 		return -EINVAL;
-	*out = v;
+	*out = v << shift;
 	return 0;
 }
 
@@ -151,6 +162,17 @@ static int core_param(const char *key, const char *val)
 	return 0;
 }
 
+/* parameters that Linux parses as early_param() (the rest as module/core params) */
+static bool is_early_param(const char *key)
+{
+	static const char *const early[] = {"mem", "vmalloc", "nr_cpus", "loglevel", "quiet"};
+
+	for (size_t i = 0; i < sizeof(early) / sizeof(early[0]); i++)
+		if (!strcmp(key, early[i]))
+			return true;
+	return false;
+}
+
 static int parse_cmdline(const char *cmdline)
 {
 	char buf[sizeof(machine.cmdline)], *tok, *save = NULL;
@@ -179,8 +201,12 @@ static int parse_cmdline(const char *cmdline)
 			return -EINVAL;
 		}
 		if (err) {
-			pr_err("Malformed kernel command line parameter \"%s%s%s\"\n", tok,
-			       val ? "=" : "", val ? val : "");
+			/* init/main.c do_early_param() and kernel/params.c parse_args() */
+			if (is_early_param(tok))
+				pr_warn("Malformed early option '%s'\n", tok);
+			else
+				pr_err("Booting kernel: `%s' invalid for parameter `%s'\n",
+				       val ? val : "", tok);
 			return -EINVAL;
 		}
 	}
@@ -331,6 +357,7 @@ static int do_boot(const char *cmdline)
 	int i, err;
 
 	machine_defaults();
+	report_boot_reset(); /* counters count "since boot" (ukmem.h) */
 	for (i = 0; i < NR_SUBSYS; i++)
 		if (subsystems[i].param)
 			subsystems[i].param(NULL, NULL);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * report.c - the single report path: WARN/BUG/panic text in the kernel's
- * words, per-kind counters for tests, taint, stack dumps, panic_on_warn.
+ * words, per-kind counters for tests, taint (kernel/panic.c), lock
+ * debugging's off switch, rate limits, stack dumps (lib/dump_stack.c),
+ * panic_on_warn.
  */
 #include <linux/kernel.h>
 #include <linux/bug.h>
@@ -16,9 +18,39 @@
 static pthread_mutex_t report_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static unsigned long report_counts[UKMEM_REPORT_NR];
 static unsigned long taint_mask;
+static int debug_locks = 1;
+static unsigned long report_epoch; /* bumped by boot and ukmem_report_reset() */
 static __thread int report_depth;
 
-static const char taint_chars[] = "PFSRMBUDAWCIOELKXTNJ";
+/*
+ * The taint flags of Linux 6.12 in bit order: the letter when set (when
+ * clear: ' ', or 'G' for P) and the name print_tainted_verbose() shows.
+ */
+static const struct {
+	char c_true;
+	const char *desc;
+} taint_flags[] = {
+    {'P', "PROPRIETARY_MODULE"},
+    {'F', "FORCED_MODULE"},
+    {'S', "CPU_OUT_OF_SPEC"},
+    {'R', "FORCED_RMMOD"},
+    {'M', "MACHINE_CHECK"},
+    {'B', "BAD_PAGE"},
+    {'U', "USER"},
+    {'D', "DIE"},
+    {'A', "OVERRIDDEN_ACPI_TABLE"},
+    {'W', "WARN"},
+    {'C', "CRAP"},
+    {'I', "FIRMWARE_WORKAROUND"},
+    {'O', "OOT_MODULE"},
+    {'E', "UNSIGNED_MODULE"},
+    {'L', "SOFTLOCKUP"},
+    {'K', "LIVEPATCH"},
+    {'X', "AUX"},
+    {'T', "RANDSTRUCT"},
+    {'N', "TEST"},
+};
+#define TAINT_FLAGS_COUNT (int)(sizeof(taint_flags) / sizeof(taint_flags[0]))
 
 /* fork: another thread may have held the report lock at fork() time; the
  * child makes it anew. */
@@ -31,10 +63,23 @@ void report_fork_child(void)
 	pthread_mutex_init(&report_lock, &attr);
 	pthread_mutexattr_destroy(&attr);
 	report_depth = 0;
+	plat_fork_child();
+}
+
+bool debug_locks_off(void)
+{
+	return __atomic_exchange_n(&debug_locks, 0, __ATOMIC_RELAXED) != 0;
 }
 
 void add_taint(unsigned int flag)
 {
+	/*
+	 * The kernel passes LOCKDEP_STILL_OK with TAINT_WARN and
+	 * LOCKDEP_NOW_UNRELIABLE with the taints ukmem sets otherwise (bad
+	 * page): the first of those turns lock debugging off, once.
+	 */
+	if (flag != TAINT_WARN && debug_locks_off())
+		printk(KERN_WARNING "Disabling lock debugging due to kernel taint\n");
 	__atomic_fetch_or(&taint_mask, 1UL << flag, __ATOMIC_RELAXED);
 }
 
@@ -43,26 +88,86 @@ void report_reset_taint(void)
 	__atomic_store_n(&taint_mask, 0, __ATOMIC_RELAXED);
 }
 
-const char *print_tainted(void)
+/* report_boot_reset - a new machine: counters, taint and lock debugging as at power-on */
+void report_boot_reset(void)
 {
-	static __thread char buf[64];
+	ukmem_report_reset();
+	report_reset_taint();
+	__atomic_store_n(&debug_locks, 1, __ATOMIC_RELAXED);
+}
+
+static const char *tainted_text(bool verbose)
+{
+	static __thread char buf[TAINT_FLAGS_COUNT * 32 + 16];
 	unsigned long mask = __atomic_load_n(&taint_mask, __ATOMIC_RELAXED);
-	size_t i;
-	char *s;
+	const char *sep = "";
+	size_t at;
+	int i;
 
 	if (!mask)
 		return "Not tainted";
-	s = buf + snprintf(buf, sizeof(buf), "Tainted: ");
-	for (i = 0; i < sizeof(taint_chars) - 1; i++) {
-		char c = taint_chars[i];
+	at = (size_t)snprintf(buf, sizeof(buf), "Tainted: ");
+	for (i = 0; i < TAINT_FLAGS_COUNT && at < sizeof(buf) - 1; i++) {
+		bool set = mask & (1UL << i);
 
-		if (i == 0)
-			*s++ = (mask & 1) ? 'P' : 'G';
-		else
-			*s++ = (mask & (1UL << i)) ? c : ' ';
+		if (verbose) {
+			if (set)
+				at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s[%c]=%s", sep,
+						       taint_flags[i].c_true, taint_flags[i].desc);
+			if (set)
+				sep = ", ";
+		} else {
+			buf[at++] = set ? taint_flags[i].c_true : i == 0 ? 'G' : ' ';
+			buf[at] = 0;
+		}
 	}
-	*s = 0;
 	return buf;
+}
+
+const char *print_tainted(void)
+{
+	return tainted_text(false);
+}
+
+const char *print_tainted_verbose(void)
+{
+	return tainted_text(true);
+}
+
+bool report_ratelimit_hz(struct report_hz *rl)
+{
+	unsigned long epoch = __atomic_load_n(&report_epoch, __ATOMIC_RELAXED);
+	u64 now = plat_clock_ns() | 1, prev = __atomic_load_n(&rl->prev_ns, __ATOMIC_RELAXED);
+
+	if (__atomic_load_n(&rl->epoch, __ATOMIC_RELAXED) == epoch && prev &&
+	    now - prev < 1000000000ull)
+		return false;
+	/* of racing reporters, the one that moves prev_ns reports */
+	if (!__atomic_compare_exchange_n(&rl->prev_ns, &prev, now, false, __ATOMIC_RELAXED,
+					 __ATOMIC_RELAXED))
+		return false;
+	__atomic_store_n(&rl->epoch, epoch, __ATOMIC_RELAXED);
+	return true;
+}
+
+const char *report_file(const char *file)
+{
+	/*
+	 * -fmacro-prefix-map makes __FILE__ relative to the source tree
+	 * ("mm/slub.c", "include/linux/slab.h"), as the kernel's own names
+	 * are; a compiler without it leaves the absolute path, and the
+	 * tree's root (known at build time) is taken off here instead.
+	 */
+#ifdef UKMEM_SRC_ROOT
+	size_t n = sizeof(UKMEM_SRC_ROOT) - 1;
+
+	if (!strncmp(file, UKMEM_SRC_ROOT, n)) {
+		file += n;
+		if (!strncmp(file, "src/", 4))
+			file += 4;
+	}
+#endif
+	return file;
 }
 
 void report_start(enum ukmem_report_kind kind)
@@ -90,15 +195,18 @@ void report_stack_skip(int skip)
 	void *frames[32];
 	int n = plat_backtrace(frames, 32, 1 + skip), i;
 
+	/* lib/dump_stack.c: dump_stack_print_info(), then the trace */
 	printk(KERN_WARNING "CPU: %d UID: 0 PID: %d Comm: %.20s %s 6.12.0-ukmem #1\n",
 	       t->boot_gen ? t->cpu : 0, t->pid ? t->pid : plat_gettid(),
 	       t->comm[0] ? t->comm : "ukmem", print_tainted());
+	if (__atomic_load_n(&taint_mask, __ATOMIC_RELAXED))
+		printk(KERN_WARNING "%s\n", print_tainted_verbose());
 	printk(KERN_WARNING "Hardware name: ukmem %s, BIOS ukmem\n",
 	       machine.arch_name ? machine.arch_name : "x86_64");
 	printk(KERN_WARNING "Call Trace:\n");
 	printk(KERN_WARNING " <TASK>\n");
 	for (i = 0; i < n; i++)
-		printk(KERN_WARNING " %pS\n", frames[i]);
+		printk(KERN_WARNING " %pBb\n", frames[i]);
 	printk(KERN_WARNING " </TASK>\n");
 }
 
@@ -112,36 +220,66 @@ __ukmem_export void dump_stack(void)
 	report_stack_skip(1);
 }
 
-static void vreport_warn(enum ukmem_report_kind kind, const char *file, int line, void *caller,
+/*
+ * vreport_warn - kernel/panic.c __warn(): the WARNING line names the file,
+ * line and the function at @where (the code that warned), then the stack;
+ * the taint is added after the report, so the first one says "Not tainted".
+ */
+static void vreport_warn(enum ukmem_report_kind kind, const char *file, int line, void *where,
 			 const char *fmt, va_list ap)
 {
 	struct task_struct *t = &ukmem_task;
-	const char *f = strstr(file, "/src/");
 
 	report_start(kind);
 	printk(KERN_WARNING "------------[ cut here ]------------\n");
 	if (fmt)
 		vprintk_level(LOGLEVEL_WARNING, fmt, ap);
 	printk(KERN_WARNING "WARNING: CPU: %d PID: %d at %s:%d %pS\n", t->boot_gen ? t->cpu : 0,
-	       t->pid ? t->pid : plat_gettid(), f ? f + 5 : file, line, caller);
+	       t->pid ? t->pid : plat_gettid(), report_file(file), line, where);
 	printk(KERN_WARNING "Modules linked in:\n");
-	add_taint(TAINT_WARN);
 	report_stack_skip(2);
 	printk(KERN_WARNING "---[ end trace 0000000000000000 ]---\n");
+	add_taint(TAINT_WARN);
 	report_end(kind);
 }
 
-void report_warn(enum ukmem_report_kind kind, const char *file, int line, void *caller,
-		 const char *fmt, ...)
+/*
+ * warn_site - the address the WARNING line shows: @where (_THIS_IP_, which
+ * the compiler may place anywhere in the function), or better the return
+ * address of the report call @ret when it lies in that same function (it
+ * does unless the call was a tail call).
+ */
+static void *warn_site(void *where, void *ret)
+{
+	return plat_same_function(where, ret) ? ret : where;
+}
+
+noinline void __report_warn(enum ukmem_report_kind kind, const char *file, int line, void *where,
+			    const char *fmt, ...)
 {
 	va_list ap;
 
+	where = warn_site(where, __builtin_return_address(0));
 	va_start(ap, fmt);
-	vreport_warn(kind, file, line, caller, fmt, ap);
+	vreport_warn(kind, file, line, where, fmt, ap);
 	va_end(ap);
 }
 
-__ukmem_export void __ukmem_warn(const char *file, int line, const char *func, const char *fmt, ...)
+noinline __ukmem_export void __ukmem_warn_at(const char *file, int line, void *where,
+					     const char *fmt, ...)
+{
+	va_list ap;
+
+	where = warn_site(where, __builtin_return_address(0));
+	va_start(ap, fmt);
+	vreport_warn(UKMEM_REPORT_WARN, file, line, where, fmt, ap);
+	va_end(ap);
+}
+
+/* the entry of programs built against an older <linux/bug.h>: the return address names the caller
+ */
+noinline __ukmem_export void __ukmem_warn(const char *file, int line, const char *func,
+					  const char *fmt, ...)
 {
 	va_list ap;
 
@@ -152,11 +290,9 @@ __ukmem_export void __ukmem_warn(const char *file, int line, const char *func, c
 
 __ukmem_export void __ukmem_bug(const char *file, int line, const char *func)
 {
-	const char *f = strstr(file, "/src/");
-
 	report_start(UKMEM_REPORT_BUG);
 	printk(KERN_EMERG "------------[ cut here ]------------\n");
-	printk(KERN_EMERG "kernel BUG at %s:%d!\n", f ? f + 5 : file, line);
+	printk(KERN_EMERG "kernel BUG at %s:%d!\n", report_file(file), line);
 	printk(KERN_EMERG "Oops: invalid opcode: 0000 [#1] PREEMPT SMP\n");
 	report_stack();
 	report_end(UKMEM_REPORT_BUG);
@@ -204,4 +340,6 @@ __ukmem_export void ukmem_report_reset(void)
 
 	for (i = 0; i < UKMEM_REPORT_NR; i++)
 		__atomic_store_n(&report_counts[i], 0, __ATOMIC_RELAXED);
+	/* rate-limited reports may print again at once */
+	__atomic_fetch_add(&report_epoch, 1, __ATOMIC_RELAXED);
 }

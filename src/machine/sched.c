@@ -20,6 +20,8 @@
 #include "machine/report.h"
 
 __thread struct task_struct ukmem_task __attribute__((tls_model("initial-exec")));
+/* where this task last left preemptible context ("Preemption disabled at:") */
+__thread void *preempt_disable_ip __attribute__((tls_model("initial-exec")));
 struct cpu_state *cpu_states;
 struct ukmem_lease *lease_slots;
 static u32 next_lease_id;
@@ -307,25 +309,42 @@ __ukmem_export unsigned int preempt_count(void)
 
 __ukmem_export void __preempt_count_add(unsigned int val)
 {
-	preempt_count_inc(current_task(), val);
+	struct task_struct *t = current_task();
+
+	if (!t->preempt_count)
+		preempt_disable_ip = __builtin_return_address(0);
+	preempt_count_inc(t, val);
+}
+
+/* the kernel's preempt_count_sub() under CONFIG_DEBUG_PREEMPT: refuse an underflow */
+static bool preempt_count_underflows(struct task_struct *t, unsigned int val)
+{
+	const char *what;
+
+	if (val > t->preempt_count)
+		what = "val > preempt_count()";
+	else if (val < PREEMPT_MASK && !(t->preempt_count & PREEMPT_MASK))
+		what = "(val < PREEMPT_MASK) && !(preempt_count() & PREEMPT_MASK)";
+	/* ukmem also refuses what would wrap the softirq or hardirq count */
+	else if ((t->preempt_count & SOFTIRQ_MASK) < (val & SOFTIRQ_MASK))
+		what = "(preempt_count() & SOFTIRQ_MASK) < (val & SOFTIRQ_MASK)";
+	else if ((t->preempt_count & HARDIRQ_MASK) < (val & HARDIRQ_MASK))
+		what = "(preempt_count() & HARDIRQ_MASK) < (val & HARDIRQ_MASK)";
+	else
+		return false;
+	/* DEBUG_LOCKS_WARN_ON(): a WARN from the call that turns lock debugging off */
+	if (debug_locks_off())
+		report_warn(UKMEM_REPORT_PREEMPT, __FILE__, __LINE__, NULL,
+			    "DEBUG_LOCKS_WARN_ON(%s)", what);
+	return true;
 }
 
 __ukmem_export void __preempt_count_sub(unsigned int val)
 {
 	struct task_struct *t = current_task();
 
-	if (unlikely((t->preempt_count & PREEMPT_MASK) < (val & PREEMPT_MASK) ||
-		     (t->preempt_count & SOFTIRQ_MASK) < (val & SOFTIRQ_MASK) ||
-		     (t->preempt_count & HARDIRQ_MASK) < (val & HARDIRQ_MASK))) {
-		/* the kernel's DEBUG_PREEMPT check in preempt_count_sub() */
-		report_start(UKMEM_REPORT_PREEMPT);
-		printk(KERN_ERR "BUG: scheduling while atomic: unbalanced preempt_count_sub(%u) "
-				"with preempt_count %08x: %s/%d\n",
-		       val, t->preempt_count, t->comm, t->pid);
-		report_stack();
-		report_end(UKMEM_REPORT_PREEMPT);
+	if (unlikely(preempt_count_underflows(t, val)))
 		return;
-	}
 	preempt_count_dec(t, val);
 }
 
@@ -376,7 +395,11 @@ __ukmem_export void local_irq_restore(unsigned long flags)
 
 __ukmem_export void local_bh_disable(void)
 {
-	__preempt_count_add(SOFTIRQ_DISABLE_OFFSET);
+	struct task_struct *t = current_task();
+
+	if (!t->preempt_count)
+		preempt_disable_ip = __builtin_return_address(0);
+	preempt_count_inc(t, SOFTIRQ_DISABLE_OFFSET);
 }
 
 __ukmem_export void local_bh_enable(void)
@@ -388,6 +411,8 @@ __ukmem_export void irq_enter(void)
 {
 	struct task_struct *t = current_task();
 
+	if (!t->preempt_count)
+		preempt_disable_ip = __builtin_return_address(0);
 	preempt_count_inc(t, HARDIRQ_OFFSET);
 	t->irqs_off++;
 }
@@ -411,32 +436,35 @@ __ukmem_export void ukmem_softirq_exit(void)
 	__preempt_count_sub(SOFTIRQ_OFFSET);
 }
 
-static const char *short_file(const char *file)
-{
-	const char *p = strstr(file, "/src/");
-
-	if (p)
-		return p + 5;
-	p = strstr(file, "/include/");
-	if (p)
-		return p + 1;
-	return file;
-}
-
+/*
+ * might_sleep_check - the kernel's __might_resched(): at most one report a
+ * second (prev_jiffy + HZ), "Preemption disabled at:" naming the code that
+ * left preemptible context, and TAINT_WARN after the report.
+ */
 bool might_sleep_check(const char *file, int line)
 {
+	static struct report_hz prev_jiffy;
 	struct task_struct *t = current_task();
+	void *ip;
 
 	if (task_preemptible(t) && !t->rcu_read_lock_nesting)
 		return false;
-	report_start(UKMEM_REPORT_SLEEP_IN_ATOMIC);
+	if (!report_ratelimit_hz(&prev_jiffy))
+		return true;
+	ip = preempt_disable_ip;
+	report_start(UKMEM_REPORT_SLEEP_IN_ATOMIC); /* before printk, as the kernel saves it */
 	printk(KERN_ERR "BUG: sleeping function called from invalid context at %s:%d\n",
-	       short_file(file), line);
+	       report_file(file), line);
 	printk(KERN_ERR "in_atomic(): %d, irqs_disabled(): %d, non_block: %d, pid: %d, name: %s\n",
 	       t->preempt_count != 0, t->irqs_off != 0, 0, t->pid, t->comm);
 	printk(KERN_ERR "preempt_count: %x, expected: %x\n", t->preempt_count, 0);
 	printk(KERN_ERR "RCU nest depth: %d, expected: %d\n", t->rcu_read_lock_nesting, 0);
+	if (t->preempt_count && ip) {
+		printk(KERN_ERR "Preemption disabled at:");
+		printk(KERN_ERR "[<%px>] %pS\n", ip, ip);
+	}
 	report_stack();
+	add_taint(TAINT_WARN);
 	report_end(UKMEM_REPORT_SLEEP_IN_ATOMIC);
 	return true;
 }
@@ -511,6 +539,8 @@ __ukmem_export int get_cpu(void)
 {
 	struct task_struct *t = current_task();
 
+	if (!t->preempt_count)
+		preempt_disable_ip = __builtin_return_address(0);
 	preempt_count_inc(t, 1);
 	return t->cpu;
 }

@@ -13,16 +13,39 @@
 #include "machine/report.h"
 #include "machine/sched.h"
 
-static void spin_check(spinlock_t *lock, const char *op)
+/*
+ * spin_bug - kernel/locking/spinlock_debug.c: "BUG: spinlock <msg>", the
+ * lock line and the stack, printed by the call that turns lock debugging
+ * off (once a boot, as the kernel). The caller repairs what it can.
+ */
+static void spin_bug(spinlock_t *lock, const char *msg)
+{
+	struct task_struct *t = current_task();
+	int owner = __atomic_load_n(&lock->owner_pid, __ATOMIC_RELAXED);
+	char buf[TASK_COMM_LEN];
+	const char *comm = buf;
+
+	if (!debug_locks_off())
+		return;
+	if (owner <= 0)
+		comm = "<none>";
+	else if (owner == t->pid)
+		comm = t->comm;
+	else if (!plat_thread_name_of(owner, buf, sizeof(buf)))
+		comm = "<exited>";
+	report_start(UKMEM_REPORT_BUG);
+	printk(KERN_EMERG "BUG: spinlock %s on CPU#%d, %s/%d\n", msg, t->cpu, t->comm, t->pid);
+	printk(KERN_EMERG " lock: %pS, .magic: %08x, .owner: %s/%d, .owner_cpu: %d\n", (void *)lock,
+	       lock->magic, comm, owner > 0 ? owner : -1,
+	       __atomic_load_n(&lock->owner_cpu, __ATOMIC_RELAXED));
+	report_stack_skip(2);
+	report_end(UKMEM_REPORT_BUG);
+}
+
+static void spin_check(spinlock_t *lock)
 {
 	if (unlikely(lock->magic != SPINLOCK_MAGIC)) {
-		report_start(UKMEM_REPORT_BUG);
-		printk(KERN_EMERG "BUG: spinlock bad magic on CPU#%d, %s/%d\n", current_task()->cpu,
-		       current_task()->comm, current_task()->pid);
-		printk(KERN_EMERG " lock: %px, .magic: %08x, .owner: %d, .owner_cpu: %d (%s)\n",
-		       (void *)lock, lock->magic, lock->owner_pid, lock->owner_cpu, op);
-		report_stack();
-		report_end(UKMEM_REPORT_BUG);
+		spin_bug(lock, "bad magic");
 		lock->magic = SPINLOCK_MAGIC;
 	}
 }
@@ -46,15 +69,10 @@ static void do_lock(spinlock_t *lock)
 {
 	struct task_struct *t = &ukmem_task;
 
-	spin_check(lock, "lock");
+	spin_check(lock);
 	if (unlikely(__atomic_load_n(&lock->owner_pid, __ATOMIC_RELAXED) == t->pid &&
-		     __atomic_load_n(&lock->locked, __ATOMIC_RELAXED))) {
-		report_start(UKMEM_REPORT_BUG);
-		printk(KERN_EMERG "BUG: spinlock recursion on CPU#%d, %s/%d\n", t->cpu, t->comm,
-		       t->pid);
-		report_stack();
-		report_end(UKMEM_REPORT_BUG);
-	}
+		     __atomic_load_n(&lock->locked, __ATOMIC_RELAXED)))
+		spin_bug(lock, "recursion");
 	arch_spin_lock(lock);
 	__atomic_store_n(&lock->owner_pid, t->pid, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->owner_cpu, t->cpu, __ATOMIC_RELAXED);
@@ -62,19 +80,24 @@ static void do_lock(spinlock_t *lock)
 
 static void do_unlock(spinlock_t *lock)
 {
-	spin_check(lock, "unlock");
+	spin_check(lock);
 	if (unlikely(!__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))) {
-		report_start(UKMEM_REPORT_BUG);
-		printk(KERN_EMERG "BUG: spinlock already unlocked on CPU#%d, %s/%d\n",
-		       current_task()->cpu, current_task()->comm, current_task()->pid);
-		report_stack();
-		report_end(UKMEM_REPORT_BUG);
+		spin_bug(lock, "already unlocked");
 		return;
 	}
+	if (unlikely(__atomic_load_n(&lock->owner_pid, __ATOMIC_RELAXED) != current_task()->pid))
+		spin_bug(lock, "wrong owner");
 	__atomic_store_n(&lock->owner_pid, -1, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->owner_cpu, -1, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 }
+
+/* spinlocks that leave preemptible context note where, for might_sleep's report */
+#define NOTE_PREEMPT_OFF(t)                                                                        \
+	do {                                                                                       \
+		if (!(t)->preempt_count)                                                           \
+			preempt_disable_ip = __builtin_return_address(0);                          \
+	} while (0)
 
 __ukmem_export void spin_lock_init(spinlock_t *lock)
 {
@@ -86,7 +109,10 @@ __ukmem_export void spin_lock_init(spinlock_t *lock)
 
 __ukmem_export void spin_lock(spinlock_t *lock)
 {
-	preempt_count_inc(current_task(), 1);
+	struct task_struct *t = current_task();
+
+	NOTE_PREEMPT_OFF(t);
+	preempt_count_inc(t, 1);
 	do_lock(lock);
 }
 
@@ -94,6 +120,7 @@ __ukmem_export int spin_trylock(spinlock_t *lock)
 {
 	struct task_struct *t = current_task();
 
+	NOTE_PREEMPT_OFF(t);
 	preempt_count_inc(t, 1);
 	if (!__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE)) {
 		__atomic_store_n(&lock->owner_pid, t->pid, __ATOMIC_RELAXED);
@@ -112,7 +139,12 @@ __ukmem_export void spin_unlock(spinlock_t *lock)
 
 __ukmem_export void spin_lock_bh(spinlock_t *lock)
 {
+	struct task_struct *t = current_task();
+	bool was_preemptible = !t->preempt_count;
+
 	local_bh_disable();
+	if (was_preemptible)
+		preempt_disable_ip = __builtin_return_address(0);
 	do_lock(lock);
 }
 
@@ -124,8 +156,11 @@ __ukmem_export void spin_unlock_bh(spinlock_t *lock)
 
 __ukmem_export void spin_lock_irq(spinlock_t *lock)
 {
+	struct task_struct *t = current_task();
+
+	NOTE_PREEMPT_OFF(t);
 	local_irq_disable();
-	preempt_count_inc(current_task(), 1);
+	preempt_count_inc(t, 1);
 	do_lock(lock);
 }
 
@@ -138,9 +173,12 @@ __ukmem_export void spin_unlock_irq(spinlock_t *lock)
 
 __ukmem_export unsigned long _spin_lock_irqsave(spinlock_t *lock)
 {
-	unsigned long flags = __local_irq_save();
+	struct task_struct *t = current_task();
+	unsigned long flags;
 
-	preempt_count_inc(current_task(), 1);
+	NOTE_PREEMPT_OFF(t);
+	flags = __local_irq_save();
+	preempt_count_inc(t, 1);
 	do_lock(lock);
 	return flags;
 }
@@ -203,7 +241,12 @@ static void arch_write_lock(rwlock_t *lock)
 
 __ukmem_export void read_lock(rwlock_t *lock)
 {
+	struct task_struct *t = current_task();
+	bool was_preemptible = !t->preempt_count;
+
 	__preempt_count_add(1);
+	if (was_preemptible)
+		preempt_disable_ip = __builtin_return_address(0);
 	arch_read_lock(lock);
 }
 
@@ -215,7 +258,12 @@ __ukmem_export void read_unlock(rwlock_t *lock)
 
 __ukmem_export void write_lock(rwlock_t *lock)
 {
+	struct task_struct *t = current_task();
+	bool was_preemptible = !t->preempt_count;
+
 	__preempt_count_add(1);
+	if (was_preemptible)
+		preempt_disable_ip = __builtin_return_address(0);
 	arch_write_lock(lock);
 }
 

@@ -7,7 +7,8 @@
  *         page-type bits ukmem keeps among the flags (buddy, slab, table,
  *         ...: page_type in 6.12) are left out of number and names; the
  *         fields are node and zone (no section, lastcpupid or KASAN tag)
- *   %pS %ps %pB  a code address as symbol+offset (host symbols)
+ *   %pS %ps %pB  an address as "symbol+0xoff/0xsize" from the ELF symbol tables
+ *               (%ps: the name alone; %pB: a return address, looked up at - 1)
  *   %pa %pap  a phys_addr_t passed by reference;  %pad  a dma_addr_t
  *   %p %px %pK  the raw pointer value. The kernel hashes plain %p; ukmem has
  *               no secrets to hide from itself, so it prints the real address.
@@ -321,13 +322,13 @@ int ukmem_vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
 					    tmp, sizeof(tmp), ptr ? *(unsigned long *)ptr : 0);
 				} else if (ext == 'S' || ext == 's' || ext == 'B') {
 					p++;
-					plat_symbolize(ptr, tmp, sizeof(tmp));
-					if (ext == 's') {
-						char *plus = strchr(tmp, '+');
-
-						if (plus)
-							*plus = 0;
-					}
+					plat_symbolize_flags(ptr,
+							     ext == 's' ? PLAT_SYM_NO_OFFSET :
+							     ext == 'B' ? PLAT_SYM_BACKTRACE :
+									  0,
+							     tmp, sizeof(tmp));
+					if (ext == 'B' && p[1] == 'b')
+						p++; /* %pBb: build ids are not shown */
 					n = (int)strlen(tmp);
 				} else if (ext == 'a') {
 					p++;

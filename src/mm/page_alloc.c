@@ -166,8 +166,7 @@ void bad_page(struct page *page, const char *reason)
 	dump_page(page, reason);
 	printk(KERN_ALERT "Modules linked in:\n");
 	report_stack();
-	add_taint(TAINT_BAD_PAGE);
-	printk(KERN_ALERT "Disabling lock debugging due to kernel taint\n");
+	add_taint(TAINT_BAD_PAGE); /* prints "Disabling lock debugging ..." the first time */
 	report_end(UKMEM_REPORT_BAD_PAGE);
 }
 

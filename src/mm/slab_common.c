@@ -666,23 +666,31 @@ int slab_init(void)
 	err = do_kmem_cache_create(s, "kmem_cache", sizeof(struct kmem_cache), 0,
 				   kmem_cache_flags(SLAB_HWCACHE_ALIGN | SLAB_PANIC, "kmem_cache"));
 	if (err)
-		return err;
+		goto fail;
 	kmem_cache = s;
 	list_add(&s->list, &slab_caches);
+	err = -ENOMEM;
 	for (type = 0; type < 3; type++) {
 		for (idx = 1; idx <= KMALLOC_SHIFT_HIGH; idx++) {
 			kmalloc_caches[type][idx] = create_kmalloc_cache(type, idx);
 			if (!kmalloc_caches[type][idx])
-				return -ENOMEM;
+				goto fail;
 		}
 	}
 	/* the barns' sheaves; its own objects go straight back to its slabs */
 	slab_sheaf_cache = kmem_cache_create("slab_sheaf", sizeof(struct slab_sheaf), 0,
 					     SLAB_NO_MERGE | SLAB_PANIC, NULL);
 	if (!slab_sheaf_cache)
-		return -ENOMEM;
+		goto fail;
 	slab_sheaf_cache->barn.max_objects = 0;
 	return 0;
+fail:
+	/*
+	 * Boot unwinds only the subsystems that came up, so what this one
+	 * made (caches, their per-CPU arrays in host memory) goes here.
+	 */
+	slab_exit();
+	return err;
 }
 
 /*
@@ -724,8 +732,10 @@ void slab_exit(void)
 {
 	struct kmem_cache *s, *tmp;
 
-	if (!kmem_cache)
+	if (!kmem_cache) {
+		slab_forget(); /* a failed slab_init() may have made per-CPU arrays */
 		return;
+	}
 	mutex_lock(&slab_mutex);
 	/* parked objects back to their slabs, so no sheaf looks leaked */
 	list_for_each_entry (s, &slab_caches, list)

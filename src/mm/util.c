@@ -13,13 +13,15 @@
 #include "machine/machine.h"
 
 /*
- * ukmem has no .rodata section of its own to test against, so "const"
- * strings are recognised as those not living in the direct map: a string
- * literal of the program, never a kmalloc object.
+ * The kernel's is_kernel_rodata() tests the kernel image's .rodata; here
+ * the host is asked whether @x lies in a read-only segment of the program
+ * or of a loaded library (string literals do). Anything else - a stack
+ * buffer, host malloc memory, a kmalloc object - may change or go away, so
+ * kstrdup_const() must copy it.
  */
 static bool is_kernel_rodata(const void *x)
 {
-	return !virt_addr_valid(x);
+	return plat_is_rodata(x);
 }
 
 /**
@@ -42,8 +44,8 @@ __ukmem_export char *kstrdup(const char *s, gfp_t gfp)
 }
 
 /**
- * kstrdup_const - @s itself when it is a constant string outside kmalloc
- * memory, else kstrdup(). Free with kfree_const().
+ * kstrdup_const - @s itself when it lies in read-only data (a string
+ * literal), else kstrdup(). Free with kfree_const().
  * Return: the string, or NULL.
  */
 __ukmem_export const char *kstrdup_const(const char *s, gfp_t gfp)

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * platform.c - Linux host primitives: memfd RAM, address-space reservations,
- * MAP_FIXED mappings, futexes, clocks, randomness and stack traces.
- * Nothing else in ukmem calls the host kernel directly.
+ * MAP_FIXED mappings, futexes, clocks, randomness and stack traces
+ * (symbols.c names the frames). Nothing else in ukmem calls the host
+ * kernel directly.
  */
 #include "platform/platform.h"
 
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <errno.h>
 #include <execinfo.h>
@@ -95,14 +95,15 @@ void plat_ram_destroy(int fd)
 
 void *plat_reserve(size_t size, size_t align)
 {
-	size_t total = size + align;
+	/* page alignment comes free; more takes a larger range, trimmed to @size below */
+	size_t total = align <= 4096 ? size : size + align;
 	char *p = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	uintptr_t start, aligned;
 
 	if (p == MAP_FAILED)
 		return NULL;
 	if (align <= 4096)
-		return p;
+		return p; /* plat_release(p, size) gives back all of it */
 	start = (uintptr_t)p;
 	aligned = (start + align - 1) & ~(uintptr_t)(align - 1);
 	if (aligned > start)
@@ -412,21 +413,26 @@ int plat_backtrace(void **frames, int max, int skip)
 	return out;
 }
 
-void plat_symbolize(void *addr, char *buf, size_t len)
+bool plat_thread_name_of(int tid, char *buf, size_t len)
 {
-	Dl_info info;
+	char path[64];
+	ssize_t n;
+	int fd;
 
-	if (dladdr(addr, &info) && info.dli_sname) {
-		snprintf(buf, len, "%s+0x%lx", info.dli_sname,
-			 (unsigned long)((char *)addr - (char *)info.dli_saddr));
-	} else if (dladdr(addr, &info) && info.dli_fname) {
-		const char *base = strrchr(info.dli_fname, '/');
-
-		snprintf(buf, len, "%s+0x%lx", base ? base + 1 : info.dli_fname,
-			 (unsigned long)((char *)addr - (char *)info.dli_fbase));
-	} else {
-		snprintf(buf, len, "0x%lx", (unsigned long)addr);
-	}
+	if (len < 2)
+		return false;
+	snprintf(path, sizeof(path), "/proc/self/task/%d/comm", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	if (buf[n - 1] == '\n')
+		buf[n - 1] = 0;
+	return true;
 }
 
 void plat_write_stderr(const char *buf, size_t len)

@@ -64,7 +64,26 @@ uint64_t plat_random(void);
 
 /* Host stack of the caller (skipping @skip frames) and its symbol names. */
 int plat_backtrace(void **frames, int max, int skip);
+
+/*
+ * Symbol names from the ELF symbol tables (.symtab, else .dynsym) of the
+ * executable and of each loaded object, read from their files at first use
+ * and cached in host memory: no -rdynamic needed, static functions named.
+ * Never allocates from the simulated machine, so reports may call it.
+ */
+#define PLAT_SYM_BACKTRACE 1 /* a return address: look up @addr - 1 (%pB) */
+#define PLAT_SYM_NO_OFFSET 2 /* the name alone (%ps) */
+/* "name+0xoff/0xsize", plus " [object]" outside the program and ukmem; "0x..." if unknown */
+void plat_symbolize_flags(void *addr, int flags, char *buf, size_t len);
 void plat_symbolize(void *addr, char *buf, size_t len);
+/* plat_same_function - @a and @b lie in one known symbol */
+bool plat_same_function(void *a, void *b);
+/* plat_is_rodata - @p lies in a read-only segment (no PF_W) of a loaded ELF object */
+bool plat_is_rodata(const void *p);
+/* plat_thread_name_of - the host name of thread @tid of this process; false if gone */
+bool plat_thread_name_of(int tid, char *buf, size_t len);
+/* fork child: the symbol cache lock may have been held by another thread */
+void plat_fork_child(void);
 
 void plat_write_stderr(const char *buf, size_t len);
 __attribute__((noreturn)) void plat_abort(void);
