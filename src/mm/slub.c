@@ -1244,7 +1244,8 @@ void tc_cache_init(struct kmem_cache *s)
 		i = (unsigned int)__builtin_ctzll(~used);
 	} while (!__atomic_compare_exchange_n(&tc_index_used, &used, used | (1ULL << i), false,
 					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
-	s->tc_limit = min(s->cpu_limit, (unsigned int)TC_ENTRIES);
+	/* above 1 KiB half as many: a thread strands less memory per cache */
+	s->tc_limit = min(s->cpu_limit, s->size > 1024 ? TC_ENTRIES / 2U : TC_ENTRIES);
 	__atomic_store_n(&tc_caches[i], s, __ATOMIC_RELEASE);
 	s->tc_off = i << TC_ARRAY_SHIFT;
 }
