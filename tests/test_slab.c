@@ -1210,3 +1210,51 @@ Test(slab, kstrdup_const_keeps_only_read_only_data)
 	kfree_const(k);
 	cr_assert_eq(ukmem_report_total(), 0);
 }
+
+/*
+ * A free that finds its thread array full moves the older half on and stays
+ * in the thread array: the next allocation is the object freed last (hot),
+ * whichever free path (kfree, kmem_cache_free) found the array full. Frees
+ * past a full thread array used to go to the CPU array one by one, so the
+ * array kept the oldest objects and every further free took the full path.
+ */
+static struct kmem_cache *lifo_cache;
+static void *lifo_results[4];
+
+static void *lifo_thread(void *arg)
+{
+	void *o[100];
+
+	(void)arg;
+	for (int i = 0; i < 100; i++)
+		o[i] = kmem_cache_alloc(lifo_cache, GFP_KERNEL);
+	lifo_results[2] = (void *)(unsigned long)(current_task()->slab_tc != NULL);
+	for (int i = 0; i < 100; i++)
+		kmem_cache_free(lifo_cache, o[i]);
+	lifo_results[0] = o[99];
+	lifo_results[1] = kmem_cache_alloc(lifo_cache, GFP_KERNEL);
+	kmem_cache_free(lifo_cache, lifo_results[1]);
+	for (int i = 0; i < 100; i++)
+		o[i] = kmalloc(64, GFP_KERNEL);
+	for (int i = 0; i < 100; i++)
+		kfree(o[i]);
+	o[0] = kmalloc(64, GFP_KERNEL);
+	lifo_results[3] = (void *)(unsigned long)(o[0] == o[99]);
+	kfree(o[0]);
+	return NULL;
+}
+
+Test(slab, free_past_a_full_thread_array_stays_in_it)
+{
+	pthread_t th;
+
+	lifo_cache = kmem_cache_create("t_lifo", 64, 0, SLAB_NO_MERGE, NULL);
+	cr_assert(lifo_cache);
+	pthread_create(&th, NULL, lifo_thread, NULL);
+	pthread_join(th, NULL);
+	cr_assert(lifo_results[2], "the thread has thread caches");
+	cr_assert_eq(lifo_results[1], lifo_results[0],
+		     "kmem_cache_free: the last freed comes first");
+	cr_assert(lifo_results[3], "kfree: the last freed comes first");
+	kmem_cache_destroy(lifo_cache);
+}

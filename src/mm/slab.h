@@ -320,11 +320,11 @@ extern struct slab_fastmap slab_fastmap;
 /* slub.c */
 /*
  * Per-thread object caches in front of the CPU arrays (mm/slub.c, "Thread
- * caches" in docs/slab.md): one array per cache per thread, 256 bytes each,
+ * caches" in docs/slab.md): one array per cache per thread, 512 bytes each,
  * array 0 a dummy that is always empty and always full.
  */
-#define TC_ENTRIES     31
-#define TC_ARRAY_SHIFT 8
+#define TC_ENTRIES     63
+#define TC_ARRAY_SHIFT 9
 #define TC_MAX_CACHES  64
 struct slab_tc_array {
 	unsigned int avail, limit;

@@ -1244,7 +1244,8 @@ void tc_cache_init(struct kmem_cache *s)
 		i = (unsigned int)__builtin_ctzll(~used);
 	} while (!__atomic_compare_exchange_n(&tc_index_used, &used, used | (1ULL << i), false,
 					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
-	s->tc_limit = min(s->cpu_limit, (unsigned int)TC_ENTRIES);
+	/* above 1 KiB half as many: a thread strands less memory per cache */
+	s->tc_limit = min(s->cpu_limit, s->size > 1024 ? TC_ENTRIES / 2U : TC_ENTRIES);
 	__atomic_store_n(&tc_caches[i], s, __ATOMIC_RELEASE);
 	s->tc_off = i << TC_ARRAY_SHIFT;
 }
@@ -1327,25 +1328,116 @@ static unsigned int tc_fill(struct kmem_cache *s, struct task_struct *t, void **
 }
 
 /*
+ * tc_refill_leaf - the common refill, with no lock and no CPU door: one leaf
+ * section holding both the thread's arrays (tc word valid) and a leased CPU
+ * (pcpu_off valid) - drainers and revokers both wait for in_section, so the
+ * pair is as safe as either - moves up to half a thread array of objects
+ * from the CPU array, in the order the CPU array hands them out, and
+ * returns one (still marked free: the caller clears it). NULL: not here (no
+ * lease, thread arrays not valid, CPU array empty): take the locked path.
+ */
+static noinline void *tc_refill_leaf(struct kmem_cache *s, struct task_struct *t)
+{
+	struct ukmem_lease *slot = leaf_enter(t);
+	unsigned long tc, pcpu_off;
+	struct slab_tc_array *a;
+	struct kmem_cache_cpu *c;
+	void *object = NULL;
+	unsigned int n;
+
+	if (!slot)
+		return NULL;
+	tc = __atomic_load_n(&slot->tc, __ATOMIC_ACQUIRE);
+	pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
+	if (!tc || !pcpu_off)
+		goto out;
+	a = tc_array_at(tc, s);
+	c = cpu_cache_at(s, pcpu_off);
+	a->limit = s->tc_limit;
+	if (a->avail) {
+		object = a->entry[--a->avail];
+		goto out;
+	}
+	n = min(c->avail, (s->tc_limit + 1) / 2);
+	if (!n)
+		goto out;
+	/* the CPU array's top n, same order: its top is handed out first */
+	c->avail -= n;
+	object = c->entry[c->avail + n - 1];
+	memcpy(a->entry, c->entry + c->avail, (n - 1) * sizeof(void *));
+	a->avail = n - 1;
+out:
+	pcpu_leaf_exit(slot);
+	return object;
+}
+
+/*
+ * tc_free_leaf - tc_refill_leaf()'s counterpart for a free: @object
+ * (checked, marked free) is pushed on the thread array, a full one first
+ * moving its older half to the CPU array when that has room. False: not
+ * here (no lease, arrays not valid, CPU array full, @object already the
+ * top): the locked path does it, or reports.
+ */
+static noinline bool tc_free_leaf(struct kmem_cache *s, struct task_struct *t, void *object)
+{
+	struct ukmem_lease *slot = leaf_enter(t);
+	unsigned long tc, pcpu_off;
+	struct slab_tc_array *a;
+	struct kmem_cache_cpu *c;
+	unsigned int nr;
+	bool done = false;
+
+	if (!slot)
+		return false;
+	tc = __atomic_load_n(&slot->tc, __ATOMIC_ACQUIRE);
+	pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
+	if (!tc || !pcpu_off)
+		goto out;
+	a = tc_array_at(tc, s);
+	c = cpu_cache_at(s, pcpu_off);
+	a->limit = s->tc_limit;
+	if (unlikely(a->avail && a->entry[a->avail - 1] == object))
+		goto out;
+	if (a->avail >= a->limit) {
+		/* the oldest go: the newest are the cache-hot ones */
+		nr = a->avail / 2 ? a->avail / 2 : a->avail;
+		if (c->limit - c->avail < nr)
+			goto out;
+		memcpy(c->entry + c->avail, a->entry, nr * sizeof(void *));
+		c->avail += nr;
+		memmove(a->entry, a->entry + nr, (a->avail - nr) * sizeof(void *));
+		a->avail -= nr;
+	}
+	a->entry[a->avail++] = object;
+	done = true;
+out:
+	pcpu_leaf_exit(slot);
+	return done;
+}
+
+/*
  * tc_alloc_slow - the thread's array of @s is empty (or not valid): refill
  * half of it from the CPU layer and return one object (still marked free:
  * the caller clears it).
  */
 static void *tc_alloc_slow(struct kmem_cache *s, struct task_struct *t, gfp_t gfp)
 {
-	struct slab_tc *tc = tc_get(t);
+	struct slab_tc *tc;
 	struct slab_tc_array *a;
 	void *buf[TC_ENTRIES];
 	unsigned int n, room;
+	void *object = tc_refill_leaf(s, t);
 
+	if (likely(object))
+		return object;
+	tc = tc_get(t);
 	if (unlikely(!tc))
 		goto cpu;
 	tc_lock(tc);
 	a = tc_array_at((unsigned long)tc, s);
 	a->limit = s->tc_limit;
 	if (a->avail) {
-		void *object = a->entry[--a->avail];
-
+		object = a->entry[--a->avail];
 		tc_validate(tc);
 		tc_unlock(tc);
 		return object;
@@ -1404,11 +1496,14 @@ static void tc_spill(struct kmem_cache *s, struct task_struct *t, void **buf, un
  */
 static bool tc_free_slow(struct kmem_cache *s, struct task_struct *t, void *object)
 {
-	struct slab_tc *tc = tc_get(t);
+	struct slab_tc *tc;
 	struct slab_tc_array *a;
 	void *buf[TC_ENTRIES];
 	unsigned int nr = 0;
 
+	if (likely(tc_free_leaf(s, t, object)))
+		return true;
+	tc = tc_get(t);
 	if (unlikely(!tc))
 		return false;
 	tc_lock(tc);
@@ -1848,6 +1943,9 @@ static noinline void do_kfree(struct kmem_cache *expect, const void *x, const ch
 	}
 	set_freepointer(s, (void *)x, FREEPTR_IN_CPU);
 	t = slab_task();
+	/* a full thread array: the fast path's only common way here */
+	if (tc_usable(s, t) && tc_free_slow(s, t, (void *)x))
+		return;
 	preempt_count_inc(t, 1);
 	c = cpu_cache(s, t->cpu);
 	if (likely(c->avail < c->limit)) {
