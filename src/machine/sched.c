@@ -31,16 +31,33 @@ __ukmem_export unsigned int nr_cpu_ids = 1;
 static void cpu_drop_lease(struct task_struct *t);
 
 /*
- * task_exit - the thread is going: a standing lease would keep its CPU
- * looking busy (no task migrates to it, the next one must revoke), so give
- * it back, as an exiting task frees its CPU.
+ * task_exit - the thread is going (plain return, pthread_exit(), or
+ * cancellation: each runs the TLS destructors). A task that dies inside a
+ * section would keep its CPU forever: its owner word stays taken (pinned
+ * tasks, drain_all_pages() and flush_all() wait for it for good) and a
+ * lease slot left in_section = 1 makes every revoker wait. So, as the
+ * kernel's make_task_dead() does, note it, enable interrupts, set
+ * preempt_count to 0, and give the CPU back; a standing lease goes too, so
+ * the CPU is idle at once. A spinlock held at exit stays held, as in Linux.
  */
 static void task_exit(void *arg)
 {
 	struct task_struct *t = arg;
 
-	if (t->leased && task_preemptible(t) &&
-	    t->boot_gen == __atomic_load_n(&machine.generation, __ATOMIC_RELAXED))
+	if (t->boot_gen != __atomic_load_n(&machine.generation, __ATOMIC_RELAXED))
+		return; /* a task of an earlier boot: its CPU words were cleared */
+	if (unlikely(!task_preemptible(t))) {
+		if (t->irqs_off)
+			pr_info("note: %s[%d] exited with irqs disabled\n", t->comm, t->pid);
+		if (t->preempt_count)
+			pr_info("note: %s[%d] exited with preempt_count %d\n", t->comm, t->pid,
+				(int)t->preempt_count);
+		t->irqs_off = 0;
+		t->preempt_count = 0;
+		barrier();
+		cpu_exit(t); /* in_section = 0 (leased) or the owner word freed */
+	}
+	if (t->leased)
 		cpu_drop_lease(t);
 }
 
