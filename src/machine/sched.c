@@ -57,6 +57,9 @@ static void task_exit(void *arg)
 		barrier();
 		cpu_exit(t); /* in_section = 0 (leased) or the owner word freed */
 	}
+	t->alloc_nest = 0;
+	if (t->deferred_free || t->nr_deferred_bad)
+		alloc_deferred_run(t);
 	if (t->leased)
 		cpu_drop_lease(t);
 }
@@ -131,12 +134,32 @@ static void cpu_revoke(int cpu)
 	cpu_free(cs);
 }
 
-/* cpu_lease_lost - the lease of @t was revoked under it: step back to the ordinary path. */
+static void __cpu_acquire(struct task_struct *t);
+
+/*
+ * cpu_lease_lost - the lease of @t was revoked under it: step back to the
+ * ordinary path (our owner word may still be set until the revoker frees it).
+ */
 void cpu_lease_lost(struct task_struct *t)
 {
-	__atomic_store_n(&lease_slots[t->lease_id].in_section, 0, __ATOMIC_RELEASE);
+	struct cpu_state *cs = &cpu_states[t->cpu];
+	int spins = 0;
+
 	t->leased = 0;
 	t->fast_slot = NULL;
+	t->lease_lost = 1; /* our owner word below is the revoker's to free */
+	barrier();
+	__atomic_store_n(&lease_slots[t->lease_id].in_section, 0, __ATOMIC_RELEASE);
+	/* it does so as soon as it sees in_section 0 */
+	while (__atomic_load_n(&cs->owner, __ATOMIC_ACQUIRE) == (u32)t->pid) {
+		if (++spins < 64)
+			__builtin_ia32_pause();
+		else
+			plat_yield();
+	}
+	barrier();
+	t->lease_lost = 0;
+	__cpu_acquire(t);
 }
 
 /* cpu_drop_lease - give up a lease voluntarily (from preemptible context). */
@@ -164,6 +187,17 @@ static void cpu_drop_lease(struct task_struct *t)
  * keeps it busy.
  */
 void cpu_acquire(struct task_struct *t)
+{
+	/* owned by us while preemptible and unleased: we interrupted our own door */
+	if (unlikely(__atomic_load_n(&cpu_states[t->cpu].owner, __ATOMIC_RELAXED) == (u32)t->pid &&
+		     !t->lease_lost)) {
+		cpu_enter_over(t, LEASED_OVER_OWNED);
+		return;
+	}
+	__cpu_acquire(t);
+}
+
+static void __cpu_acquire(struct task_struct *t)
 {
 	int cpu = t->cpu, spins = 0, i, n = machine.nr_cpus;
 	bool contended = false;
@@ -206,6 +240,12 @@ void cpu_acquire(struct task_struct *t)
 		}
 	}
 done:
+	/*
+	 * A handler that interrupted the search above may have been granted a
+	 * lease on another CPU: forget it (whoever needs that CPU revokes it).
+	 */
+	t->leased = 0;
+	t->fast_slot = NULL;
 	t->cpu_held = 1;
 	cs = &cpu_states[t->cpu];
 	if (contended) {
@@ -220,6 +260,46 @@ done:
 		__atomic_store_n(&cs->lessee, t->lease_id, __ATOMIC_RELEASE);
 		t->leased = 1;
 	}
+}
+
+/*
+ * cpu_enter_over - a section entered over the task's own hold of its CPU:
+ * a signal handler interrupted it inside a leaf section or half-way
+ * through entering or leaving one (LEASED_OVER_*, sched.h).
+ */
+void cpu_enter_over(struct task_struct *t, int how)
+{
+	t->over_fast_slot = t->fast_slot;
+	t->fast_slot = NULL;
+	t->leased = how;
+	t->alloc_nest++;
+	t->cpu_held = 1;
+}
+
+/*
+ * cpu_exit_over - back to the interrupted code, whose hold was never
+ * touched. Frees the handler deferred are run by the next allocator call,
+ * which a cleared fast_slot sends down the full path.
+ */
+void cpu_exit_over(struct task_struct *t)
+{
+	t->leased = t->leased == LEASED_OVER_LEAF;
+	t->alloc_nest--;
+	barrier();
+	t->fast_slot = t->deferred_free || t->nr_deferred_bad ? NULL : t->over_fast_slot;
+}
+
+/* the slab allocator's runner of deferred frees (slub.c), set at its init */
+void (*alloc_deferred_hook)(struct task_struct *t);
+
+/* alloc_deferred_run - the last allocator section ended with frees deferred: run them. */
+void alloc_deferred_run(struct task_struct *t)
+{
+	void (*fn)(struct task_struct * t) =
+	    __atomic_load_n(&alloc_deferred_hook, __ATOMIC_ACQUIRE);
+
+	if (fn)
+		fn(t);
 }
 
 void cpu_release(struct task_struct *t)
@@ -480,8 +560,8 @@ __ukmem_export int ukmem_set_cpu(int cpu)
 
 	if (cpu < 0 || cpu >= machine.nr_cpus)
 		return -EINVAL;
-	if (!task_preemptible(t))
-		return -EBUSY;
+	if (!task_preemptible(t) || task_alloc_interrupted(t))
+		return -EBUSY; /* (a handler cannot move the task it interrupted) */
 	cpu_drop_lease(t);
 	t->cpu = cpu;
 	t->pinned = 1;

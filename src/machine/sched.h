@@ -98,18 +98,44 @@ static __always_inline struct task_struct *current_task(void)
 	return t;
 }
 
+/*
+ * Sections entered over the task's own hold of its CPU. Signals are this
+ * machine's interrupts: a handler may enter a section while the task it
+ * interrupted is inside a leaf section (in_section = 1, preempt_count 0) or
+ * half-way into or out of one (its slot's in_section, or the owner word,
+ * already or still taken). That hold keeps every other task off the CPU (a
+ * revoker waits for in_section to read 0, nobody else frees our owner
+ * word), so the handler runs on it as is and leaves the slot and the word
+ * alone: t->leased is LEASED_OVER_LEAF (a lease below) or LEASED_OVER_OWNED
+ * (none) until it leaves, and the hold counts as an allocator section
+ * (alloc_nest), which refuses the handler's allocations.
+ */
+#define LEASED_OVER_LEAF  2
+#define LEASED_OVER_OWNED 3
+
+void cpu_enter_over(struct task_struct *t, int how);
+void cpu_exit_over(struct task_struct *t);
+
 /* cpu_enter - become the only task on t->cpu (see the lease protocol above). */
 static __always_inline void cpu_enter(struct task_struct *t)
 {
-	t->fast_slot = NULL; /* no leaf sections inside a section */
 	if (likely(t->leased)) {
-		__atomic_store_n(&t->lease_slot->in_section, 1, __ATOMIC_RELAXED);
-		barrier(); /* the revoker's membarrier() supplies the full fence */
-		if (likely(__atomic_load_n(&t->lease_slot->pcpu_off, __ATOMIC_ACQUIRE))) {
+		struct ukmem_lease *slot = t->lease_slot;
+
+		/* the line is about to be written anyway: one load more */
+		if (unlikely(__atomic_load_n(&slot->in_section, __ATOMIC_RELAXED))) {
+			cpu_enter_over(t, LEASED_OVER_LEAF);
+			return;
+		}
+		__atomic_store_n(&slot->in_section, 1, __ATOMIC_RELAXED);
+		t->fast_slot = NULL; /* no leaf sections inside a section */
+		barrier();	     /* the revoker's membarrier() supplies the full fence */
+		if (likely(__atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE))) {
 			t->cpu_held = 1;
 			return;
 		}
 		cpu_lease_lost(t);
+		return;
 	}
 	cpu_acquire(t);
 }
@@ -117,9 +143,11 @@ static __always_inline void cpu_enter(struct task_struct *t)
 static __always_inline void cpu_exit(struct task_struct *t)
 {
 	t->cpu_held = 0;
-	if (likely(t->leased)) {
+	if (likely(t->leased == 1)) {
 		__atomic_store_n(&t->lease_slot->in_section, 0, __ATOMIC_RELEASE);
 		t->fast_slot = t->lease_slot; /* preemptible again, lease kept */
+	} else if (t->leased) {
+		cpu_exit_over(t);
 	} else {
 		cpu_release(t);
 	}
@@ -169,6 +197,12 @@ static __always_inline struct ukmem_lease *pcpu_leaf_enter(struct task_struct *t
 	struct ukmem_lease *slot = t->fast_slot;
 
 	if (likely(slot)) {
+		/*
+		 * Already inside a section: a signal handler interrupted this
+		 * task in one (the line is written next anyway: one load).
+		 */
+		if (unlikely(__atomic_load_n(&slot->in_section, __ATOMIC_RELAXED)))
+			return NULL;
 		__atomic_store_n(&slot->in_section, 1, __ATOMIC_RELAXED);
 		barrier(); /* the revoker's membarrier() supplies the full fence */
 		*pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
@@ -187,6 +221,42 @@ static __always_inline void pcpu_leaf_exit(struct ukmem_lease *slot)
 }
 
 /*
+ * Allocator sections. Signals are this machine's interrupts, and a handler
+ * may run kmalloc(GFP_ATOMIC) between irq_enter() and irq_exit() - but not
+ * on top of the allocator's own per-CPU data or locks that the interrupted
+ * code is in the middle of using (the kernel keeps interrupts off there).
+ * So the allocators mark their own sections: t->alloc_nest counts those
+ * entered and not left, a leaf section shows as its slot's in_section = 1
+ * while the task is preemptible. A handler finding either fails its
+ * allocation and defers its frees (slub.c); user sections (preempt_disable,
+ * spin_lock) are not marked: a handler may allocate over those. Plain
+ * increments: a handler's changes are balanced before the task resumes.
+ */
+void alloc_deferred_run(struct task_struct *t);
+extern void (*alloc_deferred_hook)(struct task_struct *t);
+
+static __always_inline void alloc_enter(struct task_struct *t)
+{
+	t->alloc_nest++;
+	barrier(); /* marked before the section, as the handler sees it */
+}
+
+static __always_inline void alloc_exit(struct task_struct *t)
+{
+	barrier();
+	if (!--t->alloc_nest && unlikely(t->deferred_free || t->nr_deferred_bad))
+		alloc_deferred_run(t); /* what a handler deferred while we were inside */
+}
+
+/* task_alloc_interrupted - a signal handler of @t interrupted an allocator section */
+static __always_inline bool task_alloc_interrupted(const struct task_struct *t)
+{
+	const struct ukmem_lease *leaf = t->fast_slot;
+
+	return t->alloc_nest || (leaf && __atomic_load_n(&leaf->in_section, __ATOMIC_RELAXED));
+}
+
+/*
  * pcpu_enter_leaf_or_full - a leaf section when it can be had, the ordinary
  * door otherwise; for sections that call nothing but may run in atomic
  * context or without a lease (the slab bulk paths). Return: what
@@ -199,6 +269,7 @@ static __always_inline struct ukmem_lease *pcpu_enter_leaf_or_full(struct task_s
 	struct ukmem_lease *slot = pcpu_leaf_enter(t, pcpu_off);
 
 	if (!slot) {
+		alloc_enter(t);
 		preempt_count_inc(t, 1);
 		*pcpu_off = lease_pcpu_off(t->cpu);
 	}
@@ -207,10 +278,12 @@ static __always_inline struct ukmem_lease *pcpu_enter_leaf_or_full(struct task_s
 
 static __always_inline void pcpu_exit_leaf_or_full(struct task_struct *t, struct ukmem_lease *slot)
 {
-	if (slot)
+	if (slot) {
 		pcpu_leaf_exit(slot);
-	else
+	} else {
 		preempt_count_dec(t, 1);
+		alloc_exit(t);
+	}
 }
 
 /*
@@ -229,11 +302,12 @@ static __always_inline struct task_struct *task_peek(void)
 	return t;
 }
 
-/* The fast-path pair the allocators use around per-CPU data. */
+/* The pair the allocators use around per-CPU data: an allocator section. */
 static __always_inline struct task_struct *pcpu_enter(void)
 {
 	struct task_struct *t = current_task();
 
+	alloc_enter(t);
 	preempt_count_inc(t, 1);
 	return t;
 }
@@ -241,6 +315,7 @@ static __always_inline struct task_struct *pcpu_enter(void)
 static __always_inline void pcpu_exit(struct task_struct *t)
 {
 	preempt_count_dec(t, 1);
+	alloc_exit(t);
 }
 
 static inline bool task_preemptible(const struct task_struct *t)

@@ -511,12 +511,12 @@ __ukmem_export void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags
 					memset((char *)p + old, 0, new_size - old);
 				if (slub_kmalloc_redzone(s)) {
 					/* re-arm the kmalloc red zone for the new size */
-					spin_lock(&s->node.list_lock);
+					slab_spin_lock(&s->node.list_lock);
 					set_orig_size(s, (void *)p, (unsigned int)new_size);
 					if (new_size < ks)
 						memset((char *)p + new_size, SLUB_RED_ACTIVE,
 						       ks - new_size);
-					spin_unlock(&s->node.list_lock);
+					slab_spin_unlock(&s->node.list_lock);
 				}
 				return (void *)p;
 			}
@@ -618,6 +618,7 @@ int slab_init(void)
 	int type, idx, err;
 
 	slab_secret = plat_random() | 1;
+	slab_deferred_init();
 	slab_fastmap.direct_map = __ukmem_direct_map;
 	slab_fastmap.mem_map = mem_map;
 	slab_fastmap.lowmem_bytes = max_low_pfn << PAGE_SHIFT;
