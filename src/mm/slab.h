@@ -323,6 +323,8 @@ extern unsigned int cpu_blocks_max;
 extern struct kmem_cache *slab_sheaf_cache;
 void barn_drain(struct kmem_cache *s);
 void slab_deferred_init(void);
+extern struct kmem_cache_cpu *slab_dead_arrays; /* destroyed caches' (slab_common.c) */
+void slab_report_destroyed(struct kmem_cache *s, const char *func, void *caller);
 void shrink_sheaves_of(struct kmem_cache *s);
 unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigned int size);
 struct kmem_cache *kmem_cache_alloc_struct(void);

@@ -1125,6 +1125,10 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 	struct kmem_cache_cpu *c;
 	void *object;
 
+	if (unlikely(__atomic_load_n(&s->destroyed, __ATOMIC_RELAXED))) {
+		slab_report_destroyed(s, "kmem_cache_alloc", (void *)caller);
+		return NULL;
+	}
 	t = slab_task();
 	if (unlikely(!slab_door(t)))
 		return NULL; /* a handler over an allocator section (above) */
@@ -1543,6 +1547,10 @@ static noinline void do_kfree(struct kmem_cache *expect, const void *x, const ch
 	struct task_struct *t;
 	struct page *slab;
 
+	if (unlikely(expect && __atomic_load_n(&expect->destroyed, __ATOMIC_RELAXED))) {
+		slab_report_destroyed(expect, func, (void *)caller);
+		return;
+	}
 	t = slab_task();
 	if (unlikely(!slab_door(t))) {
 		slab_defer_free(t, expect, x);
@@ -1939,6 +1947,10 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 
 	if (unlikely(!s || !p))
 		return 0;
+	if (unlikely(__atomic_load_n(&s->destroyed, __ATOMIC_RELAXED))) {
+		slab_report_destroyed(s, "kmem_cache_alloc_bulk", (void *)caller);
+		return 0;
+	}
 	t = slab_task();
 	if (unlikely(!slab_door(t)))
 		return 0;
