@@ -93,6 +93,9 @@ static __always_inline struct task_struct *current_task(void)
 {
 	struct task_struct *t = &ukmem_task;
 
+#ifdef __SANITIZE_ADDRESS__
+	__asm__("" : "+r"(t)); /* see slab_task() in slub.c (the asan preset has UBSan too) */
+#endif
 	if (unlikely(t->boot_gen != __atomic_load_n(&machine.generation, __ATOMIC_RELAXED)))
 		task_init(t);
 	return t;
@@ -248,12 +251,17 @@ static __always_inline void alloc_exit(struct task_struct *t)
 		alloc_deferred_run(t); /* what a handler deferred while we were inside */
 }
 
-/* task_alloc_interrupted - a signal handler of @t interrupted an allocator section */
+/*
+ * task_alloc_interrupted - a signal handler of @t interrupted an allocator
+ * section: one is marked, or the lease slot shows a section while the task
+ * is preemptible (a leaf section, or a section's door half-way through).
+ * The slot, not fast_slot: a handler clears fast_slot to send the next call
+ * down the full path, and a second one must still see the leaf below.
+ */
 static __always_inline bool task_alloc_interrupted(const struct task_struct *t)
 {
-	const struct ukmem_lease *leaf = t->fast_slot;
-
-	return t->alloc_nest || (leaf && __atomic_load_n(&leaf->in_section, __ATOMIC_RELAXED));
+	return t->alloc_nest || (t->leased == 1 && t->preempt_count == 0 && !t->irqs_off &&
+				 __atomic_load_n(&t->lease_slot->in_section, __ATOMIC_RELAXED));
 }
 
 /*

@@ -117,8 +117,7 @@ static noinline bool slab_door_slow(struct task_struct *t);
 /* slab_door - the full paths' entry: false when @t interrupted an allocator section */
 static __always_inline bool slab_door(struct task_struct *t)
 {
-	if (likely(!t->alloc_nest && !t->deferred_free && !t->nr_deferred_bad &&
-		   !(t->fast_slot && __atomic_load_n(&t->fast_slot->in_section, __ATOMIC_RELAXED))))
+	if (likely(!task_alloc_interrupted(t) && !t->deferred_free && !t->nr_deferred_bad))
 		return true;
 	return slab_door_slow(t);
 }
