@@ -29,7 +29,7 @@ static int use_irq_enter;
 static volatile sig_atomic_t handled, failed, dup_seen, bad_tag;
 static void *held[HELD]; /* the handler's objects (odd: kmalloc, even: cache) */
 static unsigned long handler_seq;
-static volatile int stop;
+static int stop; /* __atomic */
 
 static int tagged(const void *p)
 {
@@ -80,7 +80,7 @@ static void *sender(void *arg)
 {
 	pthread_t target = *(pthread_t *)arg;
 
-	while (!stop) {
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		pthread_kill(target, SIGUSR1);
 		sched_yield();
 	}
@@ -135,7 +135,7 @@ static void run(int irq)
 		main_take(objs, n, round);
 		main_give(objs, n, round);
 	}
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	pthread_join(th, NULL);
 	signal(SIGUSR1, SIG_IGN);
 	cr_assert_eq(dup_seen, 0, "the handler got an object someone else held");
