@@ -1210,3 +1210,35 @@ Test(slab, kstrdup_const_keeps_only_read_only_data)
 	kfree_const(k);
 	cr_assert_eq(ukmem_report_total(), 0);
 }
+
+/*
+ * A destroyed cache used again: Linux has no answer; ukmem reports each
+ * use naming the cache and refuses it (NULL, no free) instead of crashing.
+ */
+Test(slab, use_of_destroyed_cache_is_reported_not_a_crash)
+{
+	struct kmem_cache *c;
+	void *objs[4], *o;
+
+	c = kmem_cache_create("doomed", 64, 0, SLAB_NO_MERGE, NULL);
+	cr_assert_not_null(c);
+	o = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_free(c, o);
+	kmem_cache_destroy(c);
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_dmesg_clear();
+	cr_assert_null(kmem_cache_alloc(c, GFP_KERNEL));
+	cr_assert_null(kmem_cache_alloc(c, GFP_ATOMIC | __GFP_ZERO));
+	cr_assert_eq(kmem_cache_alloc_bulk(c, GFP_KERNEL, 4, objs), 0);
+	o = kmalloc(64, GFP_KERNEL);
+	kmem_cache_free(c, o); /* refused: o stays live, so kfree below is clean */
+	kmem_cache_shrink(c);
+	kmem_cache_destroy(c);
+	cr_assert_eq(ukmem_dmesg_count("was destroyed"), 5);
+	cr_assert(ukmem_dmesg_contains("is not a live slab cache (destroyed twice?)"));
+	cr_assert(ukmem_dmesg_contains("kmem_cache_alloc: slab cache "));
+	cr_assert(ukmem_dmesg_contains("(doomed) was destroyed"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 6);
+	kfree(o);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 6);
+}
