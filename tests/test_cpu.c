@@ -7,6 +7,9 @@
 #include <linux/smp.h>
 #include <linux/preempt.h>
 #include <linux/irqflags.h>
+#include <linux/spinlock.h>
+#include <linux/slab.h>
+#include <linux/gfp.h>
 #include <pthread.h>
 #include <sched.h>
 #include <unistd.h>
@@ -500,4 +503,121 @@ Test(cpu, sleeping_task_gives_its_lease_back, .timeout = 30)
 	cr_assert(__atomic_load_n(&lease_seen_free, __ATOMIC_SEQ_CST),
 		  "CPU %d stayed leased while its task slept", sleeper_cpu);
 	ukmem_shutdown();
+}
+
+/*
+ * A thread that exits inside an atomic context (preempt_disable(),
+ * spin_lock(), local_irq_disable()) by any of the three ways a thread ends
+ * must not keep its CPU: the kernel's make_task_dead() notes it and resets
+ * the context, and so does the thread-exit hook. Afterwards every CPU-wide
+ * operation (drain_all_pages, kmem_cache_shrink/destroy) and a task pinned
+ * to that CPU complete; the note is in the log. The lock itself stays held.
+ */
+enum exit_ctx { CTX_PREEMPT, CTX_SPIN, CTX_IRQ, NR_CTX };
+enum exit_way { WAY_RETURN, WAY_EXIT, WAY_CANCEL };
+
+struct exit_arg {
+	enum exit_ctx ctx;
+	enum exit_way way;
+	int warm;  /* earn a standing lease first */
+	int pid;   /* written by the thread */
+	int ready; /* in the context, for the cancel case */
+	int set_cpu_rc;
+	spinlock_t *lock;
+};
+
+static void *exit_inside(void *p)
+{
+	struct exit_arg *a = p;
+
+	/* no assertion here: its locals would be left poisoned by a cancellation under ASan */
+	a->set_cpu_rc = ukmem_set_cpu(1);
+	for (int i = 0; a->warm && i < 3000; i++) {
+		preempt_disable();
+		preempt_enable();
+	}
+	a->pid = current->pid;
+	switch (a->ctx) {
+	case CTX_PREEMPT:
+		preempt_disable();
+		break;
+	case CTX_SPIN:
+		spin_lock(a->lock);
+		break;
+	default:
+		local_irq_disable();
+		break;
+	}
+	if (a->way == WAY_EXIT)
+		pthread_exit(NULL);
+	if (a->way == WAY_CANCEL) {
+		__atomic_store_n(&a->ready, 1, __ATOMIC_SEQ_CST);
+		for (;;)
+			usleep(1000); /* a cancellation point */
+	}
+	return NULL;
+}
+
+static void exit_inside_each(enum exit_way way)
+{
+	static const char *const note[NR_CTX] = {"exited with preempt_count 1",
+						 "exited with preempt_count 1",
+						 "exited with irqs disabled"};
+	struct kmem_cache *c;
+	char buf[96];
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=2"), 0);
+	for (int ctx = 0; ctx < NR_CTX; ctx++) {
+		for (int warm = 0; warm < 2; warm++) {
+			spinlock_t lock;
+			struct exit_arg a = {.ctx = ctx, .way = way, .warm = warm, .lock = &lock};
+			pthread_t th;
+			void *o;
+
+			spin_lock_init(&lock);
+			ukmem_dmesg_clear();
+			pthread_create(&th, NULL, exit_inside, &a);
+			if (way == WAY_CANCEL) {
+				while (!__atomic_load_n(&a.ready, __ATOMIC_SEQ_CST))
+					usleep(1000);
+				pthread_cancel(th);
+			}
+			pthread_join(th, NULL);
+			cr_assert_eq(a.set_cpu_rc, 0);
+			snprintf(buf, sizeof(buf), "[%d] %s", a.pid, note[ctx]);
+			cr_assert(ukmem_dmesg_contains(buf), "no \"%s\" (ctx %d)", buf, ctx);
+			/* everything that needs CPU 1 completes */
+			drain_all_pages(NULL);
+			c = kmem_cache_create("exit_inside", 64, 0, 0, NULL);
+			cr_assert_not_null(c);
+			o = kmem_cache_alloc(c, GFP_KERNEL);
+			kmem_cache_free(c, o);
+			kmem_cache_shrink(c);
+			kmem_cache_destroy(c);
+			cr_assert_eq(ukmem_set_cpu(1), 0);
+			preempt_disable();
+			cr_assert_eq(smp_processor_id(), 1);
+			preempt_enable();
+			cr_assert_eq(ukmem_set_cpu(0), 0);
+			cr_assert_eq(__atomic_load_n(&lock.locked, __ATOMIC_SEQ_CST),
+				     ctx == CTX_SPIN,
+				     "a lock held at exit stays held, as in Linux");
+		}
+	}
+	ukmem_shutdown();
+}
+
+Test(cpu, exit_in_atomic_context_by_return_releases_cpu, .timeout = 60)
+{
+	exit_inside_each(WAY_RETURN);
+}
+
+Test(cpu, exit_in_atomic_context_by_pthread_exit_releases_cpu, .timeout = 60)
+{
+	exit_inside_each(WAY_EXIT);
+}
+
+Test(cpu, exit_in_atomic_context_by_cancellation_releases_cpu, .timeout = 60)
+{
+	exit_inside_each(WAY_CANCEL);
 }

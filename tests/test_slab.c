@@ -1258,3 +1258,76 @@ Test(slab, free_past_a_full_thread_array_stays_in_it)
 	cr_assert(lifo_results[3], "kfree: the last freed comes first");
 	kmem_cache_destroy(lifo_cache);
 }
+
+/*
+ * A destroyed cache used again: Linux has no answer; ukmem reports each
+ * use naming the cache and refuses it (NULL, no free) instead of crashing.
+ */
+Test(slab, use_of_destroyed_cache_is_reported_not_a_crash)
+{
+	struct kmem_cache *c;
+	void *objs[4], *o;
+
+	c = kmem_cache_create("doomed", 64, 0, SLAB_NO_MERGE, NULL);
+	cr_assert_not_null(c);
+	o = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_free(c, o);
+	kmem_cache_destroy(c);
+	cr_assert_eq(ukmem_report_total(), 0);
+	ukmem_dmesg_clear();
+	cr_assert_null(kmem_cache_alloc(c, GFP_KERNEL));
+	cr_assert_null(kmem_cache_alloc(c, GFP_ATOMIC | __GFP_ZERO));
+	cr_assert_eq(kmem_cache_alloc_bulk(c, GFP_KERNEL, 4, objs), 0);
+	o = kmalloc(64, GFP_KERNEL);
+	kmem_cache_free(c, o); /* refused: o stays live, so kfree below is clean */
+	kmem_cache_shrink(c);
+	kmem_cache_destroy(c);
+	cr_assert_eq(ukmem_dmesg_count("was destroyed"), 5);
+	cr_assert(ukmem_dmesg_contains("is not a live slab cache (destroyed twice?)"));
+	cr_assert(ukmem_dmesg_contains("kmem_cache_alloc: slab cache "));
+	cr_assert(ukmem_dmesg_contains("(doomed) was destroyed"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 6);
+	kfree(o);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 6);
+}
+
+/*
+ * A destroyed cache and the thread caches: destroy drains every thread's
+ * array and retires the cache's index (its stale struct points at the
+ * empty dummy array), so a stale pointer's thread-cache fast path can
+ * neither hand out nor take objects of the cache that reuses the index.
+ */
+Test(slab, destroyed_cache_thread_cache_index_is_retired)
+{
+	struct kmem_cache *c, *c2;
+	void *o, *objs[4];
+	unsigned int off;
+
+	c = kmem_cache_create("doomed_tc", 64, 0, SLAB_NO_MERGE, NULL);
+	cr_assert_not_null(c);
+	if (!c->tc_off)
+		cr_skip_test("no thread caches here (membarrier() unavailable)");
+	off = c->tc_off;
+	o = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_free(c, o); /* parked in this thread's array */
+	cr_assert_gt(tc_array_at((unsigned long)current->slab_tc, c)->avail, 0);
+	kmem_cache_destroy(c);
+	cr_assert_eq(ukmem_report_total(), 0, "destroy drained the thread array");
+	cr_assert_eq(c->tc_off, 0, "the destroyed cache's index is retired");
+	c2 = kmem_cache_create("heir_tc", 64, 0, SLAB_NO_MERGE, NULL);
+	cr_assert_not_null(c2);
+	cr_assert_eq(c2->tc_off, off, "the index went to the next cache");
+	for (int i = 0; i < 4; i++)
+		objs[i] = kmem_cache_alloc(c2, GFP_KERNEL);
+	for (int i = 0; i < 4; i++)
+		kmem_cache_free(c2, objs[i]);
+	cr_assert_geq(tc_array_at((unsigned long)current->slab_tc, c2)->avail, 4);
+	ukmem_dmesg_clear();
+	cr_assert_null(kmem_cache_alloc(c, GFP_KERNEL), "a stale pointer got an object of c2");
+	o = kmem_cache_alloc(c2, GFP_KERNEL);
+	kmem_cache_free(c, o); /* refused: o stays c2's and live */
+	cr_assert_eq(ukmem_dmesg_count("(doomed_tc) was destroyed"), 2);
+	kmem_cache_free(c2, o);
+	kmem_cache_destroy(c2);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 2);
+}

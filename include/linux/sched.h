@@ -35,16 +35,25 @@ struct task_struct {
 	char comm[TASK_COMM_LEN];
 	unsigned int flags;
 	unsigned int preempt_count;
-	unsigned int irqs_off;		/* local_irq_disable() state */
-	int cpu;			/* the CPU this task runs on */
-	int pinned;			/* ukmem_set_cpu() fixed it there */
-	int cpu_held;			/* this task owns its CPU right now */
-	int leased;			/* ... and keeps it between sections (sched.c) */
-	unsigned int lease_id;		/* this task's lease slot, 0: none */
-	struct ukmem_lease *lease_slot; /* &lease_slots[lease_id] (internal) */
-	struct ukmem_lease *fast_slot;	/* lease_slot while leased and preemptible, else NULL */
-	unsigned long boot_gen;		/* machine generation this state belongs to */
+	unsigned int irqs_off;		    /* local_irq_disable() state */
+	int cpu;			    /* the CPU this task runs on */
+	int pinned;			    /* ukmem_set_cpu() fixed it there */
+	int cpu_held;			    /* this task owns its CPU right now */
+	int leased;			    /* ... and keeps it between sections (sched.c) */
+	int lease_lost;			    /* waiting for the revoker of its lease (sched.c) */
+	unsigned int lease_id;		    /* this task's lease slot, 0: none */
+	struct ukmem_lease *lease_slot;	    /* &lease_slots[lease_id] (internal) */
+	struct ukmem_lease *fast_slot;	    /* lease_slot while preemptible, else NULL */
+	struct ukmem_lease *over_fast_slot; /* fast_slot under a section entered over our hold */
+	unsigned long boot_gen;		    /* machine generation this state belongs to */
 	int rcu_read_lock_nesting;
+	unsigned int alloc_nest;      /* allocator sections entered and not left (sched.h) */
+	void *deferred_free;	      /* frees an interrupting handler deferred (slub.c) */
+	unsigned int nr_deferred_bad; /* ... and the ones it could not check there */
+	struct {
+		const void *x;
+		void *cache;
+	} deferred_bad[4];
 	struct kmap_ctrl kmap_ctrl;
 	struct slab_tc *slab_tc; /* this thread's slab object caches (mm/slub.c), or NULL */
 };

@@ -32,18 +32,49 @@ __ukmem_export unsigned int nr_cpu_ids = 1;
 static void cpu_drop_lease(struct task_struct *t);
 
 /*
- * task_exit - the thread is going: a standing lease would keep its CPU
- * looking busy (no task migrates to it, the next one must revoke), so give
- * it back, as an exiting task frees its CPU.
+ * task_exit - the thread is going (plain return, pthread_exit(), or
+ * cancellation: each runs the TLS destructors). A task that dies inside a
+ * section would keep its CPU forever: its owner word stays taken (pinned
+ * tasks, drain_all_pages() and flush_all() wait for it for good) and a
+ * lease slot left in_section = 1 makes every revoker wait. So, as the
+ * kernel's make_task_dead() does, note it, enable interrupts, set
+ * preempt_count to 0, and give the CPU back; a standing lease goes too, so
+ * the CPU is idle at once. A spinlock held at exit stays held, as in Linux.
  */
 static void task_exit(void *arg)
 {
 	struct task_struct *t = arg;
 
 	if (t->boot_gen != __atomic_load_n(&machine.generation, __ATOMIC_RELAXED))
-		return;
+		return; /* a task of an earlier boot: its CPU words were cleared */
+	if (unlikely(!task_preemptible(t))) {
+		if (t->irqs_off)
+			pr_info("note: %s[%d] exited with irqs disabled\n", t->comm, t->pid);
+		if (t->preempt_count)
+			pr_info("note: %s[%d] exited with preempt_count %d\n", t->comm, t->pid,
+				(int)t->preempt_count);
+		t->irqs_off = 0;
+		t->preempt_count = 0;
+		barrier();
+		cpu_exit(t); /* in_section = 0 (leased) or the owner word freed */
+	}
+	/*
+	 * A handler that left the thread over a leaf section (in_section 1,
+	 * preemptible) leaves nothing of it running: nobody may wait for it.
+	 */
+	if (t->lease_slot)
+		__atomic_store_n(&t->lease_slot->in_section, 0, __ATOMIC_RELEASE);
+	/*
+	 * Still inside an allocator section (a handler left through
+	 * pthread_exit()): its locks may be held, so the thread's caches stay
+	 * for drainers (slab_tc_exit() marks them dead) and what handlers
+	 * deferred stays queued - lost, not corrupted.
+	 */
 	slab_tc_exit(t);
-	if (t->leased && task_preemptible(t))
+	if (!t->alloc_nest && (t->deferred_free || t->nr_deferred_bad))
+		alloc_deferred_run(t);
+	t->alloc_nest = 0;
+	if (t->leased)
 		cpu_drop_lease(t);
 	__atomic_fetch_sub(&cpu_states[t->cpu].nr_tasks, 1, __ATOMIC_RELAXED);
 }
@@ -160,11 +191,32 @@ static void cpu_revoke(int cpu)
 	cpu_free(cs);
 }
 
-/* cpu_lease_lost - the lease of @t was revoked under it: step back to the ordinary path. */
+static void __cpu_acquire(struct task_struct *t, bool may_lease);
+
+/*
+ * cpu_lease_lost - the lease of @t was revoked under it: step back to the
+ * ordinary path (our owner word may still be set until the revoker frees it).
+ */
 void cpu_lease_lost(struct task_struct *t)
 {
-	__atomic_store_n(&lease_slots[t->lease_id].in_section, 0, __ATOMIC_RELEASE);
+	struct cpu_state *cs = &cpu_states[t->cpu];
+	int spins = 0;
+
 	t->leased = 0;
+	t->fast_slot = NULL;
+	t->lease_lost = 1; /* our owner word below is the revoker's to free */
+	barrier();
+	__atomic_store_n(&lease_slots[t->lease_id].in_section, 0, __ATOMIC_RELEASE);
+	/* it does so as soon as it sees in_section 0 */
+	while (__atomic_load_n(&cs->owner, __ATOMIC_ACQUIRE) == (u32)t->pid) {
+		if (++spins < 64)
+			__builtin_ia32_pause();
+		else
+			plat_yield();
+	}
+	barrier();
+	t->lease_lost = 0;
+	__cpu_acquire(t, true);
 }
 
 /* cpu_drop_lease - give up a lease voluntarily (from preemptible context). */
@@ -206,6 +258,40 @@ static bool lessee_idle(int cpu)
  * of the kind) waits for its own CPU, revoking a lease that keeps it.
  */
 void cpu_acquire(struct task_struct *t)
+{
+	struct ukmem_lease *slot = t->lease_slot, *fast;
+
+	if (unlikely(t->lease_lost)) {
+		/*
+		 * We interrupted cpu_lease_lost(): its lease is gone, its owner
+		 * word the revoker's to free once in_section reads 0 - which
+		 * the interrupted code was about to store (a pinned handler
+		 * would wait for the revoker for good). No lease for us: our
+		 * owner word must be free when we return there.
+		 */
+		__atomic_store_n(&slot->in_section, 0, __ATOMIC_RELEASE);
+		__cpu_acquire(t, false);
+		return;
+	}
+	/* owned by us while preemptible and unleased: we interrupted our own door */
+	if (unlikely(__atomic_load_n(&cpu_states[t->cpu].owner, __ATOMIC_RELAXED) == (u32)t->pid)) {
+		cpu_enter_over(t, LEASED_OVER_OWNED);
+		return;
+	}
+	/* a leaf section of ours that holds no CPU: take one, lease none (sched.h) */
+	if (unlikely(slot && __atomic_load_n(&slot->in_section, __ATOMIC_RELAXED))) {
+		fast = t->fast_slot;
+		t->alloc_nest++; /* refused from here on, a nested handler too */
+		__cpu_acquire(t, false);
+		t->alloc_nest--;
+		t->fast_slot = fast;
+		cpu_enter_over(t, LEASED_OVER_BARE_LEAF);
+		return;
+	}
+	__cpu_acquire(t, true);
+}
+
+static void __cpu_acquire(struct task_struct *t, bool may_lease)
 {
 	int cpu = t->cpu, spins = 0, i, n = machine.nr_cpus;
 	bool contended = false;
@@ -261,13 +347,20 @@ void cpu_acquire(struct task_struct *t)
 		}
 	}
 done:
+	/*
+	 * A handler that interrupted the search above may have been granted a
+	 * lease on another CPU: forget it (whoever needs that CPU revokes it).
+	 */
+	t->leased = 0;
+	t->fast_slot = NULL;
 	t->cpu_held = 1;
 	cs = &cpu_states[t->cpu];
 	if (contended) {
 		__atomic_store_n(&cs->cooldown, LEASE_COOLDOWN, __ATOMIC_RELAXED);
 	} else if (__atomic_load_n(&cs->cooldown, __ATOMIC_RELAXED)) {
 		__atomic_fetch_sub(&cs->cooldown, 1, __ATOMIC_RELAXED);
-	} else if (t->lease_id && leases_ok && !__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST)) {
+	} else if (t->lease_id && leases_ok && may_lease &&
+		   !__atomic_load_n(&cs->waiters, __ATOMIC_SEQ_CST)) {
 		/* uncontended for a while: keep the CPU between sections */
 		__atomic_store_n(&lease_slots[t->lease_id].in_section, 1, __ATOMIC_RELAXED);
 		__atomic_store_n(&lease_slots[t->lease_id].pcpu_off, lease_pcpu_off(t->cpu),
@@ -285,8 +378,51 @@ done:
  */
 void cpu_sleep_prepare(struct task_struct *t)
 {
-	if (t->leased && task_preemptible(t))
+	/* (not under a handler: the leaf section it interrupted uses the lease) */
+	if (t->leased && task_preemptible(t) && !task_alloc_interrupted(t))
 		cpu_drop_lease(t);
+}
+
+/*
+ * cpu_enter_over - a section entered over the task's own hold of its CPU:
+ * a signal handler interrupted it inside a leaf section or half-way
+ * through entering or leaving one (LEASED_OVER_*, sched.h).
+ */
+void cpu_enter_over(struct task_struct *t, int how)
+{
+	t->over_fast_slot = t->fast_slot;
+	t->fast_slot = NULL;
+	t->leased = how;
+	t->alloc_nest++;
+	t->cpu_held = 1;
+}
+
+/*
+ * cpu_exit_over - back to the interrupted code, whose hold was never
+ * touched. Frees the handler deferred are run by the next allocator call,
+ * which a cleared fast_slot sends down the full path.
+ */
+void cpu_exit_over(struct task_struct *t)
+{
+	if (t->leased == LEASED_OVER_BARE_LEAF)
+		cpu_release(t); /* the CPU we took for the handler */
+	t->leased = t->leased == LEASED_OVER_LEAF;
+	t->alloc_nest--;
+	barrier();
+	t->fast_slot = t->deferred_free || t->nr_deferred_bad ? NULL : t->over_fast_slot;
+}
+
+/* the slab allocator's runner of deferred frees (slub.c), set at its init */
+void (*alloc_deferred_hook)(struct task_struct *t);
+
+/* alloc_deferred_run - the last allocator section ended with frees deferred: run them. */
+void alloc_deferred_run(struct task_struct *t)
+{
+	void (*fn)(struct task_struct * t) =
+	    __atomic_load_n(&alloc_deferred_hook, __ATOMIC_ACQUIRE);
+
+	if (fn)
+		fn(t);
 }
 
 void cpu_release(struct task_struct *t)
@@ -577,8 +713,8 @@ __ukmem_export int ukmem_set_cpu(int cpu)
 
 	if (cpu < 0 || cpu >= machine.nr_cpus)
 		return -EINVAL;
-	if (!task_preemptible(t))
-		return -EBUSY;
+	if (!task_preemptible(t) || task_alloc_interrupted(t))
+		return -EBUSY; /* (a handler cannot move the task it interrupted) */
 	cpu_drop_lease(t);
 	task_move(t, cpu);
 	t->pinned = 1;

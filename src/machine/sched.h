@@ -109,23 +109,58 @@ static __always_inline struct task_struct *current_task(void)
 {
 	struct task_struct *t = &ukmem_task;
 
+#ifdef __SANITIZE_ADDRESS__
+	__asm__("" : "+r"(t)); /* see slab_task() in slub.c (the asan preset has UBSan too) */
+#endif
 	if (unlikely(t->boot_gen != __atomic_load_n(&machine.generation, __ATOMIC_RELAXED)))
 		task_init(t);
 	return t;
 }
 
+/*
+ * Sections entered over the task's own hold of its CPU. Signals are this
+ * machine's interrupts: a handler may enter a section while the task it
+ * interrupted is inside a leaf section (in_section = 1, preempt_count 0) or
+ * half-way into or out of one (its slot's in_section, or the owner word,
+ * already or still taken). That hold keeps every other task off the CPU (a
+ * revoker waits for in_section to read 0, nobody else frees our owner
+ * word), so the handler runs on it as is and leaves the slot and the word
+ * alone: t->leased is LEASED_OVER_LEAF (a lease below) or LEASED_OVER_OWNED
+ * (none) until it leaves, and the hold counts as an allocator section
+ * (alloc_nest), which refuses the handler's allocations.
+ *
+ * A leaf section of a task without a lease (the thread-cache leaf needs
+ * none) holds no CPU: the handler takes one the ordinary way, but is
+ * granted no lease (granting and giving one back would store in_section
+ * under the leaf), and gives it back on leaving: LEASED_OVER_BARE_LEAF.
+ */
+#define LEASED_OVER_LEAF      2
+#define LEASED_OVER_OWNED     3
+#define LEASED_OVER_BARE_LEAF 4
+
+void cpu_enter_over(struct task_struct *t, int how);
+void cpu_exit_over(struct task_struct *t);
+
 /* cpu_enter - become the only task on t->cpu (see the lease protocol above). */
 static __always_inline void cpu_enter(struct task_struct *t)
 {
-	t->fast_slot = NULL; /* no leaf sections inside a section */
 	if (likely(t->leased)) {
-		__atomic_store_n(&t->lease_slot->in_section, 1, __ATOMIC_RELAXED);
-		barrier(); /* the revoker's membarrier() supplies the full fence */
-		if (likely(__atomic_load_n(&t->lease_slot->pcpu_off, __ATOMIC_ACQUIRE))) {
+		struct ukmem_lease *slot = t->lease_slot;
+
+		/* the line is about to be written anyway: one load more */
+		if (unlikely(__atomic_load_n(&slot->in_section, __ATOMIC_RELAXED))) {
+			cpu_enter_over(t, LEASED_OVER_LEAF);
+			return;
+		}
+		__atomic_store_n(&slot->in_section, 1, __ATOMIC_RELAXED);
+		t->fast_slot = NULL; /* no leaf sections inside a section */
+		barrier();	     /* the revoker's membarrier() supplies the full fence */
+		if (likely(__atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE))) {
 			t->cpu_held = 1;
 			return;
 		}
 		cpu_lease_lost(t);
+		return;
 	}
 	cpu_acquire(t);
 }
@@ -133,10 +168,14 @@ static __always_inline void cpu_enter(struct task_struct *t)
 static __always_inline void cpu_exit(struct task_struct *t)
 {
 	t->cpu_held = 0;
-	if (likely(t->leased))
+	if (likely(t->leased == 1)) {
 		__atomic_store_n(&t->lease_slot->in_section, 0, __ATOMIC_RELEASE);
-	else
+	} else if (t->leased) {
+		cpu_exit_over(t); /* restores what the interrupted code had */
+		return;
+	} else {
 		cpu_release(t);
+	}
 	/* preemptible again: leaf sections may be tried (the slot says which) */
 	t->fast_slot = t->lease_slot;
 }
@@ -166,6 +205,27 @@ static __always_inline void preempt_count_dec(struct task_struct *t, unsigned in
 }
 
 /*
+ * leaf_enter - the first half of pcpu_leaf_enter(): the task's slot with
+ * in_section stored, or NULL in atomic context (or without a slot, or over
+ * a section of ours a signal handler interrupted). The
+ * caller loads what it needs from the slot (tc, pcpu_off: see struct
+ * ukmem_lease) and leaves with pcpu_leaf_exit(), whether or not it was valid.
+ */
+static __always_inline struct ukmem_lease *leaf_enter(struct task_struct *t)
+{
+	struct ukmem_lease *slot = t->fast_slot;
+
+	if (likely(slot)) {
+		/* a signal handler over one of ours (the line is written next anyway: one load) */
+		if (unlikely(__atomic_load_n(&slot->in_section, __ATOMIC_RELAXED)))
+			return NULL;
+		__atomic_store_n(&slot->in_section, 1, __ATOMIC_RELAXED);
+		barrier(); /* the revoker's membarrier() supplies the full fence */
+	}
+	return slot;
+}
+
+/*
  * Leaf sections. A section that only touches this CPU's data and calls
  * nothing (a slab fast path: pop or push one object) needs only the lease
  * half of the door: with a valid lease and a preemptible task, storing the
@@ -181,12 +241,9 @@ static __always_inline void preempt_count_dec(struct task_struct *t, unsigned in
 static __always_inline struct ukmem_lease *pcpu_leaf_enter(struct task_struct *t,
 							   unsigned long *pcpu_off)
 {
-	/* t->fast_slot: non-NULL only while preemptible (pcpu_off says whether leased) */
-	struct ukmem_lease *slot = t->fast_slot;
+	struct ukmem_lease *slot = leaf_enter(t);
 
 	if (likely(slot)) {
-		__atomic_store_n(&slot->in_section, 1, __ATOMIC_RELAXED);
-		barrier(); /* the revoker's membarrier() supplies the full fence */
 		*pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
 		if (likely(*pcpu_off))
 			return slot;
@@ -196,27 +253,52 @@ static __always_inline struct ukmem_lease *pcpu_leaf_enter(struct task_struct *t
 	return NULL;
 }
 
-/*
- * leaf_enter - the first half of pcpu_leaf_enter(): the task's slot with
- * in_section stored, or NULL in atomic context (or without a slot). The
- * caller loads what it needs from the slot (tc, pcpu_off: see struct
- * ukmem_lease) and leaves with pcpu_leaf_exit(), whether or not it was valid.
- */
-static __always_inline struct ukmem_lease *leaf_enter(struct task_struct *t)
-{
-	struct ukmem_lease *slot = t->fast_slot;
-
-	if (likely(slot)) {
-		__atomic_store_n(&slot->in_section, 1, __ATOMIC_RELAXED);
-		barrier(); /* the revoker's membarrier() supplies the full fence */
-	}
-	return slot;
-}
-
 /* pcpu_leaf_exit - leave the section pcpu_leaf_enter() returned @slot for. */
 static __always_inline void pcpu_leaf_exit(struct ukmem_lease *slot)
 {
 	__atomic_store_n(&slot->in_section, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * Allocator sections. Signals are this machine's interrupts, and a handler
+ * may run kmalloc(GFP_ATOMIC) between irq_enter() and irq_exit() - but not
+ * on top of the allocator's own per-CPU data or locks that the interrupted
+ * code is in the middle of using (the kernel keeps interrupts off there).
+ * So the allocators mark their own sections: t->alloc_nest counts those
+ * entered and not left, a leaf section shows as its slot's in_section = 1
+ * while the task is preemptible. A handler finding either fails its
+ * allocation and defers its frees (slub.c); user sections (preempt_disable,
+ * spin_lock) are not marked: a handler may allocate over those. Plain
+ * increments: a handler's changes are balanced before the task resumes.
+ */
+void alloc_deferred_run(struct task_struct *t);
+extern void (*alloc_deferred_hook)(struct task_struct *t);
+
+static __always_inline void alloc_enter(struct task_struct *t)
+{
+	t->alloc_nest++;
+	barrier(); /* marked before the section, as the handler sees it */
+}
+
+static __always_inline void alloc_exit(struct task_struct *t)
+{
+	barrier();
+	if (!--t->alloc_nest && unlikely(t->deferred_free || t->nr_deferred_bad))
+		alloc_deferred_run(t); /* what a handler deferred while we were inside */
+}
+
+/*
+ * task_alloc_interrupted - a signal handler of @t interrupted an allocator
+ * section: one is marked, or the lease slot shows a section while the task
+ * is preemptible (a leaf section, or a section's door half-way through).
+ * The slot, not fast_slot: a handler clears fast_slot to send the next call
+ * down the full path, and a second one must still see the leaf below.
+ */
+static __always_inline bool task_alloc_interrupted(const struct task_struct *t)
+{
+	/* (leaf sections need no lease: the thread-cache leaf is tried without one) */
+	return t->alloc_nest || (t->lease_slot && t->preempt_count == 0 && !t->irqs_off &&
+				 __atomic_load_n(&t->lease_slot->in_section, __ATOMIC_RELAXED));
 }
 
 /*
@@ -232,6 +314,7 @@ static __always_inline struct ukmem_lease *pcpu_enter_leaf_or_full(struct task_s
 	struct ukmem_lease *slot = pcpu_leaf_enter(t, pcpu_off);
 
 	if (!slot) {
+		alloc_enter(t);
 		preempt_count_inc(t, 1);
 		*pcpu_off = lease_pcpu_off(t->cpu);
 	}
@@ -240,10 +323,12 @@ static __always_inline struct ukmem_lease *pcpu_enter_leaf_or_full(struct task_s
 
 static __always_inline void pcpu_exit_leaf_or_full(struct task_struct *t, struct ukmem_lease *slot)
 {
-	if (slot)
+	if (slot) {
 		pcpu_leaf_exit(slot);
-	else
+	} else {
 		preempt_count_dec(t, 1);
+		alloc_exit(t);
+	}
 }
 
 /*
@@ -262,11 +347,12 @@ static __always_inline struct task_struct *task_peek(void)
 	return t;
 }
 
-/* The fast-path pair the allocators use around per-CPU data. */
+/* The pair the allocators use around per-CPU data: an allocator section. */
 static __always_inline struct task_struct *pcpu_enter(void)
 {
 	struct task_struct *t = current_task();
 
+	alloc_enter(t);
 	preempt_count_inc(t, 1);
 	return t;
 }
@@ -274,6 +360,7 @@ static __always_inline struct task_struct *pcpu_enter(void)
 static __always_inline void pcpu_exit(struct task_struct *t)
 {
 	preempt_count_dec(t, 1);
+	alloc_exit(t);
 }
 
 static inline bool task_preemptible(const struct task_struct *t)

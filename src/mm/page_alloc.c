@@ -474,11 +474,13 @@ struct page *rmqueue(struct zone *zone, unsigned int order, gfp_t gfp)
 
 	if (likely(pcp_order(order) && pcp_lists_enabled))
 		return rmqueue_pcplist(zone, order, gfp);
+	alloc_enter(current_task()); /* an allocator section (sched.h) */
 	spin_lock(&zone->lock);
 	page = __rmqueue_smallest(zone, order, gfp & __GFP_COLD);
 	if (page)
 		zone_mod_free(zone, -(1L << order));
 	spin_unlock(&zone->lock);
+	alloc_exit(current_task());
 	return page;
 }
 
@@ -867,9 +869,11 @@ void free_one_block(struct page *page, unsigned int order)
 {
 	struct zone *zone = page_zone(page);
 
+	alloc_enter(current_task()); /* an allocator section (sched.h) */
 	spin_lock(&zone->lock);
 	__free_one_page(page, page_to_pfn(page), zone, order);
 	spin_unlock(&zone->lock);
+	alloc_exit(current_task());
 	check_alloc_waiters();
 }
 
@@ -1205,10 +1209,12 @@ static noinline void on_cpu(int cpu, void (*fn)(int cpu, void *arg), void *arg)
 	int saved_cpu = t->cpu, saved_pinned = t->pinned;
 
 	ukmem_set_cpu(cpu); /* pins, and drops a standing lease on the old CPU */
+	alloc_enter(t);
 	preempt_count_inc(t, 1);
 	fn(cpu, arg);
 	t = current_task();
 	preempt_count_dec(t, 1);
+	alloc_exit(t);
 	ukmem_set_cpu(saved_cpu);
 	t->pinned = saved_pinned;
 }

@@ -1186,7 +1186,11 @@ __ukmem_export int __this_cpu_preempt_check(const char *op)
  */
 __ukmem_export int __pcpu_this_enter(void)
 {
-	return pcpu_enter()->cpu;
+	struct task_struct *t = current_task();
+
+	/* the user's own section (not the allocator's: interrupts may allocate) */
+	preempt_count_inc(t, 1);
+	return t->cpu;
 }
 
 /**
@@ -1196,7 +1200,7 @@ __ukmem_export int __pcpu_this_enter(void)
  */
 __ukmem_export void __pcpu_this_exit(void)
 {
-	pcpu_exit(current_task());
+	preempt_count_dec(current_task(), 1);
 }
 
 /* ---- boot ---- */

@@ -226,6 +226,20 @@ static inline unsigned int orig_size_offset(const struct kmem_cache *s)
 {
 	return get_info_end(s) + 2 * (unsigned int)sizeof(struct track);
 }
+/*
+ * The slab locks are allocator sections (sched.h): a signal handler that
+ * interrupted their holder must not take them (it would spin on itself).
+ */
+static __always_inline void slab_spin_lock(spinlock_t *lock)
+{
+	alloc_enter(current_task());
+	spin_lock(lock);
+}
+static __always_inline void slab_spin_unlock(spinlock_t *lock)
+{
+	spin_unlock(lock);
+	alloc_exit(current_task());
+}
 static inline struct kmem_cache_cpu *cpu_cache(struct kmem_cache *s, int cpu)
 {
 	return (struct kmem_cache_cpu *)((char *)s->cpu_slab + ((size_t)cpu << PCPU_AREA_SHIFT));
@@ -355,6 +369,9 @@ void cpu_arrays_fork_child(void);
 extern unsigned int cpu_blocks_max;
 extern struct kmem_cache *slab_sheaf_cache;
 void barn_drain(struct kmem_cache *s);
+void slab_deferred_init(void);
+extern struct kmem_cache_cpu *slab_dead_arrays; /* destroyed caches' (slab_common.c) */
+void slab_report_destroyed(struct kmem_cache *s, const char *func, void *caller);
 void shrink_sheaves_of(struct kmem_cache *s);
 unsigned int calculate_alignment(slab_flags_t flags, unsigned int align, unsigned int size);
 struct kmem_cache *kmem_cache_alloc_struct(void);

@@ -32,6 +32,8 @@ DEFINE_MUTEX(slab_mutex);
 LIST_HEAD(slab_caches);
 bool slab_nomerge;
 struct kmem_cache *kmalloc_caches[3][KMALLOC_SHIFT_HIGH + 1];
+struct kmem_cache_cpu *slab_dead_arrays;
+static size_t slab_dead_bytes;
 u8 kmalloc_size_index[KMALLOC_MAX_CACHE_SIZE / 8];
 
 /* The cache of struct kmem_cache itself, created by hand at boot. */
@@ -330,6 +332,46 @@ static void free_cache_struct(struct kmem_cache *s)
 		kmem_cache_free(kmem_cache, s);
 }
 
+/*
+ * Destroyed caches. Linux has no answer for a cache used after
+ * kmem_cache_destroy(); here a stale pointer must read a valid "dead"
+ * state rather than freed memory: the last CACHE_QUARANTINE destroyed
+ * structs stay allocated, their CPU arrays replaced by an empty one of
+ * limit 0 (slab_dead_arrays), so both fast paths fall through to the full
+ * ones, which find s->destroyed and report instead of crashing - no test
+ * on the fast paths. Older structs are freed and may be reused by a new
+ * cache: a pointer that old cannot be told from the new cache.
+ */
+#define CACHE_QUARANTINE 64
+static struct kmem_cache *cache_quarantine[CACHE_QUARANTINE];
+static unsigned int cache_quarantine_next;
+
+static void quarantine_cache_struct(struct kmem_cache *s)
+{
+	struct kmem_cache *old;
+
+	s->cpu_slab = slab_dead_arrays;
+	__atomic_store_n(&s->destroyed, true, __ATOMIC_RELEASE);
+	mutex_lock(&slab_mutex);
+	old = cache_quarantine[cache_quarantine_next];
+	cache_quarantine[cache_quarantine_next] = s;
+	cache_quarantine_next = (cache_quarantine_next + 1) % CACHE_QUARANTINE;
+	mutex_unlock(&slab_mutex);
+	if (old)
+		free_cache_struct(old);
+}
+
+/*
+ * slab_report_destroyed - @func was called with @s, a destroyed cache: the
+ * call is refused (allocation NULL, free not done).
+ */
+void slab_report_destroyed(struct kmem_cache *s, const char *func, void *caller)
+{
+	report_warn(UKMEM_REPORT_SLAB, __FILE__, __LINE__, caller,
+		    "%s: slab cache %px (%s) was destroyed; called from %pS\n", func, (void *)s,
+		    s->name, caller);
+}
+
 /**
  * kmem_cache_destroy - destroy a cache created with kmem_cache_create().
  * @s: the cache; NULL is ignored
@@ -370,10 +412,9 @@ __ukmem_export void kmem_cache_destroy(struct kmem_cache *s)
 		return;
 	}
 	list_del(&s->list);
-	s->destroyed = true;
 	mutex_unlock(&slab_mutex);
 	__kmem_cache_release(s);
-	free_cache_struct(s);
+	quarantine_cache_struct(s);
 }
 
 /**
@@ -383,6 +424,10 @@ __ukmem_export void kmem_cache_destroy(struct kmem_cache *s)
  */
 __ukmem_export int kmem_cache_shrink(struct kmem_cache *s)
 {
+	if (s && unlikely(__atomic_load_n(&s->destroyed, __ATOMIC_ACQUIRE))) {
+		slab_report_destroyed(s, "kmem_cache_shrink", __builtin_return_address(0));
+		return 0;
+	}
 	if (s) {
 		__kmem_cache_shrink(s);
 		shrink_sheaves_of(s);
@@ -518,12 +563,12 @@ __ukmem_export void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags
 					 * the new size is what a later krealloc copies;
 					 * with Z, re-arm the kmalloc red zone behind it
 					 */
-					spin_lock(&s->node.list_lock);
+					slab_spin_lock(&s->node.list_lock);
 					set_orig_size(s, (void *)p, (unsigned int)new_size);
 					if ((s->flags & SLAB_RED_ZONE) && new_size < ks)
 						memset((char *)p + new_size, SLUB_RED_ACTIVE,
 						       ks - new_size);
-					spin_unlock(&s->node.list_lock);
+					slab_spin_unlock(&s->node.list_lock);
 				}
 				return (void *)p;
 			}
@@ -656,6 +701,12 @@ int slab_init(void)
 	int type, idx, err;
 
 	slab_secret = plat_random() | 1;
+	/* the destroyed caches' CPU arrays: every CPU's is empty with limit 0 */
+	slab_dead_arrays = plat_meta_alloc((size_t)machine.nr_cpus << PCPU_AREA_SHIFT);
+	slab_dead_bytes = (size_t)machine.nr_cpus << PCPU_AREA_SHIFT;
+	if (!slab_dead_arrays)
+		return -ENOMEM;
+	slab_deferred_init();
 	slab_fastmap.direct_map = __ukmem_direct_map;
 	slab_fastmap.mem_map = mem_map;
 	slab_fastmap.lowmem_bytes = max_low_pfn << PAGE_SHIFT;
@@ -701,6 +752,12 @@ fail:
  */
 void slab_forget(void)
 {
+	/* the quarantined structs went with the machine's memory */
+	memset(cache_quarantine, 0, sizeof(cache_quarantine));
+	cache_quarantine_next = 0;
+	if (slab_dead_arrays)
+		plat_meta_free(slab_dead_arrays, slab_dead_bytes);
+	slab_dead_arrays = NULL;
 	slab_fastmap.lowmem_bytes = 0;
 	tc_forget();
 	cpu_arrays_forget();
@@ -755,6 +812,11 @@ void slab_exit(void)
 			report_end(UKMEM_REPORT_LEAK);
 		}
 	}
+	for (unsigned int i = 0; i < CACHE_QUARANTINE; i++)
+		if (cache_quarantine[i] && cache_quarantine[i]->name_owned) {
+			kfree_const(cache_quarantine[i]->name);
+			cache_quarantine[i]->name_owned = false;
+		}
 	/* names are kmalloc objects: free them before the kmalloc caches go */
 	list_for_each_entry (s, &slab_caches, list) {
 		if (s->name_owned) {

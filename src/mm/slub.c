@@ -71,12 +71,193 @@ static __always_inline struct task_struct *slab_task(void)
 	return t;
 }
 
+/* an allocator section on this CPU (sched.h): preemption off, marked */
+static __always_inline void slab_section_enter(struct task_struct *t)
+{
+	alloc_enter(t);
+	preempt_count_inc(t, 1);
+}
+
+static __always_inline void slab_section_exit(struct task_struct *t)
+{
+	preempt_count_dec(t, 1);
+	alloc_exit(t);
+}
+
 static __always_inline struct task_struct *slab_cpu_enter(void)
 {
 	struct task_struct *t = slab_task();
 
-	preempt_count_inc(t, 1);
+	slab_section_enter(t);
 	return t;
+}
+
+/*
+ * Interrupted sections (sched.h: alloc_enter()). A signal handler is an
+ * interrupt on the CPU of the task it interrupted; with irq_enter() it may
+ * allocate with GFP_ATOMIC, as in Linux - unless it interrupted the
+ * allocator itself in the middle of a per-CPU section (a leaf section pops
+ * between loading the array top and storing it back) or under one of its
+ * locks. There the kernel has interrupts off; ukmem cannot afford to block
+ * signals on every call, so the handler's call finds the mark instead and:
+ *   - an allocation fails (NULL, as kmalloc_nolock() may): GFP_ATOMIC
+ *     callers handle failure; nothing is printed (printk from a handler
+ *     could meet the log lock of the very code it interrupted);
+ *   - a free is deferred: the object is chained to the task through its own
+ *     free pointer word (its first word for a large kmalloc) and freed by the
+ *     task when it leaves its outermost allocator section, or by its next
+ *     allocator call. Pointers that cannot be checked there without risk
+ *     (not a slab object start, already free, another cache, queued twice)
+ *     are kept aside and replayed through the ordinary free path, which
+ *     reports them.
+ * Nothing is handed out twice and nothing is lost.
+ */
+static noinline bool slab_door_slow(struct task_struct *t);
+
+/* slab_door - the full paths' entry: false when @t interrupted an allocator section */
+static __always_inline bool slab_door(struct task_struct *t)
+{
+	if (likely(!task_alloc_interrupted(t) && !t->deferred_free && !t->nr_deferred_bad))
+		return true;
+	return slab_door_slow(t);
+}
+
+/* deferred_link - where deferred @x keeps the next one: NULL if nowhere safe */
+static void **deferred_link(const void *x, struct kmem_cache **cache)
+{
+	unsigned long pa = (unsigned long)((const char *)x - __ukmem_direct_map);
+	unsigned long base, off, idx, span;
+	struct kmem_cache *s;
+	struct page *slab;
+
+	*cache = NULL;
+	if (pa >= slab_fastmap.lowmem_bytes)
+		return NULL;
+	slab = compound_head(mem_map + (pa >> PAGE_SHIFT));
+	if (!PageSlab(slab)) {
+		if (!PageHead(slab) || !(slab->flags & (1UL << PG_large_kmalloc)) ||
+		    x != page_address(slab))
+			return NULL;
+		return (void **)x;
+	}
+	s = slab->slab_cache;
+	base = (unsigned long)slab_address(slab);
+	span = (unsigned long)slab_objects(s, slab) * s->size;
+	off = (unsigned long)x - base - s->red_left_pad;
+	idx = (off * s->reciprocal_size) >> 32;
+	if (off >= span || idx * s->size != off)
+		return NULL;
+	*cache = s;
+	return freeptr_addr(s, (void *)x);
+}
+
+/*
+ * slab_defer_free - @x (of @expect, or any kmalloc object) freed by a
+ * handler that interrupted an allocator section of @t: queue it. Reads
+ * and plain stores only; the queue heads are swapped with single-thread
+ * atomics, so a handler nested in this one queues safely too.
+ */
+static noinline void slab_defer_free(struct task_struct *t, struct kmem_cache *expect,
+				     const void *x)
+{
+	struct kmem_cache *s, *s2;
+	void **link = deferred_link(x, &s), *head, *p;
+	unsigned int i;
+
+	if (!link || (expect && expect != s) || (!s && expect))
+		goto aside;
+	if (s && !kmem_cache_debug(s)) {
+		struct page *slab = compound_head(virt_to_page(x));
+		unsigned long next = (unsigned long)get_freepointer(s, (void *)x);
+		unsigned long base = (unsigned long)slab_address(slab);
+
+		if (next <= 1 || next - base < (unsigned long)slab_objects(s, slab) * s->size)
+			goto aside; /* already free: the replay reports it */
+	}
+	for (p = t->deferred_free; p; p = *deferred_link(p, &s2))
+		if (p == x)
+			goto aside; /* queued twice: the replay reports the second */
+	head = __atomic_load_n(&t->deferred_free, __ATOMIC_RELAXED);
+	do {
+		*link = head;
+	} while (!__atomic_compare_exchange_n(&t->deferred_free, &head, (void *)x, false,
+					      __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	goto out;
+aside:
+	i = __atomic_fetch_add(&t->nr_deferred_bad, 1, __ATOMIC_RELAXED);
+	if (i < ARRAY_SIZE(t->deferred_bad)) {
+		t->deferred_bad[i].x = x;
+		t->deferred_bad[i].cache = expect;
+	}
+out:
+	/* the task's next call takes the full path, which runs the queue */
+	__atomic_store_n(&t->fast_slot, NULL, __ATOMIC_RELAXED);
+}
+
+/* slab_run_deferred - free what handlers deferred on @t (outside its sections). */
+static void slab_run_deferred(struct task_struct *t)
+{
+	void *x, *next;
+	unsigned int n, i;
+
+	if (!slab_fastmap.lowmem_bytes || task_alloc_interrupted(t))
+		return;
+	while ((x = __atomic_exchange_n(&t->deferred_free, NULL, __ATOMIC_RELAXED))) {
+		for (; x; x = next) {
+			struct kmem_cache *s;
+			void **link = deferred_link(x, &s);
+
+			next = *link;
+			*link = NULL; /* live again: no valid encoding */
+			if (s)
+				kmem_cache_free(s, x);
+			else
+				kfree(x);
+		}
+	}
+	for (;;) {
+		struct {
+			const void *x;
+			void *cache;
+		} aside[ARRAY_SIZE(t->deferred_bad)];
+
+		n = __atomic_load_n(&t->nr_deferred_bad, __ATOMIC_RELAXED);
+		if (!n)
+			break;
+		memcpy(aside, t->deferred_bad,
+		       min(n, (unsigned int)ARRAY_SIZE(aside)) * sizeof(aside[0]));
+		/* a handler that came meanwhile appended past n: read again */
+		if (!__atomic_compare_exchange_n(&t->nr_deferred_bad, &n, 0, false,
+						 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			continue;
+		for (i = 0; i < min(n, (unsigned int)ARRAY_SIZE(aside)); i++) {
+			if (aside[i].cache)
+				kmem_cache_free(aside[i].cache, (void *)aside[i].x);
+			else
+				kfree(aside[i].x);
+		}
+		if (n > ARRAY_SIZE(aside))
+			report_warn(
+			    UKMEM_REPORT_SLAB, __FILE__, __LINE__, NULL,
+			    "kfree: %u invalid frees from interrupt context dropped unchecked\n",
+			    n - (unsigned int)ARRAY_SIZE(aside));
+	}
+}
+
+static noinline bool slab_door_slow(struct task_struct *t)
+{
+	if (task_alloc_interrupted(t))
+		return false;
+	slab_run_deferred(t);
+	/* the queue is run: leaf sections again (the thread-cache slow paths enter no CPU) */
+	if (task_preemptible(t) && !t->cpu_held)
+		t->fast_slot = t->lease_slot;
+	return true;
+}
+
+void slab_deferred_init(void)
+{
+	__atomic_store_n(&alloc_deferred_hook, slab_run_deferred, __ATOMIC_RELEASE);
 }
 
 /*
@@ -628,7 +809,7 @@ static void free_objects_to_slabs(struct kmem_cache *s, void **objs, unsigned in
 	struct page *discard[CPU_ARRAY_MAX + 1];
 	unsigned int i, nd = 0;
 
-	spin_lock(&n->list_lock);
+	slab_spin_lock(&n->list_lock);
 	for (i = 0; i < nr; i++) {
 		struct page *slab = virt_to_slab(objs[i]);
 		struct page *d = free_to_slab_locked(s, n, slab, objs[i], false);
@@ -636,7 +817,7 @@ static void free_objects_to_slabs(struct kmem_cache *s, void **objs, unsigned in
 		if (d && nd < ARRAY_SIZE(discard))
 			discard[nd++] = d;
 	}
-	spin_unlock(&n->list_lock);
+	slab_spin_unlock(&n->list_lock);
 	for (i = 0; i < nd; i++)
 		discard_slab(s, discard[i]);
 }
@@ -664,7 +845,7 @@ static noinline void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, size_t o
 	void *object;
 
 	for (;;) {
-		spin_lock(&n->list_lock);
+		slab_spin_lock(&n->list_lock);
 		if (fresh) {
 			add_slab_locked(n, fresh);
 			fresh = NULL;
@@ -689,15 +870,15 @@ static noinline void *slab_alloc_debug(struct kmem_cache *s, gfp_t gfp, size_t o
 				list_move(&slab->slab_list, &n->full);
 				n->nr_partial--;
 			}
-			spin_unlock(&n->list_lock);
+			slab_spin_unlock(&n->list_lock);
 			continue;
 		}
-		spin_unlock(&n->list_lock);
+		slab_spin_unlock(&n->list_lock);
 		fresh = allocate_slab(s, gfp);
 		if (!fresh)
 			return NULL;
 	}
-	spin_unlock(&n->list_lock);
+	slab_spin_unlock(&n->list_lock);
 	if (s->flags & SLAB_TRACE)
 		trace_object(s, slab, object, 1);
 	return object;
@@ -830,9 +1011,9 @@ static bool barn_put(struct kmem_cache *s, struct kmem_cache_cpu *c, struct slab
 {
 	struct kmem_cache_barn *barn = &s->barn;
 
-	spin_lock(&barn->lock);
+	slab_spin_lock(&barn->lock);
 	if (barn->nr_objects + nr > barn->max_objects) {
-		spin_unlock(&barn->lock);
+		slab_spin_unlock(&barn->lock);
 		return false;
 	}
 	memcpy(sheaf->objects, c->entry + c->avail - nr, nr * sizeof(void *));
@@ -840,7 +1021,7 @@ static bool barn_put(struct kmem_cache *s, struct kmem_cache_cpu *c, struct slab
 	sheaf->next = barn->full;
 	__atomic_store_n(&barn->full, sheaf, __ATOMIC_RELAXED); /* read unlocked as a hint */
 	__atomic_store_n(&barn->nr_objects, barn->nr_objects + nr, __ATOMIC_RELAXED);
-	spin_unlock(&barn->lock);
+	slab_spin_unlock(&barn->lock);
 	c->avail -= nr;
 	return true;
 }
@@ -857,7 +1038,7 @@ static struct slab_sheaf *barn_get(struct kmem_cache *s, struct kmem_cache_cpu *
 
 	if (!__atomic_load_n(&barn->full, __ATOMIC_RELAXED))
 		return NULL;
-	spin_lock(&barn->lock);
+	slab_spin_lock(&barn->lock);
 	sheaf = barn->full;
 	if (sheaf && c->avail + sheaf->size <= c->limit) {
 		__atomic_store_n(&barn->full, sheaf->next, __ATOMIC_RELAXED);
@@ -866,7 +1047,7 @@ static struct slab_sheaf *barn_get(struct kmem_cache *s, struct kmem_cache_cpu *
 	} else {
 		sheaf = NULL;
 	}
-	spin_unlock(&barn->lock);
+	slab_spin_unlock(&barn->lock);
 	if (sheaf) {
 		memcpy(c->entry + c->avail, sheaf->objects, sheaf->size * sizeof(void *));
 		c->avail += sheaf->size;
@@ -882,11 +1063,11 @@ void barn_drain(struct kmem_cache *s)
 
 	if (!__atomic_load_n(&barn->full, __ATOMIC_RELAXED))
 		return;
-	spin_lock(&barn->lock);
+	slab_spin_lock(&barn->lock);
 	sheaf = barn->full;
 	__atomic_store_n(&barn->full, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&barn->nr_objects, 0, __ATOMIC_RELAXED);
-	spin_unlock(&barn->lock);
+	slab_spin_unlock(&barn->lock);
 	for (; sheaf; sheaf = next) {
 		next = sheaf->next;
 		free_objects_to_slabs(s, sheaf->objects, sheaf->size);
@@ -923,7 +1104,7 @@ static noinline void *slab_alloc_refill(struct kmem_cache *s, gfp_t gfp)
 			goto pop; /* someone refilled this CPU meanwhile */
 		if (!fresh && (used = barn_get(s, c)))
 			goto pop;
-		spin_lock(&n->list_lock);
+		slab_spin_lock(&n->list_lock);
 		if (fresh) {
 			add_slab_locked(n, fresh);
 			fresh = NULL;
@@ -931,17 +1112,17 @@ static noinline void *slab_alloc_refill(struct kmem_cache *s, gfp_t gfp)
 		while (c->avail < want &&
 		       (slab = list_first_entry_or_null(&n->partial, struct page, slab_list)))
 			take_objects_locked(s, n, slab, c, want);
-		spin_unlock(&n->list_lock);
+		slab_spin_unlock(&n->list_lock);
 		if (c->avail)
 			goto pop;
-		pcpu_exit(t);
+		slab_section_exit(t);
 		fresh = allocate_slab(s, gfp);
 		if (!fresh)
 			return NULL;
 	}
 pop:
 	object = c->entry[--c->avail];
-	pcpu_exit(t);
+	slab_section_exit(t);
 	if (used)
 		kmem_cache_free(slab_sheaf_cache, used);
 	return object;
@@ -958,9 +1139,15 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 	struct kmem_cache_cpu *c;
 	void *object;
 
+	if (unlikely(__atomic_load_n(&s->destroyed, __ATOMIC_RELAXED))) {
+		slab_report_destroyed(s, "kmem_cache_alloc", (void *)caller);
+		return NULL;
+	}
+	t = slab_task();
+	if (unlikely(!slab_door(t)))
+		return NULL; /* a handler over an allocator section (above) */
 	if (unlikely(gfp & s->gfp_fixup))
 		gfp = kmalloc_fix_flags(gfp);
-	t = slab_task();
 	if (unlikely((gfp & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))
 		might_sleep_check(__FILE__, __LINE__);
 	if (unlikely(kmem_cache_debug(s))) {
@@ -979,13 +1166,13 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 			return NULL;
 		goto got;
 	}
-	preempt_count_inc(t, 1);
+	slab_section_enter(t);
 	c = cpu_cache(s, t->cpu);
 	if (likely(c->avail)) {
 		object = c->entry[--c->avail];
-		preempt_count_dec(t, 1);
+		slab_section_exit(t);
 	} else {
-		preempt_count_dec(t, 1);
+		slab_section_exit(t);
 		object = slab_alloc_refill(s, gfp);
 		if (unlikely(!object))
 			return NULL;
@@ -1076,15 +1263,15 @@ static noinline void slab_free_debug(struct kmem_cache *s, struct page *slab, vo
 	struct kmem_cache_node *n = &s->node;
 	struct page *discard;
 
-	spin_lock(&n->list_lock);
+	slab_spin_lock(&n->list_lock);
 	if (!free_debug_processing(s, slab, object, caller)) {
-		spin_unlock(&n->list_lock);
+		slab_spin_unlock(&n->list_lock);
 		return;
 	}
 	if (s->flags & SLAB_TRACE)
 		trace_object(s, slab, object, 0);
 	discard = free_to_slab_locked(s, n, slab, object, false);
-	spin_unlock(&n->list_lock);
+	slab_spin_unlock(&n->list_lock);
 	if (discard)
 		discard_slab(s, discard);
 }
@@ -1113,7 +1300,7 @@ static noinline void slab_free_flush(struct kmem_cache *s, void *object)
 			sheaf = NULL;
 			goto push;
 		}
-		spin_lock(&n->list_lock);
+		slab_spin_lock(&n->list_lock);
 		for (i = 0; i < nr; i++) {
 			void *o = c->entry[i];
 			struct page *d = free_to_slab_locked(s, n, virt_to_slab(o), o, false);
@@ -1129,14 +1316,14 @@ static noinline void slab_free_flush(struct kmem_cache *s, void *object)
 				discard[nd++] = d;
 			object = NULL;
 		}
-		spin_unlock(&n->list_lock);
+		slab_spin_unlock(&n->list_lock);
 		memmove(c->entry, c->entry + nr, (c->avail - nr) * sizeof(void *));
 		c->avail -= nr;
 	}
 push:
 	if (object)
 		c->entry[c->avail++] = object;
-	pcpu_exit(t);
+	slab_section_exit(t);
 	if (sheaf)
 		kmem_cache_free(slab_sheaf_cache, sheaf);
 	for (i = 0; i < nd; i++)
@@ -1169,20 +1356,20 @@ static __always_inline void __slab_free(struct kmem_cache *s, struct page *slab,
 	t = slab_task();
 	if (tc_usable(s, t) && tc_free_slow(s, t, object))
 		return;
-	preempt_count_inc(t, 1);
+	slab_section_enter(t);
 	c = cpu_cache(s, t->cpu);
 	if (unlikely(c->avail && c->entry[c->avail - 1] == object)) {
 		/* cannot happen after the check above unless racing frees */
-		preempt_count_dec(t, 1);
+		slab_section_exit(t);
 		report_double_free(s, slab, object, "object is already the freelist head");
 		return;
 	}
 	if (likely(c->avail < c->limit)) {
 		c->entry[c->avail++] = object;
-		preempt_count_dec(t, 1);
+		slab_section_exit(t);
 		return;
 	}
-	preempt_count_dec(t, 1);
+	slab_section_exit(t);
 	slab_free_flush(s, object);
 }
 
@@ -1285,11 +1472,34 @@ static struct slab_tc *tc_get(struct task_struct *t)
 	if (!tc)
 		return NULL;
 	tc->slot = t->lease_slot;
+	alloc_enter(t); /* a signal handler must not meet tc_mutex held by us */
 	mutex_lock(&tc_mutex);
 	list_add(&tc->list, &tc_tables);
 	mutex_unlock(&tc_mutex);
 	t->slab_tc = tc;
+	alloc_exit(t);
 	return tc;
+}
+
+/*
+ * tc_owner_lock - the owner's hold of its own table, an allocator section
+ * (sched.h): a signal handler over it must neither take tc->lock (it would
+ * spin on itself) nor use the arrays through the tc word while they
+ * change, so the word stays cleared until tc_validate(). A handler that
+ * came before the store used them whole; one after it finds the word 0.
+ */
+static void tc_owner_lock(struct task_struct *t, struct slab_tc *tc)
+{
+	alloc_enter(t);
+	tc_lock(tc);
+	__atomic_store_n(&tc->slot->tc, 0, __ATOMIC_RELAXED);
+	barrier();
+}
+
+static void tc_owner_unlock(struct task_struct *t, struct slab_tc *tc)
+{
+	tc_unlock(tc);
+	alloc_exit(t);
 }
 
 /* tc_validate - (tc->lock held, by the owner) the leaf sections may use @tc again */
@@ -1433,30 +1643,30 @@ static void *tc_alloc_slow(struct kmem_cache *s, struct task_struct *t, gfp_t gf
 	tc = tc_get(t);
 	if (unlikely(!tc))
 		goto cpu;
-	tc_lock(tc);
+	tc_owner_lock(t, tc);
 	a = tc_array_at((unsigned long)tc, s);
 	a->limit = s->tc_limit;
 	if (a->avail) {
 		object = a->entry[--a->avail];
 		tc_validate(tc);
-		tc_unlock(tc);
+		tc_owner_unlock(t, tc);
 		return object;
 	}
-	tc_unlock(tc);
+	tc_owner_unlock(t, tc);
 	/* no lock across the refill: it may sleep, and reclaim drains thread caches */
 	n = tc_fill(s, t, buf, (s->tc_limit + 1) / 2, gfp);
 	if (!n)
 		return NULL;
-	tc_lock(tc);
+	tc_owner_lock(t, tc);
 	room = a->limit - a->avail; /* only drainers ran meanwhile: they only take */
 	if (n - 1 > room) {
-		tc_unlock(tc);
+		tc_owner_unlock(t, tc);
 		goto spill;
 	}
 	while (--n) /* buf[1] is popped next */
 		a->entry[a->avail++] = buf[n];
 	tc_validate(tc);
-	tc_unlock(tc);
+	tc_owner_unlock(t, tc);
 	return buf[0];
 spill:
 	tc_spill(s, t, buf + 1, n - 1);
@@ -1506,12 +1716,12 @@ static bool tc_free_slow(struct kmem_cache *s, struct task_struct *t, void *obje
 	tc = tc_get(t);
 	if (unlikely(!tc))
 		return false;
-	tc_lock(tc);
+	tc_owner_lock(t, tc);
 	a = tc_array_at((unsigned long)tc, s);
 	a->limit = s->tc_limit;
 	if (unlikely(a->avail && a->entry[a->avail - 1] == object)) {
 		/* cannot happen after the caller's check unless racing frees */
-		tc_unlock(tc);
+		tc_owner_unlock(t, tc);
 		report_double_free(s, virt_to_slab(object), object,
 				   "object is already the freelist head");
 		return true;
@@ -1525,7 +1735,7 @@ static bool tc_free_slow(struct kmem_cache *s, struct task_struct *t, void *obje
 	}
 	a->entry[a->avail++] = object;
 	tc_validate(tc);
-	tc_unlock(tc);
+	tc_owner_unlock(t, tc);
 	if (nr)
 		tc_spill(s, t, buf, nr);
 	return true;
@@ -1589,10 +1799,9 @@ static void tc_drain(struct kmem_cache *s, bool forget)
 	list_for_each_entry (tc, &tc_tables, list) {
 		if (tc != mine)
 			continue;
-		tc_lock(tc);
-		__atomic_store_n(&tc->slot->tc, 0, __ATOMIC_RELAXED);
+		tc_owner_lock(slab_task(), tc);
 		n = tc_take(tc, s, buf, forget);
-		tc_unlock(tc);
+		tc_owner_unlock(slab_task(), tc);
 		if (n)
 			free_objects_to_slabs(s, buf, n);
 	}
@@ -1625,8 +1834,10 @@ void tc_cache_release(struct kmem_cache *s)
  * slab_tc_exit - the thread is going: its arrays go back to the slabs and
  * its table is freed. The table stays listed until it is empty, so that a
  * concurrent kmem_cache_destroy() (whose drain waits for tc_mutex) cannot
- * miss its objects. In atomic context (it exits inside a section) nothing
- * may be locked here: the table stays, marked dead, for drainers to empty.
+ * miss its objects. A thread that dies inside an allocator section (a
+ * signal handler over one left through pthread_exit()) may hold its locks:
+ * nothing may be locked here, the table stays, marked dead, for drainers to
+ * empty. (task_exit() has given back a CPU held in atomic context before.)
  */
 void slab_tc_exit(struct task_struct *t)
 {
@@ -1636,18 +1847,20 @@ void slab_tc_exit(struct task_struct *t)
 
 	if (!tc)
 		return;
-	if (!task_preemptible(t)) {
+	if (!task_preemptible(t) || t->alloc_nest) {
 		__atomic_store_n(&tc->dead, true, __ATOMIC_RELEASE);
 		return;
 	}
 	tc_barred |= TC_EXITED; /* for good: this thread makes no table any more */
 	t->slab_tc = NULL;
+	alloc_enter(t); /* a signal handler must not meet tc_mutex held by us */
 	mutex_lock(&tc_mutex);
 	list_for_each_entry (pos, &tc_tables, list) /* a table of this boot? */
 		if (pos == tc)
 			found = true;
 	if (!found) {
 		mutex_unlock(&tc_mutex);
+		alloc_exit(t);
 		return;
 	}
 	__atomic_store_n(&tc->slot->tc, 0, __ATOMIC_RELEASE);
@@ -1663,6 +1876,7 @@ void slab_tc_exit(struct task_struct *t)
 	}
 	list_del(&tc->list);
 	mutex_unlock(&tc_mutex);
+	alloc_exit(t);
 	plat_meta_free(tc, sizeof(*tc));
 }
 
@@ -1723,9 +1937,11 @@ static void flush_all(struct kmem_cache *s)
 	if (!task_preemptible(t)) {
 		struct kmem_cache_cpu *c = cpu_cache(s, t->cpu);
 
+		alloc_enter(t);
 		nr = c->avail;
 		memcpy(objs, c->entry, nr * sizeof(void *));
 		c->avail = 0;
+		alloc_exit(t);
 		free_objects_to_slabs(s, objs, nr);
 		barn_drain(s);
 		return;
@@ -1737,12 +1953,12 @@ static void flush_all(struct kmem_cache *s)
 
 		/* migrate there (dropping any standing lease on the old CPU) */
 		ukmem_set_cpu(cpu);
-		preempt_count_inc(t, 1);
+		slab_section_enter(t);
 		c = cpu_cache(s, cpu);
 		nr = c->avail;
 		memcpy(objs, c->entry, nr * sizeof(void *));
 		c->avail = 0;
-		preempt_count_dec(t, 1);
+		slab_section_exit(t);
 		if (nr)
 			free_objects_to_slabs(s, objs, nr);
 	}
@@ -1770,7 +1986,7 @@ unsigned long __kmem_cache_shrink(struct kmem_cache *s)
 	unsigned long pages = 0;
 
 	flush_all(s);
-	spin_lock(&n->list_lock);
+	slab_spin_lock(&n->list_lock);
 	list_for_each_entry_safe (slab, tmp, &n->partial, slab_list) {
 		if (slab->inuse)
 			continue;
@@ -1780,7 +1996,7 @@ unsigned long __kmem_cache_shrink(struct kmem_cache *s)
 		n->total_objects -= slab->objects;
 		n->nr_free -= slab->objects;
 	}
-	spin_unlock(&n->list_lock);
+	slab_spin_unlock(&n->list_lock);
 	list_for_each_entry_safe (slab, tmp, &discard, slab_list) {
 		pages += 1UL << compound_order(slab);
 		discard_slab(s, slab);
@@ -1800,9 +2016,9 @@ int __kmem_cache_shutdown(struct kmem_cache *s, bool report)
 
 	__kmem_cache_shrink(s);
 	shrink_sheaves_of(s);
-	spin_lock(&n->list_lock);
+	slab_spin_lock(&n->list_lock);
 	if (!n->nr_slabs) {
-		spin_unlock(&n->list_lock);
+		slab_spin_unlock(&n->list_lock);
 		return 0;
 	}
 	if (report) {
@@ -1812,7 +2028,7 @@ int __kmem_cache_shutdown(struct kmem_cache *s, bool report)
 		list_for_each_entry (slab, &n->full, slab_list)
 			list_slab_objects(s, slab);
 	}
-	spin_unlock(&n->list_lock);
+	slab_spin_unlock(&n->list_lock);
 	return -EBUSY;
 }
 
@@ -1824,11 +2040,11 @@ void __kmem_cache_release(struct kmem_cache *s)
 	LIST_HEAD(discard);
 
 	tc_cache_release(s);
-	spin_lock(&n->list_lock);
+	slab_spin_lock(&n->list_lock);
 	list_splice_init(&n->partial, &discard);
 	list_splice_init(&n->full, &discard);
 	n->nr_partial = n->nr_slabs = n->total_objects = n->nr_free = 0;
-	spin_unlock(&n->list_lock);
+	slab_spin_unlock(&n->list_lock);
 	list_for_each_entry_safe (slab, tmp, &discard, slab_list)
 		discard_slab(s, slab);
 	if (s->cpu_slab)
@@ -1842,11 +2058,11 @@ void slab_count(struct kmem_cache *s, unsigned long *nr_slabs, unsigned long *nr
 {
 	struct kmem_cache_node *n = &s->node;
 
-	spin_lock(&n->list_lock);
+	slab_spin_lock(&n->list_lock);
 	*nr_slabs = n->nr_slabs;
 	*nr_objs = n->total_objects;
 	*nr_free = n->nr_free;
-	spin_unlock(&n->list_lock);
+	slab_spin_unlock(&n->list_lock);
 }
 
 /* ------------------------------------------------------------ public API */
@@ -1903,6 +2119,15 @@ static noinline void do_kfree(struct kmem_cache *expect, const void *x, const ch
 	struct task_struct *t;
 	struct page *slab;
 
+	if (unlikely(expect && __atomic_load_n(&expect->destroyed, __ATOMIC_RELAXED))) {
+		slab_report_destroyed(expect, func, (void *)caller);
+		return;
+	}
+	t = slab_task();
+	if (unlikely(!slab_door(t))) {
+		slab_defer_free(t, expect, x);
+		return;
+	}
 	/* below the direct map wraps around to a huge pa: one compare */
 	if (unlikely(pa >= (max_low_pfn << PAGE_SHIFT))) {
 		report_not_slab(func, x,
@@ -1942,25 +2167,24 @@ static noinline void do_kfree(struct kmem_cache *expect, const void *x, const ch
 		return;
 	}
 	set_freepointer(s, (void *)x, FREEPTR_IN_CPU);
-	t = slab_task();
 	/* a full thread array: the fast path's only common way here */
 	if (tc_usable(s, t) && tc_free_slow(s, t, (void *)x))
 		return;
-	preempt_count_inc(t, 1);
+	slab_section_enter(t);
 	c = cpu_cache(s, t->cpu);
 	if (likely(c->avail < c->limit)) {
 		if (unlikely(c->avail && c->entry[c->avail - 1] == x)) {
 			/* cannot happen after the check above unless racing frees */
-			preempt_count_dec(t, 1);
+			slab_section_exit(t);
 			report_double_free(s, slab, (void *)x,
 					   "object is already the freelist head");
 			return;
 		}
 		c->entry[c->avail++] = (void *)x;
-		preempt_count_dec(t, 1);
+		slab_section_exit(t);
 		return;
 	}
-	preempt_count_dec(t, 1);
+	slab_section_exit(t);
 	slab_free_flush(s, (void *)x);
 }
 
@@ -2132,7 +2356,7 @@ bool slab_object_free(struct kmem_cache *s, struct page *slab, void *object)
 		void *fp;
 		unsigned int n = 0;
 
-		spin_lock(&s->node.list_lock);
+		slab_spin_lock(&s->node.list_lock);
 		for (fp = slab->freelist; fp && n <= slab->objects;
 		     fp = get_freepointer(s, fp), n++) {
 			if (fp == object) {
@@ -2142,7 +2366,7 @@ bool slab_object_free(struct kmem_cache *s, struct page *slab, void *object)
 			if (!object_in_slab(s, slab, fp))
 				break;
 		}
-		spin_unlock(&s->node.list_lock);
+		slab_spin_unlock(&s->node.list_lock);
 		return found;
 	}
 	next = (unsigned long)get_freepointer(s, object);
@@ -2247,8 +2471,11 @@ static noinline void *__do_kmalloc(size_t size, gfp_t flags, unsigned long calle
 {
 	struct kmem_cache *s;
 
-	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE)) {
+		if (unlikely(!slab_door(slab_task())))
+			return NULL;
 		return kmalloc_large(size, flags);
+	}
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
 	s = kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];
@@ -2313,8 +2540,14 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
 
 	if (unlikely(!s || !p))
 		return 0;
+	if (unlikely(__atomic_load_n(&s->destroyed, __ATOMIC_RELAXED))) {
+		slab_report_destroyed(s, "kmem_cache_alloc_bulk", (void *)caller);
+		return 0;
+	}
+	t = slab_task();
+	if (unlikely(!slab_door(t)))
+		return 0;
 	if (!kmem_cache_debug(s) && !(flags & (__GFP_DMA32 | __GFP_HIGHMEM))) {
-		t = slab_task();
 		if (unlikely((flags & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))
 			might_sleep_check(__FILE__, __LINE__);
 		for (;;) {
@@ -2375,7 +2608,8 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 	struct kmem_cache_cpu *c;
 	size_t i = 0;
 
-	if (!s || kmem_cache_debug(s)) {
+	t = slab_task();
+	if (!s || kmem_cache_debug(s) || unlikely(!slab_door(t))) {
 		for (i = 0; i < size; i++) {
 			if (s)
 				kmem_cache_free(s, p[i]);
@@ -2384,7 +2618,6 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 		}
 		return;
 	}
-	t = slab_task();
 	while (i < size) {
 		/* checks, marks and pushes in one section: a repeat in @p is caught */
 		unsigned long pcpu_off;
