@@ -26,6 +26,7 @@
 #include "mm/slab.h"
 #include "debug/stackdepot.h"
 #include "machine/report.h"
+#include "platform/platform.h"
 #include "machine/sched.h"
 
 DEFINE_MUTEX(slab_mutex);
@@ -649,8 +650,20 @@ int slabinfo_show(FILE *out)
 void dump_unreclaimable_slab(void)
 {
 	struct kmem_cache *s;
+	int tries = 0;
 
-	if (!machine.booted || !kmem_cache || !mutex_trylock(&slab_mutex)) {
+	/*
+	 * kswapd or a shrink may hold slab_mutex for a moment: wait a bounded
+	 * while (the failing allocation may hold it itself, so never block)
+	 */
+	while (machine.booted && kmem_cache && !mutex_trylock(&slab_mutex)) {
+		if (++tries > 1000) {
+			pr_warn("excessive unreclaimable slab but cannot dump stats\n");
+			return;
+		}
+		plat_yield();
+	}
+	if (!machine.booted || !kmem_cache) {
 		pr_warn("excessive unreclaimable slab but cannot dump stats\n");
 		return;
 	}
