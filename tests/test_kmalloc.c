@@ -160,6 +160,56 @@ Test(kmalloc, dma_and_reclaimable_families)
 	cr_assert_eq(ukmem_report_total(), 0);
 }
 
+/*
+ * kmalloc's inline fast path looks up the normal caches only and leaves
+ * __GFP_DMA, __GFP_RECLAIMABLE and __GFP_ZERO to its out-of-line half
+ * (s->fast_gfp): a hot object of kmalloc-128 must not be handed to a
+ * GFP_DMA or __GFP_RECLAIMABLE caller, nor come back dirty from kzalloc.
+ */
+Test(kmalloc, hot_normal_object_stays_in_its_family)
+{
+	for (int round = 0; round < 3; round++) {
+		unsigned char *n = kmalloc(100, GFP_KERNEL), *d, *r, *z;
+
+		memset(n, 0xee, 100);
+		kfree(n); /* on top of this thread's array of kmalloc-128 */
+		d = kmalloc(100, GFP_KERNEL | GFP_DMA);
+		r = kmalloc(100, GFP_KERNEL | __GFP_RECLAIMABLE);
+		cr_assert_str_eq(cache_of(d), "dma-kmalloc-128");
+		cr_assert_str_eq(cache_of(r), "kmalloc-rcl-128");
+		cr_assert_neq(d, n);
+		cr_assert_neq(r, n);
+		z = kzalloc(100, GFP_KERNEL);
+		cr_assert_eq(z, n); /* the hot one, through the out-of-line leaf */
+		for (int i = 0; i < 100; i++)
+			cr_assert_eq(z[i], 0);
+		kfree(d);
+		kfree(r);
+		kfree(z);
+	}
+	cr_assert_eq(ukmem_report_total(), 0);
+}
+
+Test(kmalloc, hot_cache_object_zeroed_by_kmem_cache_zalloc)
+{
+	struct kmem_cache *c = kmem_cache_create("zhot", 72, 0, SLAB_NO_MERGE, NULL);
+
+	cr_assert(c);
+	for (int round = 0; round < 3; round++) {
+		unsigned char *a = kmem_cache_alloc(c, GFP_KERNEL), *b;
+
+		memset(a, 0xee, 72);
+		kmem_cache_free(c, a);
+		b = kmem_cache_zalloc(c, GFP_KERNEL);
+		cr_assert_eq(b, a);
+		for (int i = 0; i < 72; i++)
+			cr_assert_eq(b[i], 0);
+		kmem_cache_free(c, b);
+	}
+	kmem_cache_destroy(c);
+	cr_assert_eq(ukmem_report_total(), 0);
+}
+
 Test(kmalloc, physically_contiguous_across_pages)
 {
 	size_t sizes[] = {4096, 8192, 8193, 65536, 1 << 20};

@@ -71,9 +71,21 @@ struct kmem_cache_cpu {
 	unsigned int avail;
 	unsigned int limit;
 	unsigned int batch;
-	unsigned int pad;
+	unsigned int pad; /* 0: see array_top() */
 	void *entry[];
 };
+
+/*
+ * array_top - entry[avail - 1] of a CPU or thread array; for an empty one
+ * the word just below entry[0], which holds (batch, pad = 0) or (limit,
+ * avail = 0): a value below 2^9, which no pointer that passed the free
+ * paths' direct map test can equal. So their "already the top" test needs
+ * no avail test of its own.
+ */
+static __always_inline void *array_top(void *const *entry, unsigned long avail)
+{
+	return ((void *const *)((const char *)entry - sizeof(void *)))[avail];
+}
 
 /*
  * struct slab_sheaf - a batch of free objects parked off-CPU (SLUB's 2025
@@ -119,13 +131,21 @@ struct kmem_cache {
 	slab_flags_t flags;
 	gfp_t gfp_fixup; /* gfp bits that contradict the cache ("Unexpected gfp") */
 	unsigned int cpu_limit, cpu_batch;
-	u32 reciprocal_size;	  /* ceil(2^32 / size): object index by multiply */
+	u32 reciprocal_size; /* ceil(2^32 / size): object index by multiply */
+	/*
+	 * gfp bits the frameless allocation paths leave to their out-of-line
+	 * halves: gfp_fixup, __GFP_ZERO, and for the normal kmalloc caches
+	 * (the only ones kmalloc's fast path looks up) __GFP_DMA and
+	 * __GFP_RECLAIMABLE, which pick another kmalloc cache. One test.
+	 */
+	gfp_t fast_gfp;
 	u64 size_magic;		  /* ceil(2^64 / size): divisibility by multiply */
 	u64 start_limit;	  /* object_start_ok()'s bound */
 	unsigned long slab_mask;  /* bytes of a slab of the cache's order, - 1 */
 	unsigned long slab_span;  /* objects * size in such a slab */
 	unsigned int offset;	  /* free pointer offset from the object */
 	unsigned int object_size; /* what the user asked for */
+	unsigned int tc_off;	  /* this cache's array in a struct slab_tc (0: none) */
 	unsigned long random;	  /* free pointer encoding secret */
 	unsigned int size;	  /* stride, metadata included */
 	unsigned int red_left_pad;
@@ -145,7 +165,6 @@ struct kmem_cache {
 	struct list_head list; /* slab_caches, under slab_mutex */
 	struct kmem_cache_node node;
 	struct kmem_cache_barn barn;
-	unsigned int tc_off;   /* this cache's array in a struct slab_tc (0: none) */
 	unsigned int tc_limit; /* objects a thread's array holds */
 	bool dying;	       /* destroyed with objects left: kept, not listed */
 	bool destroyed;
@@ -341,7 +360,7 @@ extern struct slab_fastmap slab_fastmap;
 #define TC_ARRAY_SHIFT 9
 #define TC_MAX_CACHES  64
 struct slab_tc_array {
-	unsigned int avail, limit;
+	unsigned int limit, avail; /* in this order: see array_top() */
 	void *entry[TC_ENTRIES];
 };
 _Static_assert(sizeof(struct slab_tc_array) == 1 << TC_ARRAY_SHIFT, "tc_array_at() strides");

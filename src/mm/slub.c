@@ -396,6 +396,9 @@ static int calculate_sizes(struct kmem_cache *s)
 	if (flags & SLAB_RECLAIM_ACCOUNT)
 		s->allocflags |= __GFP_RECLAIMABLE;
 	s->gfp_fixup = (__GFP_DMA32 | __GFP_HIGHMEM | ~__GFP_BITS_MASK) & ~s->allocflags;
+	s->fast_gfp = s->gfp_fixup | __GFP_ZERO;
+	if ((flags & SLAB_KMALLOC) && !(flags & (SLAB_CACHE_DMA | SLAB_RECLAIM_ACCOUNT)))
+		s->fast_gfp |= __GFP_DMA | __GFP_RECLAIMABLE;
 	return 0;
 }
 
@@ -1190,23 +1193,22 @@ noinline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, uns
 }
 
 /*
- * slab_alloc_fast - the common case in a leaf section: a plain cache, flags
- * that need no fixing, a task holding a lease on its CPU, an object in the
- * CPU array. NULL means "take the full path", which handles everything
- * (including this case). Nothing here needs a stack frame.
+ * slab_alloc_fast - the common case in a leaf section: a task holding its
+ * thread arrays or a lease on its CPU, an object in the array. The caller
+ * has tested the gfp bits (s->fast_gfp). NULL means "take the full path",
+ * which handles everything (including this case). Nothing here needs a
+ * stack frame.
  */
-static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
+static __always_inline void *slab_alloc_fast(struct kmem_cache *s)
 {
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
-	unsigned int avail;
+	unsigned long avail;
 	void *object;
 	struct ukmem_lease *slot;
 	unsigned long pcpu_off, tc;
 
-	/* debug caches have no CPU arrays (limit 0): they fail the avail test */
-	if (unlikely(gfp & s->gfp_fixup))
-		return NULL;
+	/* debug caches have no arrays (limit 0, tc_off 0): they fail the avail test */
 	t = task_peek();
 	if (unlikely(!(slot = leaf_enter(t))))
 		return NULL;
@@ -1215,11 +1217,12 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 		/* the thread's own array (a cache without one has the empty dummy) */
 		struct slab_tc_array *a = tc_array_at(tc, s);
 
+		/* a 64-bit count: the index needs no zero-extension */
 		avail = a->avail;
 		if (unlikely(!avail))
 			goto out;
 		object = a->entry[--avail];
-		a->avail = avail;
+		a->avail = (unsigned int)avail;
 	} else {
 		pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
 		if (unlikely(!pcpu_off))
@@ -1229,7 +1232,7 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s, gfp_t gfp)
 		if (unlikely(!avail))
 			goto out;
 		object = c->entry[--avail];
-		c->avail = avail;
+		c->avail = (unsigned int)avail;
 	}
 	pcpu_leaf_exit(slot);
 	if (!object)
@@ -1241,18 +1244,38 @@ out:
 	return NULL;
 }
 
-static __always_inline void *cache_alloc(struct kmem_cache *s, gfp_t flags, unsigned long caller)
+/*
+ * cache_alloc_other - kmem_cache_alloc() with gfp bits its inline fast path
+ * leaves out (s->fast_gfp): __GFP_ZERO still pops in a leaf section.
+ */
+static noinline void *cache_alloc_other(struct kmem_cache *s, gfp_t flags, unsigned long caller)
+{
+	void *object;
+
+	if (likely(!(flags & s->gfp_fixup)) && likely(object = slab_alloc_fast(s))) {
+		if (flags & __GFP_ZERO)
+			memset(object, 0, s->object_size);
+		return object;
+	}
+	return slab_alloc(s, flags, s->object_size, caller);
+}
+
+/*
+ * cache_alloc - the inline half. The caller's address is taken on the
+ * out-of-line branches only (_RET_IP_ of the exported function this is
+ * inlined into): on the fast path it would be a load for nothing.
+ */
+static __always_inline void *cache_alloc(struct kmem_cache *s, gfp_t flags)
 {
 	void *object;
 
 	if (unlikely(!s))
 		return NULL;
-	if (likely(object = slab_alloc_fast(s, flags))) {
-		if (unlikely(flags & __GFP_ZERO))
-			return memset(object, 0, s->object_size);
+	if (unlikely(flags & s->fast_gfp))
+		return cache_alloc_other(s, flags, (unsigned long)__builtin_return_address(0));
+	if (likely(object = slab_alloc_fast(s)))
 		return object;
-	}
-	return slab_alloc(s, flags, s->object_size, caller);
+	return slab_alloc(s, flags, s->object_size, (unsigned long)__builtin_return_address(0));
 }
 
 /* ------------------------------------------------------------ free */
@@ -2078,12 +2101,12 @@ void slab_count(struct kmem_cache *s, unsigned long *nr_slabs, unsigned long *nr
  */
 __ukmem_export __hot_path void *kmem_cache_alloc_noprof(struct kmem_cache *s, gfp_t flags)
 {
-	return cache_alloc(s, flags, (unsigned long)__builtin_return_address(0));
+	return cache_alloc(s, flags);
 }
 
 __ukmem_export void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node)
 {
-	return cache_alloc(s, flags, (unsigned long)__builtin_return_address(0));
+	return cache_alloc(s, flags);
 }
 
 static noinline void report_not_slab(const char *func, const void *x, const char *why,
@@ -2204,9 +2227,10 @@ static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expe
 {
 	const struct slab_fastmap *fm = &slab_fastmap;
 	unsigned long pa = (unsigned long)((const char *)x - fm->direct_map);
-	unsigned long off, base, next, mask;
+	unsigned long off, base, next, mask, key;
 	struct kmem_cache *s;
 
+	/* NULL and ZERO_SIZE_PTR wrap around to a huge pa: the callers test them after us */
 	if (unlikely(pa >= fm->lowmem_bytes))
 		return NULL;
 	/* every page of a slab of the cache's own order names it; others NULL */
@@ -2230,10 +2254,11 @@ static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expe
 	 * decides exactly).
 	 */
 	*fp = freeptr_addr(s, (void *)x);
-	next = (unsigned long)get_freepointer(s, (void *)x);
+	key = s->random ^ (unsigned long)*fp; /* decodes the word and encodes the mark */
+	next = *(unsigned long *)*fp ^ key;
 	if (unlikely(next <= 1 || next - base <= mask))
 		return NULL;
-	*in_cpu = freeptr_encode(s, (void *)x, FREEPTR_IN_CPU); /* to store when parked */
+	*in_cpu = key ^ (unsigned long)FREEPTR_IN_CPU; /* to store when parked */
 	*slab_base = base;
 	return s;
 }
@@ -2251,7 +2276,7 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 	struct kmem_cache *s = free_object_ok(expect, x, have_expect, &fp, &in_cpu, &base);
 	struct kmem_cache_cpu *c;
 	struct task_struct *t;
-	unsigned int avail;
+	unsigned long avail; /* 64 bits: the index needs no zero-extension */
 	struct ukmem_lease *slot;
 	unsigned long pcpu_off, tc;
 
@@ -2265,22 +2290,22 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 		struct slab_tc_array *a = tc_array_at(tc, s);
 
 		avail = a->avail;
-		if (unlikely(avail >= a->limit || (avail && a->entry[avail - 1] == x)))
+		if (unlikely(avail >= a->limit || array_top(a->entry, avail) == x))
 			goto out;
 		*fp = (void *)in_cpu;
 		a->entry[avail] = (void *)x;
-		a->avail = avail + 1;
+		a->avail = (unsigned int)avail + 1;
 	} else {
 		pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
 		if (unlikely(!pcpu_off))
 			goto out;
 		c = cpu_cache_at(s, pcpu_off);
 		avail = c->avail;
-		if (unlikely(avail >= c->limit || (avail && c->entry[avail - 1] == x)))
+		if (unlikely(avail >= c->limit || array_top(c->entry, avail) == x))
 			goto out;
 		*fp = (void *)in_cpu;
 		c->entry[avail] = (void *)x;
-		c->avail = avail + 1;
+		c->avail = (unsigned int)avail + 1;
 	}
 	pcpu_leaf_exit(slot);
 	return true;
@@ -2302,9 +2327,13 @@ out:
  */
 __ukmem_export __hot_path void kmem_cache_free(struct kmem_cache *s, void *x)
 {
-	if (unlikely(!x))
-		return;
+	/*
+	 * A NULL @x fails the fast path's direct map test; a NULL @s must not
+	 * get there (a page that names no cache would match it)
+	 */
 	if (likely(s) && likely(slab_free_fast(s, x, true)))
+		return;
+	if (unlikely(!x))
 		return;
 	do_kfree(s, x, "kmem_cache_free", (unsigned long)__builtin_return_address(0));
 }
@@ -2335,9 +2364,10 @@ static void free_large_kmalloc(struct page *page, const void *x, unsigned long c
  */
 __ukmem_export __hot_path void kfree(const void *x)
 {
-	if (unlikely(ZERO_OR_NULL_PTR(x)))
-		return;
+	/* NULL and ZERO_SIZE_PTR fail the fast path's direct map test */
 	if (likely(slab_free_fast(NULL, x, false)))
+		return;
+	if (unlikely(ZERO_OR_NULL_PTR(x)))
 		return;
 	do_kfree(NULL, x, "kfree", (unsigned long)__builtin_return_address(0));
 }
@@ -2497,31 +2527,52 @@ static noinline void *__do_kmalloc(size_t size, gfp_t flags, unsigned long calle
  * Context: any context if @flags does not allow direct reclaim.
  * Return: the memory, ZERO_SIZE_PTR, or NULL.
  */
-static __always_inline void *do_kmalloc(size_t size, gfp_t flags, unsigned long caller)
+static noinline void *kmalloc_other(size_t size, gfp_t flags, unsigned long caller)
 {
 	struct kmem_cache *s;
 	void *object;
 
-	/* size 1..KMALLOC_MAX_CACHE_SIZE: one table load picks the class */
+	/* other kmalloc types, __GFP_ZERO: a leaf section still, when it can be had */
 	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
 		s = kmalloc_caches[kmalloc_type(flags)][kmalloc_size_index[(size - 1) >> 3]];
-		if (likely(s) && likely(object = slab_alloc_fast(s, flags))) {
+		if (likely(s) && likely(!(flags & s->gfp_fixup)) &&
+		    likely(object = slab_alloc_fast(s))) {
 			if (unlikely(flags & __GFP_ZERO))
-				return memset(object, 0, s->object_size);
+				memset(object, 0, s->object_size);
 			return object;
 		}
 	}
 	return __do_kmalloc(size, flags, caller);
 }
 
+static __always_inline void *do_kmalloc(size_t size, gfp_t flags)
+{
+	struct kmem_cache *s;
+	void *object;
+
+	/*
+	 * size 1..KMALLOC_MAX_CACHE_SIZE: one table load picks the class of
+	 * the normal type; whatever would pick another type, or needs more
+	 * than a pop, fails the fast_gfp test (the caller's address is taken
+	 * there only: see cache_alloc())
+	 */
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
+		s = kmalloc_caches[KMALLOC_NORMAL][kmalloc_size_index[(size - 1) >> 3]];
+		if (likely(s) && likely(!(flags & s->fast_gfp)) &&
+		    likely(object = slab_alloc_fast(s)))
+			return object;
+	}
+	return kmalloc_other(size, flags, (unsigned long)__builtin_return_address(0));
+}
+
 __ukmem_export __hot_path void *__kmalloc_noprof(size_t size, gfp_t flags)
 {
-	return do_kmalloc(size, flags, (unsigned long)__builtin_return_address(0));
+	return do_kmalloc(size, flags);
 }
 
 __ukmem_export void *__kmalloc_node_noprof(size_t size, gfp_t flags, int node)
 {
-	return do_kmalloc(size, flags, (unsigned long)__builtin_return_address(0));
+	return do_kmalloc(size, flags);
 }
 
 /**
