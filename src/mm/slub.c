@@ -2558,9 +2558,13 @@ static __always_inline void *do_kmalloc(size_t size, gfp_t flags)
 	 */
 	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE)) {
 		s = kmalloc_caches[KMALLOC_NORMAL][kmalloc_size_index[(size - 1) >> 3]];
-		if (likely(s) && likely(!(flags & s->fast_gfp)) &&
-		    likely(object = slab_alloc_fast(s)))
-			return object;
+		if (likely(s) && likely(!(flags & s->fast_gfp))) {
+			if (likely(object = slab_alloc_fast(s)))
+				return object;
+			/* an empty array: the leaf again would find it empty too */
+			return __do_kmalloc(size, flags,
+					    (unsigned long)__builtin_return_address(0));
+		}
 	}
 	return kmalloc_other(size, flags, (unsigned long)__builtin_return_address(0));
 }
