@@ -134,8 +134,8 @@ void task_init(struct task_struct *t)
 	t->lease_slot = t->lease_id ? &lease_slots[t->lease_id] : NULL;
 	t->fast_slot = t->lease_slot;
 	if (t->lease_slot) {
-		t->lease_slot->pid = (u32)t->pid;
 		memcpy(t->lease_slot->comm, t->comm, sizeof(t->comm));
+		__atomic_store_n(&t->lease_slot->pid, (u32)t->pid, __ATOMIC_RELEASE);
 	}
 	__atomic_store_n(&t->boot_gen, machine.generation, __ATOMIC_RELAXED);
 	plat_at_thread_exit(task_exit, t);
@@ -494,7 +494,7 @@ void sched_shutdown_wake(void)
 static struct ukmem_lease *slot_of_pid(u32 pid, u32 ids)
 {
 	for (u32 id = 1; id <= ids; id++)
-		if (__atomic_load_n(&lease_slots[id].pid, __ATOMIC_RELAXED) == pid)
+		if (__atomic_load_n(&lease_slots[id].pid, __ATOMIC_ACQUIRE) == pid)
 			return &lease_slots[id];
 	return NULL;
 }
@@ -537,7 +537,7 @@ int sched_shutdown_quiesce(void)
 		for (id = 1; id <= ids && !busy_pid; id++)
 			if (&lease_slots[id] != me->lease_slot &&
 			    __atomic_load_n(&lease_slots[id].inside, __ATOMIC_ACQUIRE))
-				busy_pid = lease_slots[id].pid;
+				busy_pid = __atomic_load_n(&lease_slots[id].pid, __ATOMIC_ACQUIRE);
 		if (!busy_pid &&
 		    __atomic_load_n(&gate_slotless, __ATOMIC_ACQUIRE) > (me->lease_slot ? 0u : 1u))
 			busy_pid = ~0u;
