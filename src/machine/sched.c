@@ -470,10 +470,8 @@ bool gate_wait(struct task_struct *t)
 			t->gate_nest++;
 			__atomic_fetch_add(&gate_slotless, 1, __ATOMIC_SEQ_CST);
 		} else {
-			__atomic_store_n(&t->lease_slot->inside, 1, __ATOMIC_RELAXED);
+			__atomic_exchange_n(&t->lease_slot->inside, 1, __ATOMIC_SEQ_CST);
 			barrier();
-			if (!leases_ok)
-				__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		}
 		if (!__atomic_load_n(&machine.stopping, __ATOMIC_SEQ_CST) &&
 		    __atomic_load_n(&machine.generation, __ATOMIC_ACQUIRE) == gen)
@@ -516,9 +514,7 @@ int sched_shutdown_quiesce(void)
 	u32 id, busy_pid;
 
 	if (leases_ok)
-		plat_membarrier(); /* pairs with gate_enter() */
-	else
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		plat_membarrier(); /* pairs with gate_enter() (else its exchange fences) */
 	for (;;) {
 		busy_pid = 0;
 		busy_cpu = -1;
@@ -536,7 +532,7 @@ int sched_shutdown_quiesce(void)
 		}
 		for (id = 1; id <= ids && !busy_pid; id++)
 			if (&lease_slots[id] != me->lease_slot &&
-			    __atomic_load_n(&lease_slots[id].inside, __ATOMIC_ACQUIRE))
+			    __atomic_load_n(&lease_slots[id].inside, __ATOMIC_SEQ_CST))
 				busy_pid = __atomic_load_n(&lease_slots[id].pid, __ATOMIC_ACQUIRE);
 		if (!busy_pid &&
 		    __atomic_load_n(&gate_slotless, __ATOMIC_ACQUIRE) > (me->lease_slot ? 0u : 1u))
@@ -570,9 +566,7 @@ int sched_shutdown_quiesce(void)
 	for (cpu = 0; cpu < machine.nr_cpus; cpu++)
 		cpu_revoke(cpu);
 	if (leases_ok)
-		plat_membarrier();
-	else
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		plat_membarrier(); /* (without it there are no leases nor thread caches) */
 	/* leaf sections under way (thread caches need no lease) leave now */
 	for (id = 1; id <= ids; id++)
 		while (&lease_slots[id] != me->lease_slot &&
@@ -896,11 +890,22 @@ int sched_init(void)
 	if (!cpu_states || !lease_slots)
 		return -ENOMEM;
 	memset(cpu_states, 0, sizeof(*cpu_states) * UKMEM_MAX_CPUS);
-	/* ids above next_lease_id were never handed out: their slots are still zero */
-	memset(
-	    lease_slots, 0,
-	    sizeof(*lease_slots) *
-		(min(__atomic_load_n(&next_lease_id, __ATOMIC_RELAXED), NR_LEASE_SLOTS - 1) + 1));
+	/*
+	 * ids above next_lease_id were never handed out: their slots are still
+	 * zero. Word by word, atomically: a task of the last machine may be
+	 * reading its slot meanwhile (fast paths, the shutdown gate).
+	 */
+	for (u32 id = 0,
+		 ids = min(__atomic_load_n(&next_lease_id, __ATOMIC_RELAXED), NR_LEASE_SLOTS - 1);
+	     id <= ids; id++) {
+		struct ukmem_lease *slot = &lease_slots[id];
+
+		__atomic_store_n(&slot->in_section, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&slot->inside, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&slot->pcpu_off, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&slot->tc, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&slot->pid, 0, __ATOMIC_RELAXED);
+	}
 	/*
 	 * Leases are only safe with membarrier(): without it a revoker's check
 	 * of the slot and a lessee's check of the lease can both pass (the

@@ -135,12 +135,13 @@ static __always_inline bool gate_enter(struct task_struct *t)
 	if (unlikely(!slot))
 		return gate_enter_slotless(t);
 	n = __atomic_load_n(&slot->inside, __ATOMIC_RELAXED);
-	__atomic_store_n(&slot->inside, n + 1, __ATOMIC_RELAXED);
+	if (likely(leases_ok))
+		__atomic_store_n(&slot->inside, n + 1, __ATOMIC_RELAXED);
+	else /* no membarrier() for the shutdown: a fencing exchange of our own */
+		__atomic_exchange_n(&slot->inside, n + 1, __ATOMIC_SEQ_CST);
 	if (n)
 		return true;
 	barrier(); /* the shutdown's membarrier() supplies the full fence */
-	if (unlikely(!leases_ok))
-		__atomic_thread_fence(__ATOMIC_SEQ_CST); /* no membarrier(): our own */
 	/* (a task of a machine shut down since it was looked up fails its call) */
 	if (likely(!__atomic_load_n(&machine.stopping, __ATOMIC_RELAXED)) &&
 	    likely(t->boot_gen == __atomic_load_n(&machine.generation, __ATOMIC_RELAXED)))
