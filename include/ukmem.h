@@ -29,6 +29,10 @@ int ukmem_booted(void);
 /*
  * ukmem_shutdown - report what is still allocated and tear the machine down.
  * ukmem_boot() may be called again afterwards. The log survives shutdown.
+ * Other threads inside the allocator are waited for; calls arriving
+ * meanwhile wait and then fail (NULL). A thread that stays inside (or in
+ * atomic context) for over a second makes it refuse with a WARNING, and the
+ * machine stays up (docs/cpu-model.md "Shutdown").
  */
 void ukmem_shutdown(void);
 

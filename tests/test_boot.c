@@ -5,11 +5,16 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/bug.h>
+#include <linux/preempt.h>
+#include <linux/slab.h>
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "machine/machine.h"
 #include "mm/slab.h"
 
 Test(boot, defaults_and_ebusy)
@@ -215,4 +220,159 @@ Test(boot, reboot_many_times_with_different_machines)
 		__free_pages(p, 3);
 		ukmem_shutdown();
 	}
+}
+
+/*
+ * issue 10 item 10: ukmem_shutdown() while other threads are inside the
+ * allocator tore the machine down under them (segfault). The shutdown now
+ * waits for them at its gate; a caller arriving while it runs waits too and
+ * gets NULL (its frees are dropped: the machine's memory is gone).
+ */
+#define HAMMERS	   4
+#define HAMMER_MAX 8
+
+/*
+ * Who holds what, by address (never touching the memory: a thread's own
+ * objects die with the machine under it, as in any use after shutdown).
+ */
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static const void *live[HAMMERS][HAMMER_MAX + 1];
+static int hammer_dup;	/* __atomic */
+static int hammer_stop; /* __atomic */
+static unsigned long hammer_rounds[HAMMERS];
+
+static void live_add(int me, int k, const void *p)
+{
+	pthread_mutex_lock(&live_lock);
+	for (int i = 0; i < HAMMERS; i++)
+		for (int j = 0; j <= HAMMER_MAX; j++)
+			if (live[i][j] == p)
+				__atomic_store_n(&hammer_dup, 1, __ATOMIC_RELAXED);
+	live[me][k] = p;
+	pthread_mutex_unlock(&live_lock);
+}
+
+static void live_del(int me, int k)
+{
+	pthread_mutex_lock(&live_lock);
+	live[me][k] = NULL;
+	pthread_mutex_unlock(&live_lock);
+}
+
+/*
+ * A thread between two calls when the shutdown ends makes its next call on
+ * no machine: it boots a new one, while the other stragglers may still be
+ * reading their tasks of the old one - the implicit boot's unsynchronised
+ * reads, which ThreadSanitizer reports. There the calls take turns (one
+ * thread inside at a time: the gate is still what the shutdown meets).
+ */
+#ifdef __SANITIZE_THREAD__
+static pthread_mutex_t turn = PTHREAD_MUTEX_INITIALIZER;
+#define TURN(call)                                                                                 \
+	({                                                                                         \
+		pthread_mutex_lock(&turn);                                                         \
+		__auto_type _r = (call);                                                           \
+		pthread_mutex_unlock(&turn);                                                       \
+		_r;                                                                                \
+	})
+#define TURN_VOID(call)                                                                            \
+	do {                                                                                       \
+		pthread_mutex_lock(&turn);                                                         \
+		call;                                                                              \
+		pthread_mutex_unlock(&turn);                                                       \
+	} while (0)
+#else
+#define TURN(call)	(call)
+#define TURN_VOID(call) call
+#endif
+
+static void *hammer(void *arg)
+{
+	int me = (int)(long)arg, n, k;
+	void *objs[HAMMER_MAX];
+	unsigned long gen, round = 0;
+	struct page *pg;
+
+	TURN_VOID(kfree(kmalloc(8, GFP_KERNEL))); /* this task belongs to the test's machine */
+	gen = __atomic_load_n(&machine.generation, __ATOMIC_ACQUIRE);
+	while (!__atomic_load_n(&hammer_stop, __ATOMIC_ACQUIRE)) {
+		n = 1 + (int)(round % HAMMER_MAX);
+		for (k = 0; k < n; k++) {
+			objs[k] = TURN(kmalloc(64 << (k % 3), GFP_KERNEL | __GFP_NOWARN));
+			if (!objs[k])
+				break;
+			live_add(me, k, objs[k]);
+		}
+		pg = k == n ? TURN(alloc_pages(GFP_KERNEL | __GFP_NOWARN, n % 2)) : NULL;
+		/* NULL: the machine went, and what we hold with it */
+		if (!pg || __atomic_load_n(&machine.generation, __ATOMIC_ACQUIRE) != gen)
+			break;
+		live_add(me, HAMMER_MAX, pg);
+		for (k = 0; k < n; k++) {
+			live_del(me, k);
+			TURN_VOID(kfree(objs[k]));
+		}
+		live_del(me, HAMMER_MAX);
+		TURN_VOID(__free_pages(pg, n % 2));
+		__atomic_store_n(&hammer_rounds[me], ++round, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_lock(&live_lock);
+	memset(live[me], 0, sizeof(live[me]));
+	pthread_mutex_unlock(&live_lock);
+	return NULL;
+}
+
+Test(boot, shutdown_while_threads_allocate_waits_for_them, .timeout = 300)
+{
+	pthread_t th[HAMMERS];
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=2"), 0);
+	for (long i = 0; i < HAMMERS; i++)
+		pthread_create(&th[i], NULL, hammer, (void *)i);
+	for (int i = 0; i < HAMMERS; i++)
+		while (__atomic_load_n(&hammer_rounds[i], __ATOMIC_ACQUIRE) < 2000)
+			sched_yield();
+	ukmem_shutdown(); /* with all four inside or about to be */
+	__atomic_store_n(&hammer_stop, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < HAMMERS; i++)
+		pthread_join(th[i], NULL);
+	cr_assert_eq(hammer_dup, 0, "an object was handed out twice");
+	ukmem_shutdown(); /* a straggler's next call may have booted a new machine */
+	cr_assert(!ukmem_booted());
+}
+
+static int parked, unpark; /* __atomic */
+
+static void *parker(void *arg)
+{
+	pthread_setname_np(pthread_self(), "parker");
+	preempt_disable();
+	__atomic_store_n(&parked, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&unpark, __ATOMIC_ACQUIRE))
+		sched_yield();
+	preempt_enable();
+	return NULL;
+}
+
+Test(boot, shutdown_refused_while_a_task_is_inside_preempt_disable, .timeout = 60)
+{
+	pthread_t th;
+	void *p;
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=4"), 0);
+	pthread_create(&th, NULL, parker, NULL);
+	while (!__atomic_load_n(&parked, __ATOMIC_ACQUIRE))
+		sched_yield();
+	ukmem_shutdown();
+	cr_assert(ukmem_booted(), "the machine stays up");
+	cr_assert(ukmem_dmesg_contains("ukmem: shutdown refused: task parker["));
+	cr_assert(ukmem_dmesg_contains("] is inside a section on CPU"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_WARN), 1);
+	p = kmalloc(64, GFP_KERNEL); /* the gate is open again */
+	cr_assert_not_null(p);
+	kfree(p);
+	__atomic_store_n(&unpark, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	ukmem_shutdown();
+	cr_assert(!ukmem_booted(), "shut down once it left");
 }

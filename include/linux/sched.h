@@ -48,6 +48,7 @@ struct task_struct {
 	unsigned long boot_gen;		    /* machine generation this state belongs to */
 	int rcu_read_lock_nesting;
 	unsigned int alloc_nest;      /* allocator sections entered and not left (sched.h) */
+	unsigned int gate_nest;	      /* full allocator calls, a task without a lease slot */
 	void *deferred_free;	      /* frees an interrupting handler deferred (slub.c) */
 	unsigned int nr_deferred_bad; /* ... and the ones it could not check there */
 	struct {

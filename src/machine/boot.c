@@ -500,10 +500,25 @@ __ukmem_export int ukmem_booted(void)
 
 __ukmem_export void ukmem_shutdown(void)
 {
+	struct task_struct *me;
 	int i;
 
 	pthread_mutex_lock(&boot_lock);
 	if (!machine.booted) {
+		pthread_mutex_unlock(&boot_lock);
+		return;
+	}
+	/*
+	 * Shut the gate (sched.h): our own calls below are nested in this
+	 * one and pass; other tasks' full paths wait, their fast paths lose
+	 * their leases and thread caches once nobody is inside.
+	 */
+	me = current_task();
+	gate_enter(me);
+	__atomic_store_n(&machine.stopping, 1, __ATOMIC_SEQ_CST);
+	if (sched_shutdown_quiesce()) {
+		gate_exit(me);
+		sched_shutdown_wake(); /* refused: the machine stays up as it was */
 		pthread_mutex_unlock(&boot_lock);
 		return;
 	}
@@ -519,6 +534,8 @@ __ukmem_export void ukmem_shutdown(void)
 	booting_tid = 0;
 	/* Tasks must re-initialise against the next boot. */
 	__atomic_store_n(&machine.generation, machine.generation + 1, __ATOMIC_RELEASE);
+	gate_exit(me);
+	sched_shutdown_wake(); /* waiters fail their calls: the machine went */
 	pthread_mutex_unlock(&boot_lock);
 }
 

@@ -42,6 +42,7 @@ enum machine_arch {
 struct machine {
 	bool booted;
 	unsigned long generation; /* bumped at every boot */
+	u32 stopping;		  /* a shutdown is under way: the gate is shut (sched.h) */
 	enum machine_arch arch;
 	const char *arch_name;
 

@@ -25,7 +25,7 @@ __thread void *preempt_disable_ip __attribute__((tls_model("initial-exec")));
 struct cpu_state *cpu_states;
 struct ukmem_lease *lease_slots;
 static u32 next_lease_id;
-static bool leases_ok; /* membarrier() works: leases may be granted */
+bool leases_ok; /* membarrier() works: leases may be granted */
 #define NR_LEASE_SLOTS (1u << 20)
 __ukmem_export unsigned int nr_cpu_ids = 1;
 
@@ -133,6 +133,10 @@ void task_init(struct task_struct *t)
 	/* slot 0 is nobody's: a task without an id has no leaf sections at all */
 	t->lease_slot = t->lease_id ? &lease_slots[t->lease_id] : NULL;
 	t->fast_slot = t->lease_slot;
+	if (t->lease_slot) {
+		memcpy(t->lease_slot->comm, t->comm, sizeof(t->comm));
+		__atomic_store_n(&t->lease_slot->pid, (u32)t->pid, __ATOMIC_RELEASE);
+	}
 	__atomic_store_n(&t->boot_gen, machine.generation, __ATOMIC_RELAXED);
 	plat_at_thread_exit(task_exit, t);
 }
@@ -423,6 +427,152 @@ void alloc_deferred_run(struct task_struct *t)
 
 	if (fn)
 		fn(t);
+}
+
+/* ---- the shutdown gate (sched.h) ---- */
+
+static u32 gate_slotless; /* tasks without a lease slot inside a full path */
+
+bool gate_enter_slotless(struct task_struct *t)
+{
+	if (t->gate_nest++)
+		return true;
+	__atomic_fetch_add(&gate_slotless, 1, __ATOMIC_SEQ_CST);
+	if (likely(!__atomic_load_n(&machine.stopping, __ATOMIC_SEQ_CST)) &&
+	    t->boot_gen == __atomic_load_n(&machine.generation, __ATOMIC_RELAXED))
+		return true;
+	return gate_wait(t);
+}
+
+void gate_exit_slotless(struct task_struct *t)
+{
+	if (!--t->gate_nest)
+		__atomic_fetch_sub(&gate_slotless, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * gate_wait - @t found the gate shut on entering its outermost full path:
+ * step out, sleep until the shutdown is over, then go in again if it was
+ * refused (true) or fail the call if the machine went (false).
+ */
+bool gate_wait(struct task_struct *t)
+{
+	unsigned long gen = t->boot_gen;
+	u32 stopping;
+
+	for (;;) {
+		gate_exit(t);
+		while ((stopping = __atomic_load_n(&machine.stopping, __ATOMIC_ACQUIRE)))
+			plat_futex_wait(&machine.stopping, stopping, -1);
+		if (__atomic_load_n(&machine.generation, __ATOMIC_ACQUIRE) != gen)
+			return false; /* shut down: the call fails, the next one boots anew */
+		if (!t->lease_slot) {
+			t->gate_nest++;
+			__atomic_fetch_add(&gate_slotless, 1, __ATOMIC_SEQ_CST);
+		} else {
+			__atomic_exchange_n(&t->lease_slot->inside, 1, __ATOMIC_SEQ_CST);
+			barrier();
+		}
+		if (!__atomic_load_n(&machine.stopping, __ATOMIC_SEQ_CST) &&
+		    __atomic_load_n(&machine.generation, __ATOMIC_ACQUIRE) == gen)
+			return true;
+	}
+}
+
+/* sched_shutdown_wake - the shutdown is over (done or refused): open the gate. */
+void sched_shutdown_wake(void)
+{
+	__atomic_store_n(&machine.stopping, 0, __ATOMIC_RELEASE);
+	plat_futex_wake(&machine.stopping, INT_MAX);
+}
+
+#define SHUTDOWN_PATIENCE_NS 1000000000ull
+
+/* the slot of the task with @pid, for its name; NULL if it has none */
+static struct ukmem_lease *slot_of_pid(u32 pid, u32 ids)
+{
+	for (u32 id = 1; id <= ids; id++)
+		if (__atomic_load_n(&lease_slots[id].pid, __ATOMIC_ACQUIRE) == pid)
+			return &lease_slots[id];
+	return NULL;
+}
+
+/*
+ * sched_shutdown_quiesce - (machine.stopping set, boot_lock held) wait until
+ * no other task is inside a full allocator path or holds a CPU inside a
+ * section, then revoke every lease and tc word so that fast paths go to the
+ * gate, and wait for the leaf sections under way. A task still inside after
+ * SHUTDOWN_PATIENCE_NS (parked in preempt_disable(), say) is reported and
+ * nothing is changed. Return: 0, or -EBUSY (refused).
+ */
+int sched_shutdown_quiesce(void)
+{
+	struct task_struct *me = current_task();
+	u32 ids = min(__atomic_load_n(&next_lease_id, __ATOMIC_RELAXED), NR_LEASE_SLOTS - 1);
+	u64 deadline = plat_clock_ns() + SHUTDOWN_PATIENCE_NS;
+	int cpu, busy_cpu, spins = 0;
+	u32 id, busy_pid;
+
+	if (leases_ok)
+		plat_membarrier(); /* pairs with gate_enter() (else its exchange fences) */
+	for (;;) {
+		busy_pid = 0;
+		busy_cpu = -1;
+		for (cpu = 0; cpu < machine.nr_cpus && !busy_pid; cpu++) {
+			u32 owner = __atomic_load_n(&cpu_states[cpu].owner, __ATOMIC_ACQUIRE);
+			u32 lessee = __atomic_load_n(&cpu_states[cpu].lessee, __ATOMIC_ACQUIRE);
+
+			if (!owner || owner == (u32)me->pid)
+				continue;
+			if (lessee &&
+			    !__atomic_load_n(&lease_slots[lessee].in_section, __ATOMIC_ACQUIRE))
+				continue; /* an idle lease: nobody inside */
+			busy_pid = owner;
+			busy_cpu = cpu;
+		}
+		for (id = 1; id <= ids && !busy_pid; id++)
+			if (&lease_slots[id] != me->lease_slot &&
+			    __atomic_load_n(&lease_slots[id].inside, __ATOMIC_SEQ_CST))
+				busy_pid = __atomic_load_n(&lease_slots[id].pid, __ATOMIC_ACQUIRE);
+		if (!busy_pid &&
+		    __atomic_load_n(&gate_slotless, __ATOMIC_ACQUIRE) > (me->lease_slot ? 0u : 1u))
+			busy_pid = ~0u;
+		if (!busy_pid)
+			break;
+		if (plat_clock_ns() > deadline) {
+			struct ukmem_lease *slot = slot_of_pid(busy_pid, ids);
+			const char *comm = slot ? slot->comm : "?";
+
+			if (busy_cpu >= 0)
+				report_warn(UKMEM_REPORT_WARN, __FILE__, __LINE__, NULL,
+					    "ukmem: shutdown refused: task %s[%d] is inside a "
+					    "section on CPU%d\n",
+					    comm, (int)busy_pid, busy_cpu);
+			else
+				report_warn(UKMEM_REPORT_WARN, __FILE__, __LINE__, NULL,
+					    "ukmem: shutdown refused: task %s[%d] is inside the "
+					    "allocator\n",
+					    comm, (int)busy_pid);
+			return -EBUSY;
+		}
+		if (++spins < 64)
+			plat_yield();
+		else
+			plat_sleep_ns(100000);
+	}
+	/* the fast paths' ways in: thread caches and leases */
+	for (id = 1; id <= ids; id++)
+		__atomic_store_n(&lease_slots[id].tc, 0, __ATOMIC_SEQ_CST);
+	for (cpu = 0; cpu < machine.nr_cpus; cpu++)
+		cpu_revoke(cpu);
+	if (leases_ok)
+		plat_membarrier(); /* (without it there are no leases nor thread caches) */
+	/* leaf sections under way (thread caches need no lease) leave now */
+	for (id = 1; id <= ids; id++)
+		while (&lease_slots[id] != me->lease_slot &&
+		       __atomic_load_n(&lease_slots[id].in_section, __ATOMIC_ACQUIRE))
+			plat_yield();
+	return 0;
 }
 
 void cpu_release(struct task_struct *t)
@@ -740,11 +890,22 @@ int sched_init(void)
 	if (!cpu_states || !lease_slots)
 		return -ENOMEM;
 	memset(cpu_states, 0, sizeof(*cpu_states) * UKMEM_MAX_CPUS);
-	/* ids above next_lease_id were never handed out: their slots are still zero */
-	memset(
-	    lease_slots, 0,
-	    sizeof(*lease_slots) *
-		(min(__atomic_load_n(&next_lease_id, __ATOMIC_RELAXED), NR_LEASE_SLOTS - 1) + 1));
+	/*
+	 * ids above next_lease_id were never handed out: their slots are still
+	 * zero. Word by word, atomically: a task of the last machine may be
+	 * reading its slot meanwhile (fast paths, the shutdown gate).
+	 */
+	for (u32 id = 0,
+		 ids = min(__atomic_load_n(&next_lease_id, __ATOMIC_RELAXED), NR_LEASE_SLOTS - 1);
+	     id <= ids; id++) {
+		struct ukmem_lease *slot = &lease_slots[id];
+
+		__atomic_store_n(&slot->in_section, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&slot->inside, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&slot->pcpu_off, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&slot->tc, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&slot->pid, 0, __ATOMIC_RELAXED);
+	}
 	/*
 	 * Leases are only safe with membarrier(): without it a revoker's check
 	 * of the slot and a lessee's check of the lease can both pass (the

@@ -70,7 +70,7 @@ static inline unsigned long lease_pcpu_off(int cpu)
  */
 struct ukmem_lease {
 	unsigned int in_section; /* the task is inside a section */
-	unsigned int pad;
+	unsigned int inside;	 /* full allocator calls the task is in (the shutdown gate) */
 	/*
 	 * While the standing lease is good: (cpu + 1) * PCPU_AREA_STRIDE, the
 	 * leased CPU's area offset plus one stride (never 0). 0 once revoked.
@@ -82,6 +82,8 @@ struct ukmem_lease {
 	 * in_section as a revoker does for pcpu_off. 0: take the slow path.
 	 */
 	unsigned long tc;
+	u32 pid; /* the task's, for the shutdown report */
+	char comm[TASK_COMM_LEN];
 } __attribute__((aligned(64)));
 
 struct cpu_state {
@@ -104,6 +106,63 @@ void cpu_lease_lost(struct task_struct *t);
 void cpu_sleep_prepare(struct task_struct *t);
 bool sched_leases_ok(void);
 void slab_tc_exit(struct task_struct *t);
+
+/*
+ * The shutdown gate (docs/cpu-model.md "Shutdown"). The allocators' full
+ * paths (not the fast paths: a shutdown revokes the leases and the tc words
+ * they need, which sends them to the full paths) count themselves in the
+ * task's slot (inside) and then test machine.stopping; ukmem_shutdown()
+ * sets it, runs membarrier() and waits for every slot's count to read 0 -
+ * the lease protocol's pairing, so either the task sees stopping or the
+ * shutdown sees the count. A task that sees it waits in gate_wait() until
+ * the shutdown is over: refused, its call goes on; done, its call fails
+ * (NULL, nothing freed) and its next one boots a new machine. So does a
+ * call whose task was looked up on a machine shut down before the gate. A nested call
+ * (the count was already nonzero: the outer one holds the shutdown off)
+ * passes without the test. Plain increments: a signal handler's are
+ * balanced before the task resumes.
+ */
+extern bool leases_ok;
+bool gate_wait(struct task_struct *t);
+bool gate_enter_slotless(struct task_struct *t);
+void gate_exit_slotless(struct task_struct *t);
+
+static __always_inline bool gate_enter(struct task_struct *t)
+{
+	struct ukmem_lease *slot = t->lease_slot;
+	unsigned int n;
+
+	if (unlikely(!slot))
+		return gate_enter_slotless(t);
+	n = __atomic_load_n(&slot->inside, __ATOMIC_RELAXED);
+	if (likely(leases_ok))
+		__atomic_store_n(&slot->inside, n + 1, __ATOMIC_RELAXED);
+	else /* no membarrier() for the shutdown: a fencing exchange of our own */
+		__atomic_exchange_n(&slot->inside, n + 1, __ATOMIC_SEQ_CST);
+	if (n)
+		return true;
+	barrier(); /* the shutdown's membarrier() supplies the full fence */
+	/* (a task of a machine shut down since it was looked up fails its call) */
+	if (likely(!__atomic_load_n(&machine.stopping, __ATOMIC_RELAXED)) &&
+	    likely(t->boot_gen == __atomic_load_n(&machine.generation, __ATOMIC_RELAXED)))
+		return true;
+	return gate_wait(t);
+}
+
+static __always_inline void gate_exit(struct task_struct *t)
+{
+	struct ukmem_lease *slot = t->lease_slot;
+
+	if (unlikely(!slot)) {
+		gate_exit_slotless(t);
+		return;
+	}
+	__atomic_store_n(&slot->inside, __atomic_load_n(&slot->inside, __ATOMIC_RELAXED) - 1,
+			 __ATOMIC_RELEASE);
+}
+
+void sched_shutdown_wake(void);
+int sched_shutdown_quiesce(void);
 
 static __always_inline struct task_struct *current_task(void)
 {

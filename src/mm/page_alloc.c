@@ -650,14 +650,12 @@ nopage:
  * Return: the first struct page of the block, refcount 1; NULL on failure,
  * with the "page allocation failure" report unless __GFP_NOWARN.
  */
-__ukmem_export struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
-					  void *nodemask)
+static __always_inline struct page *alloc_pages_gated(gfp_t gfp, unsigned int order)
 {
 	struct task_struct *t;
 	struct page *page;
 	int highest;
 
-	ukmem_ensure_booted();
 	if (unlikely(order > MAX_PAGE_ORDER)) {
 		if (!(gfp & __GFP_NOWARN))
 			report_warn(UKMEM_REPORT_WARN, __FILE__, __LINE__,
@@ -682,6 +680,21 @@ __ukmem_export struct page *__alloc_pages(gfp_t gfp, unsigned int order, int pre
 	if (likely(page))
 		return page;
 	return __alloc_pages_slowpath(gfp, order, highest, t);
+}
+
+__ukmem_export struct page *__alloc_pages(gfp_t gfp, unsigned int order, int preferred_nid,
+					  void *nodemask)
+{
+	struct task_struct *t;
+	struct page *page;
+
+	ukmem_ensure_booted();
+	t = current_task();
+	if (unlikely(!gate_enter(t)))
+		return NULL; /* the machine was shut down meanwhile (sched.h) */
+	page = alloc_pages_gated(gfp, order);
+	gate_exit(t);
+	return page;
 }
 
 /**
@@ -977,10 +990,8 @@ static inline bool page_of_this_machine(const struct page *page)
  *
  * Context: any.
  */
-__ukmem_export void __free_pages(struct page *page, unsigned int order)
+static __always_inline void free_pages_gated(struct page *page, unsigned int order)
 {
-	if (unlikely(!page))
-		return;
 	if (unlikely(!mem_map || !page_of_this_machine(page))) {
 		report_warn(UKMEM_REPORT_BAD_PAGE, __FILE__, __LINE__, __builtin_return_address(0),
 			    "__free_pages: %px is not a struct page of this machine\n",
@@ -1002,6 +1013,24 @@ __ukmem_export void __free_pages(struct page *page, unsigned int order)
 		return;
 	}
 	put_block(page, order);
+}
+
+__ukmem_export void __free_pages(struct page *page, unsigned int order)
+{
+	struct task_struct *t;
+
+	if (unlikely(!page))
+		return;
+	if (unlikely(!__atomic_load_n(&machine.booted, __ATOMIC_ACQUIRE) &&
+		     !__atomic_load_n(&machine.stopping, __ATOMIC_ACQUIRE))) {
+		free_pages_gated(page, order); /* reports it: no machine, and none booted for it */
+		return;
+	}
+	t = current_task();
+	if (unlikely(!gate_enter(t)))
+		return; /* the machine was shut down meanwhile: its pages went with it */
+	free_pages_gated(page, order);
+	gate_exit(t);
 }
 
 /**

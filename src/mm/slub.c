@@ -1189,7 +1189,14 @@ got:
 
 noinline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, unsigned long caller)
 {
-	return __slab_alloc(s, gfp, orig_size, caller);
+	struct task_struct *t = slab_task();
+	void *object;
+
+	if (unlikely(!gate_enter(t)))
+		return NULL; /* the machine was shut down meanwhile (sched.h) */
+	object = __slab_alloc(s, gfp, orig_size, caller);
+	gate_exit(t);
+	return object;
 }
 
 /*
@@ -2132,8 +2139,8 @@ static void free_large_kmalloc(struct page *page, const void *x, unsigned long c
  * and not already free, push it to this CPU's array (or to its slab).
  * Anything unusual leaves through a noinline report.
  */
-static noinline void do_kfree(struct kmem_cache *expect, const void *x, const char *func,
-			      unsigned long caller)
+static __always_inline void __do_kfree(struct kmem_cache *expect, const void *x, const char *func,
+				       unsigned long caller)
 {
 	unsigned long pa = (unsigned long)((const char *)x - __ukmem_direct_map);
 	unsigned long base, off, idx, next, span;
@@ -2209,6 +2216,17 @@ static noinline void do_kfree(struct kmem_cache *expect, const void *x, const ch
 	}
 	slab_section_exit(t);
 	slab_free_flush(s, (void *)x);
+}
+
+static noinline void do_kfree(struct kmem_cache *expect, const void *x, const char *func,
+			      unsigned long caller)
+{
+	struct task_struct *t = slab_task();
+
+	if (unlikely(!gate_enter(t)))
+		return; /* the machine was shut down meanwhile: its objects went with it */
+	__do_kfree(expect, x, func, caller);
+	gate_exit(t);
 }
 
 /*
@@ -2497,7 +2515,7 @@ static __always_inline enum kmalloc_cache_type kmalloc_type(gfp_t flags)
 	return (flags & __GFP_DMA) ? KMALLOC_DMA : KMALLOC_RECLAIM;
 }
 
-static noinline void *__do_kmalloc(size_t size, gfp_t flags, unsigned long caller)
+static __always_inline void *do_kmalloc_full(size_t size, gfp_t flags, unsigned long caller)
 {
 	struct kmem_cache *s;
 
@@ -2516,6 +2534,18 @@ static noinline void *__do_kmalloc(size_t size, gfp_t flags, unsigned long calle
 			return NULL;
 	}
 	return __slab_alloc(s, flags, size, caller);
+}
+
+static noinline void *__do_kmalloc(size_t size, gfp_t flags, unsigned long caller)
+{
+	struct task_struct *t = slab_task();
+	void *object;
+
+	if (unlikely(!gate_enter(t)))
+		return NULL; /* the machine was shut down meanwhile (sched.h) */
+	object = do_kmalloc_full(size, flags, caller);
+	gate_exit(t);
+	return object;
 }
 
 /**
@@ -2585,9 +2615,9 @@ __ukmem_export void *__kmalloc_node_noprof(size_t size, gfp_t flags, int node)
  * Context: as kmem_cache_alloc().
  * Return: @size, or 0 when not all could be had (then none are kept).
  */
-__ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size, void **p)
+static __always_inline int __kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size,
+						   void **p, unsigned long caller)
 {
-	unsigned long caller = (unsigned long)__builtin_return_address(0);
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
 	unsigned int avail;
@@ -2656,9 +2686,9 @@ __ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size
  *
  * Context: any context.
  */
-__ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
+static __always_inline void __kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p,
+						   unsigned long caller)
 {
-	unsigned long caller = (unsigned long)__builtin_return_address(0);
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
 	size_t i = 0;
@@ -2714,4 +2744,28 @@ __ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void
 		}
 	}
 	(void)caller;
+}
+
+__ukmem_export int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size, void **p)
+{
+	unsigned long caller = (unsigned long)__builtin_return_address(0);
+	struct task_struct *t = slab_task();
+	int n;
+
+	if (unlikely(!gate_enter(t)))
+		return 0; /* the machine was shut down meanwhile (sched.h) */
+	n = __kmem_cache_alloc_bulk(s, flags, size, p, caller);
+	gate_exit(t);
+	return n;
+}
+
+__ukmem_export void kmem_cache_free_bulk(struct kmem_cache *s, size_t size, void **p)
+{
+	unsigned long caller = (unsigned long)__builtin_return_address(0);
+	struct task_struct *t = slab_task();
+
+	if (unlikely(!gate_enter(t)))
+		return;
+	__kmem_cache_free_bulk(s, size, p, caller);
+	gate_exit(t);
 }
