@@ -236,8 +236,27 @@ static void cpu_drop_lease(struct task_struct *t)
 					__ATOMIC_RELAXED)) {
 		__atomic_store_n(&lease_slots[me].pcpu_off, 0, __ATOMIC_RELAXED);
 		cpu_free(cs);
+		return;
 	}
-	/* else a revoker took it and frees the owner word itself */
+	/*
+	 * A revoker took it and frees the owner word itself once it sees our
+	 * in_section at 0. Wait for that: until then the word still names us,
+	 * and a cpu_acquire() of ours on this CPU would take it for a door of
+	 * our own that a signal interrupted - and run beside the revoker,
+	 * which takes the CPU next (two drains of one CPU's pcp lists, seen
+	 * under TSan). Not over a leaf section of ours (a handler): the
+	 * revoker waits for that one to end.
+	 */
+	if (!__atomic_load_n(&lease_slots[me].in_section, __ATOMIC_RELAXED)) {
+		int spins = 0;
+
+		while (__atomic_load_n(&cs->owner, __ATOMIC_ACQUIRE) == (u32)t->pid) {
+			if (++spins < 64)
+				__builtin_ia32_pause();
+			else
+				plat_yield();
+		}
+	}
 }
 
 /*
