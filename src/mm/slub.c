@@ -1568,6 +1568,25 @@ static unsigned int tc_fill(struct kmem_cache *s, struct task_struct *t, void **
 }
 
 /*
+ * tc_leaf_arrays - inside a leaf section on @slot: this thread's array of
+ * @s and the leased CPU's array. False when either is not valid (no thread
+ * cache, or no lease): the caller leaves and takes the locked path.
+ */
+static __always_inline bool tc_leaf_arrays(struct kmem_cache *s, struct ukmem_lease *slot,
+					   struct slab_tc_array **a, struct kmem_cache_cpu **c)
+{
+	unsigned long tc = __atomic_load_n(&slot->tc, __ATOMIC_ACQUIRE);
+	unsigned long pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
+
+	if (!tc || !pcpu_off)
+		return false;
+	*a = tc_array_at(tc, s);
+	*c = cpu_cache_at(s, pcpu_off);
+	(*a)->limit = s->tc_limit;
+	return true;
+}
+
+/*
  * tc_refill_leaf - the common refill, with no lock and no CPU door: one leaf
  * section holding both the thread's arrays (tc word valid) and a leased CPU
  * (pcpu_off valid) - drainers and revokers both wait for in_section, so the
@@ -1579,7 +1598,6 @@ static unsigned int tc_fill(struct kmem_cache *s, struct task_struct *t, void **
 static noinline void *tc_refill_leaf(struct kmem_cache *s, struct task_struct *t)
 {
 	struct ukmem_lease *slot = leaf_enter(t);
-	unsigned long tc, pcpu_off;
 	struct slab_tc_array *a;
 	struct kmem_cache_cpu *c;
 	void *object = NULL;
@@ -1587,13 +1605,8 @@ static noinline void *tc_refill_leaf(struct kmem_cache *s, struct task_struct *t
 
 	if (!slot)
 		return NULL;
-	tc = __atomic_load_n(&slot->tc, __ATOMIC_ACQUIRE);
-	pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
-	if (!tc || !pcpu_off)
+	if (!tc_leaf_arrays(s, slot, &a, &c))
 		goto out;
-	a = tc_array_at(tc, s);
-	c = cpu_cache_at(s, pcpu_off);
-	a->limit = s->tc_limit;
 	if (a->avail) {
 		object = a->entry[--a->avail];
 		goto out;
@@ -1621,7 +1634,6 @@ out:
 static noinline bool tc_free_leaf(struct kmem_cache *s, struct task_struct *t, void *object)
 {
 	struct ukmem_lease *slot = leaf_enter(t);
-	unsigned long tc, pcpu_off;
 	struct slab_tc_array *a;
 	struct kmem_cache_cpu *c;
 	unsigned int nr;
@@ -1629,13 +1641,8 @@ static noinline bool tc_free_leaf(struct kmem_cache *s, struct task_struct *t, v
 
 	if (!slot)
 		return false;
-	tc = __atomic_load_n(&slot->tc, __ATOMIC_ACQUIRE);
-	pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
-	if (!tc || !pcpu_off)
+	if (!tc_leaf_arrays(s, slot, &a, &c))
 		goto out;
-	a = tc_array_at(tc, s);
-	c = cpu_cache_at(s, pcpu_off);
-	a->limit = s->tc_limit;
 	if (unlikely(a->avail && a->entry[a->avail - 1] == object))
 		goto out;
 	if (a->avail >= a->limit) {
