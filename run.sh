@@ -4,6 +4,7 @@
 #   ./run.sh test [presets...]         build and pass the whole suite (default: release)
 #   ./run.sh bench [ukbench args]      build (release), run every shape against the peers
 #   ./run.sh bench own | bench_xxx ... the ukmem-only benchmark programs (docs/benchmarks.md)
+#   ./run.sh fuzz [seconds]            build the libFuzzer harness (clang) and fuzz (default 60 s)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -47,6 +48,13 @@ test)
 		echo "==== $p: test" >&2
 		ctest --preset "$p"
 	done
+	;;
+fuzz)
+	need_pkgs "${base_pkgs[@]}" clang libclang-rt-14-dev
+	build fuzz
+	mkdir -p build/fuzz/corpus
+	./build/fuzz/fuzz/fuzz_alloc -max_total_time="${1:-60}" -rss_limit_mb=4096 \
+		-print_final_stats=1 build/fuzz/corpus
 	;;
 bench)
 	# the -dev packages pull in the shared objects ukbench preloads; named too,
