@@ -16,6 +16,7 @@
 #include <linux/highmem.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
+#include <linux/dmapool.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -495,5 +496,155 @@ Test(dma, stress_map_unmap)
 	cr_assert_eq(ukmem_report_total(), 0);
 	cr_assert_geq(ukmem_swiotlb_bounced(), NTHREADS * ROUNDS / 2, "the DMA32 half bounced");
 	cr_assert_eq(ukmem_device_unregister(isa), 0, "nothing left mapped");
+	ukmem_shutdown();
+}
+
+/* ------------------------------------------------------------ dmapool */
+
+Test(dmapool, create_rejects_bad_geometry)
+{
+	boot_isa("mem=64M");
+	cr_assert_null(dma_pool_create("p", dev, 0, 8, 0));
+	cr_assert_null(dma_pool_create("p", dev, 64, 3, 0), "alignment not a power of two");
+	cr_assert_null(dma_pool_create("p", dev, 64, 8, 32), "boundary below the size");
+	cr_assert_null(dma_pool_create("p", dev, 64, 8, 96), "boundary not a power of two");
+	cr_assert_null(dma_pool_create("p", NULL, 64, 8, 0));
+	cr_assert_null(dma_pool_create("p", dev, (size_t)1 << 40, 8, 0));
+	dma_pool_destroy(NULL);
+	cr_assert_null(dma_pool_alloc(NULL, GFP_KERNEL, &(dma_addr_t){0}));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_DMA), 1);
+	ukmem_shutdown();
+}
+
+Test(dmapool, blocks_aligned_within_boundary_and_mask)
+{
+	struct dma_pool *pool;
+	void *blk[200];
+	dma_addr_t h[200];
+	int i, j;
+
+	boot_isa("mem=256M");
+	cr_assert_eq(dma_set_mask_and_coherent(dev, DMA_BIT_MASK(24)), 0);
+	pool = dma_pool_create("desc", dev, 48, 16, 64);
+	cr_assert_not_null(pool);
+	for (i = 0; i < 200; i++) {
+		blk[i] = dma_pool_alloc(pool, GFP_KERNEL, &h[i]);
+		cr_assert_not_null(blk[i]);
+		cr_assert_eq(h[i], virt_to_phys(blk[i]));
+		cr_assert_eq(h[i] % 16, 0, "aligned");
+		cr_assert_eq(h[i] / 64, (h[i] + 47) / 64, "never crosses the 64-byte boundary");
+		cr_assert_lt(h[i] + 47, ZONE_DMA_END, "the coherent mask's zone");
+		memset(blk[i], i, 48);
+	}
+	for (i = 0; i < 200; i++)
+		for (j = 0; j < 48; j++)
+			cr_assert_eq(((unsigned char *)blk[i])[j], (unsigned char)i, "no overlap");
+	cr_assert_eq(ukmem_device_dma_write(isa, h[7], "ring", 5), 0);
+	cr_assert_str_eq(blk[7], "ring");
+	for (i = 0; i < 200; i++)
+		dma_pool_free(pool, blk[i], h[i]);
+	blk[0] = dma_pool_zalloc(pool, GFP_ATOMIC, &h[0]);
+	for (j = 0; j < 48; j++)
+		cr_assert_eq(((unsigned char *)blk[0])[j], 0, "zalloc zeroes");
+	dma_pool_free(pool, blk[0], h[0]);
+	dma_pool_destroy(pool);
+	cr_assert_eq(ukmem_report_total(), 0);
+	cr_assert_eq(ukmem_device_unregister(isa), 0, "the pool's pages went back");
+	ukmem_shutdown();
+}
+
+Test(dmapool, free_misuse_reported)
+{
+	struct dma_pool *pool;
+	dma_addr_t h, h2;
+	char *a, *b;
+
+	boot_isa("mem=64M");
+	pool = dma_pool_create("cmd", dev, 32, 8, 0);
+	a = dma_pool_alloc(pool, GFP_KERNEL, &h);
+	b = dma_pool_alloc(pool, GFP_KERNEL, &h2);
+	strcpy(b, "live");
+	dma_pool_free(pool, a, h + 32);
+	cr_assert(ukmem_dmesg_contains("ukmem isa0: dma_pool_free cmd, "));
+	cr_assert(ukmem_dmesg_contains("(bad dma)"));
+	dma_pool_free(pool, a + 8, h + 8);
+	cr_assert(ukmem_dmesg_contains("(bad vaddr)"));
+	dma_pool_free(pool, &h, h);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_DMA), 3);
+	dma_pool_free(pool, a, h);
+	dma_pool_free(pool, a, h); /* twice */
+	cr_assert(ukmem_dmesg_contains("already free"));
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_DMA), 4);
+	/* write after free: caught when the block is handed out again */
+	a[3] = 1;
+	a = dma_pool_alloc(pool, GFP_KERNEL, &h);
+	cr_assert(ukmem_dmesg_contains("dma_pool_alloc cmd, "));
+	cr_assert(ukmem_dmesg_contains("(corrupted)"));
+	cr_assert_str_eq(b, "live", "the other block is intact");
+	dma_pool_free(pool, a, h);
+	dma_pool_free(pool, b, h2);
+	dma_pool_destroy(pool);
+	ukmem_shutdown();
+}
+
+Test(dmapool, destroy_busy_keeps_pages)
+{
+	struct dma_pool *pool;
+	dma_addr_t h;
+	char *a;
+
+	boot_isa("mem=64M");
+	pool = dma_pool_create("busy", dev, 64, 0, 0);
+	a = dma_pool_alloc(pool, GFP_KERNEL, &h);
+	strcpy(a, "still mine");
+	dma_pool_destroy(pool);
+	cr_assert(ukmem_dmesg_contains("ukmem isa0: dma_pool_destroy busy busy"));
+	cr_assert_str_eq(a, "still mine", "the page was not freed under the user");
+	cr_assert_eq(ukmem_device_unregister(isa), -EBUSY);
+	ukmem_shutdown();
+	cr_assert(ukmem_dmesg_contains("device driver has pending DMA allocations"));
+}
+
+#define POOL_ROUNDS 2000
+static struct dma_pool *stress_pool;
+
+static void *pool_thread(void *arg)
+{
+	unsigned long id = (unsigned long)arg;
+	unsigned long *held[16];
+	dma_addr_t hh[16];
+	int i, j;
+
+	for (i = 0; i < POOL_ROUNDS; i++) {
+		j = i % 16;
+		if (i >= 16) {
+			cr_assert_eq(held[j][0], id << 32 | (unsigned long)(i - 16),
+				     "block intact");
+			cr_assert_eq(hh[j], virt_to_phys(held[j]));
+			dma_pool_free(stress_pool, held[j], hh[j]);
+		}
+		held[j] = dma_pool_alloc(stress_pool, GFP_ATOMIC, &hh[j]);
+		cr_assert_not_null(held[j]);
+		held[j][0] = id << 32 | (unsigned long)i;
+	}
+	for (j = 0; j < 16; j++)
+		dma_pool_free(stress_pool, held[j], hh[j]);
+	return NULL;
+}
+
+Test(dmapool, stress_alloc_free)
+{
+	pthread_t t[NTHREADS];
+	long i;
+
+	boot_isa("mem=64M nr_cpus=4");
+	stress_pool = dma_pool_create("stress", dev, 40, 8, 0);
+	for (i = 0; i < NTHREADS; i++)
+		pthread_create(&t[i], NULL, pool_thread, (void *)i);
+	for (i = 0; i < NTHREADS; i++)
+		pthread_join(t[i], NULL);
+	dma_pool_destroy(stress_pool);
+	cr_assert_eq(ukmem_report_total(), 0);
+	cr_assert_eq(ukmem_device_unregister(isa), 0);
 	ukmem_shutdown();
 }
