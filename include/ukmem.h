@@ -125,7 +125,10 @@ struct ukmem_device_info {
  * zero size, no name).
  */
 struct ukmem_device *ukmem_device_register(const struct ukmem_device_info *info);
-/* ukmem_device_unregister - unplug it; refused with a WARNING while mapped or DMA-mapped. */
+/*
+ * ukmem_device_unregister - unplug it. Return: 0; -EBUSY with a WARNING while
+ * its window is ioremapped or claimed, or it holds DMA mappings.
+ */
 int ukmem_device_unregister(struct ukmem_device *udev);
 /* the struct device a driver binds to (dma_mask, dev_err ...) */
 struct device *ukmem_device_dev(struct ukmem_device *udev);

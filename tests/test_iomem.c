@@ -134,8 +134,11 @@ Test(iomem, request_conflicts_refused)
 	cr_assert_null(request_mem_region(~0ull - 10, 100, "wrap"));
 	cr_assert(ukmem_dmesg_contains("is empty or wraps"));
 	release_mem_region(0xfd000000, 0x1000);
-	release_mem_region(0xfd001000, 0x1000);
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_IOMEM), 0);
+	cr_assert_eq(ukmem_device_unregister(u), -EBUSY, "a region in it is still claimed");
+	cr_assert(ukmem_dmesg_contains("and requested regions live"));
+	release_mem_region(0xfd001000, 0x1000);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_IOMEM), 1);
 	cr_assert_eq(ukmem_device_unregister(u), 0);
 	ukmem_shutdown();
 }
@@ -467,8 +470,8 @@ Test(iomem, accessors_on_ram_are_plain)
 	writel(0x01020304, p);
 	cr_assert_eq(p[0], 0x01020304);
 	cr_assert_eq(readb(p), 0x04);
-	memset_io(p + 1, 0x11, 8);
-	cr_assert_eq(readq(p + 1), 0x1111111111111111ull);
+	memset_io(p + 2, 0x11, 8);
+	cr_assert_eq(readq(p + 2), 0x1111111111111111ull);
 	kfree(p);
 	cr_assert_eq(ukmem_report_total(), 0);
 	ukmem_shutdown();

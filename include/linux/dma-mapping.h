@@ -24,6 +24,12 @@ struct page;
 #define DMA_BIT_MASK(n)	  (((n) == 64) ? ~0ULL : ((1ULL << (n)) - 1))
 #define DMA_MAPPING_ERROR (~(dma_addr_t)0)
 
+/* the kernel's <linux/wordpart.h>, which drivers use to program bus addresses */
+#ifndef lower_32_bits
+#define upper_32_bits(n) ((u32)(((n) >> 16) >> 16))
+#define lower_32_bits(n) ((u32)((n)&0xffffffff))
+#endif
+
 /* attributes (accepted; the simulated bus has no caches to skip) */
 #define DMA_ATTR_WEAK_ORDERING	    (1UL << 1)
 #define DMA_ATTR_WRITE_COMBINE	    (1UL << 2)

@@ -83,7 +83,7 @@ __ukmem_export void _dev_printk(const char *level, const struct device *dev, con
 
 /*
  * The drivers layer joins boot after vmalloc (ioremap needs its space) and
- * leaves before it: DMA mappings first, then mappings, devices, the tree.
+ * leaves before it: DMA mappings first, then mappings, the tree's claims, devices.
  */
 int drivers_init(void)
 {
@@ -102,6 +102,6 @@ void drivers_exit(void)
 {
 	dma_exit();
 	ioremap_exit();
+	iomem_exit(); /* frees the claims inside device windows too */
 	simdev_exit();
-	iomem_exit();
 }

@@ -20,6 +20,7 @@
 int iomem_init(void);
 void iomem_exit(void);
 int iomem_show(FILE *out);
+bool resource_claimed(struct resource *r);
 
 /* simdev.c */
 struct ukmem_device {

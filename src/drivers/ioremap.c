@@ -80,9 +80,9 @@ static void __iomem *__ioremap_caller(resource_size_t phys_addr, unsigned long s
 	if (!size || last_addr < phys_addr)
 		return NULL;
 	if (!phys_addr_valid(phys_addr) || !phys_addr_valid(last_addr)) {
-		printk(KERN_WARNING "ioremap: invalid physical address %llx\n",
-		       (unsigned long long)phys_addr);
-		report_warn(UKMEM_REPORT_IOMEM, __FILE__, __LINE__, caller, "\n");
+		report_warn(UKMEM_REPORT_IOMEM, __FILE__, __LINE__, caller,
+			    "ioremap: invalid physical address %llx\n",
+			    (unsigned long long)phys_addr);
 		return NULL;
 	}
 	/* Don't allow anybody to remap normal RAM that we're using (the kernel's rule) */

@@ -394,6 +394,17 @@ __ukmem_export int iomem_is_exclusive(u64 addr)
 	return ret;
 }
 
+/* resource_claimed - does anything lie inside @r (a driver's claim in a window)? */
+bool resource_claimed(struct resource *r)
+{
+	bool ret;
+
+	read_lock(&resource_lock);
+	ret = r->child != NULL;
+	read_unlock(&resource_lock);
+	return ret;
+}
+
 /* iomem_show - /proc/iomem in the format of kernel/resource.c r_show() */
 int iomem_show(FILE *out)
 {

@@ -241,8 +241,8 @@ static void simdev_free(struct ukmem_device *d)
  * ukmem_device_unregister - unplug a simulated device
  * @udev: the device
  *
- * Refused with a WARNING while its window is ioremapped or it holds DMA
- * mappings: the driver must be torn down first.
+ * Refused with a WARNING while its window is ioremapped, a region in it is
+ * requested, or it holds DMA mappings: the driver must be torn down first.
  *
  * Context: process context. Return: 0, -EBUSY or -EINVAL (not a device).
  */
@@ -250,11 +250,13 @@ __ukmem_export int ukmem_device_unregister(struct ukmem_device *udev)
 {
 	struct ukmem_device **p;
 	unsigned long pending;
+	bool claimed;
 	int maps;
 
 	if (!udev)
 		return -EINVAL;
 	pending = dma_debug_pending(&udev->dev);
+	claimed = resource_claimed(&udev->window);
 	spin_lock(&devices_lock);
 	for (p = &devices; *p && *p != udev; p = &(*p)->next)
 		;
@@ -265,12 +267,12 @@ __ukmem_export int ukmem_device_unregister(struct ukmem_device *udev)
 		return -EINVAL;
 	}
 	maps = udev->nr_maps;
-	if (maps || pending) {
+	if (maps || pending || claimed) {
 		spin_unlock(&devices_lock);
 		report_warn(UKMEM_REPORT_IOMEM, __FILE__, __LINE__, __builtin_return_address(0),
-			    "ukmem: device %s unplugged with %d ioremap mappings and %lu DMA "
-			    "mappings live\n",
-			    udev->name, maps, pending);
+			    "ukmem: device %s unplugged with %d ioremap mappings, %lu DMA "
+			    "mappings and %s regions live\n",
+			    udev->name, maps, pending, claimed ? "requested" : "no requested");
 		return -EBUSY;
 	}
 	*p = udev->next;
