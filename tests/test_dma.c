@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/highmem.h>
+#include <linux/spinlock.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmapool.h>
@@ -646,5 +647,32 @@ Test(dmapool, stress_alloc_free)
 	dma_pool_destroy(stress_pool);
 	cr_assert_eq(ukmem_report_total(), 0);
 	cr_assert_eq(ukmem_device_unregister(isa), 0);
+	ukmem_shutdown();
+}
+
+Test(dma, wrong_context_reported)
+{
+	static DEFINE_SPINLOCK(lock);
+	dma_addr_t h, m;
+	void *a, *k;
+
+	boot_isa("mem=64M");
+	k = kmalloc(64, GFP_ATOMIC);
+	spin_lock(&lock);
+	a = dma_alloc_coherent(dev, PAGE_SIZE, &h, GFP_ATOMIC); /* fine */
+	m = dma_map_single(dev, k, 64, DMA_TO_DEVICE);		/* fine in any context */
+	cr_assert_eq(dma_mapping_error(dev, m), 0);
+	dma_unmap_single(dev, m, 64, DMA_TO_DEVICE);
+	cr_assert_eq(ukmem_report_total(), 0);
+	dma_free_coherent(dev, PAGE_SIZE, a, h);
+	a = dma_alloc_coherent(dev, PAGE_SIZE, &h, GFP_KERNEL); /* may sleep: reported */
+	spin_unlock(&lock);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1);
+	cr_assert_eq(ukmem_device_dma_read(NULL, h, k, 4), -EINVAL);
+	cr_assert_eq(ukmem_device_dma_write(isa, h, NULL, 4), -EINVAL);
+	cr_assert_eq(ukmem_device_raise_irq(NULL), -EINVAL);
+	if (a)
+		dma_free_coherent(dev, PAGE_SIZE, a, h);
+	kfree(k);
 	ukmem_shutdown();
 }

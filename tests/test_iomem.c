@@ -16,6 +16,7 @@
 #include <linux/device.h>
 #include <linux/vmalloc.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -575,5 +576,34 @@ Test(iomem, stress_tree_and_mappings)
 	free(s);
 	for (i = 0; i < NTHREADS; i++)
 		cr_assert_eq(ukmem_device_unregister(stress_dev[i]), 0);
+	ukmem_shutdown();
+}
+
+Test(iomem, wrong_context_reported)
+{
+	static DEFINE_SPINLOCK(lock);
+	struct ukmem_device_info info = {.name = "ctx", .mmio_size = 0x1000};
+	struct ukmem_device *u;
+	void __iomem *io;
+
+	boot("mem=64M");
+	u = ukmem_device_register(&info);
+	io = ioremap(ukmem_device_mmio_base(u), 0x1000);
+	spin_lock(&lock);
+	writel(1, io); /* the accessors work in atomic context */
+	cr_assert_eq(readl(io), 1);
+	cr_assert_eq(ukmem_report_total(), 0);
+	cr_assert_not_null(request_mem_region(ukmem_device_mmio_base(u), 0x10, "x"));
+	spin_unlock(&lock);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1,
+		     "request_mem_region may sleep");
+	release_mem_region(ukmem_device_mmio_base(u), 0x10);
+	ukmem_report_reset();
+	spin_lock(&lock);
+	iounmap(io);
+	spin_unlock(&lock);
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1, "iounmap may sleep");
+	cr_assert(ukmem_dmesg_contains("BUG: sleeping function called from invalid context"));
+	cr_assert_eq(ukmem_device_unregister(u), 0);
 	ukmem_shutdown();
 }
