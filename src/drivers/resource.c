@@ -256,22 +256,27 @@ __ukmem_export struct resource *__request_region(struct resource *parent, resour
 		break;
 	}
 	if (conflict) {
+		/* copy what the message needs: the conflict may be freed once unlocked */
 		resource_size_t cs = conflict->start, ce = conflict->end;
-		const char *cname = conflict->name ? conflict->name : "<BAD>";
+		const char *ckind = res_kind(conflict);
+		bool straddles = conflict == parent;
+		char cname[64];
+
+		snprintf(cname, sizeof(cname), "%s", conflict->name ? conflict->name : "<BAD>");
 
 		write_unlock(&resource_lock);
-		if (conflict == parent)
+		if (straddles)
 			pr_warn("resource: %s [%s %#010llx-%#010llx] straddles the end of %s "
 				"[%s %#010llx-%#010llx]\n",
 				name ? name : "<BAD>", res_kind(res),
 				(unsigned long long)res->start, (unsigned long long)res->end, cname,
-				res_kind(conflict), (unsigned long long)cs, (unsigned long long)ce);
+				ckind, (unsigned long long)cs, (unsigned long long)ce);
 		else
 			pr_warn("resource: %s [%s %#010llx-%#010llx] conflicts with %s "
 				"[%s %#010llx-%#010llx]\n",
 				name ? name : "<BAD>", res_kind(res),
 				(unsigned long long)res->start, (unsigned long long)res->end, cname,
-				res_kind(conflict), (unsigned long long)cs, (unsigned long long)ce);
+				ckind, (unsigned long long)cs, (unsigned long long)ce);
 		free(res);
 		return NULL;
 	}
