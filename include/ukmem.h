@@ -9,6 +9,8 @@
 #define _UKMEM_H
 
 #include <stdio.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -71,6 +73,8 @@ enum ukmem_report_kind {
 	UKMEM_REPORT_PREEMPT,	      /* BUG: using ...() in preemptible code, unbalanced preempt */
 	UKMEM_REPORT_KMAP,	      /* kmap misuse */
 	UKMEM_REPORT_LEAK,	      /* leaks found at shutdown */
+	UKMEM_REPORT_IOMEM,	      /* ioremap, MMIO accessor and resource misuse */
+	UKMEM_REPORT_DMA,	      /* DMA-API misuse and device DMA faults */
 	UKMEM_REPORT_NR
 };
 /* ukmem_report_count - reports of @kind since boot (or the last reset); boot zeroes them. */
@@ -79,6 +83,78 @@ unsigned long ukmem_report_count(enum ukmem_report_kind kind);
 unsigned long ukmem_report_total(void);
 /* ukmem_report_reset - zero every report counter; rate-limited reports may print again at once. */
 void ukmem_report_reset(void);
+
+/*
+ * Simulated devices (docs/drivers.md): a piece of hardware with an MMIO
+ * window in the physical address space outside System RAM, register
+ * handlers that the MMIO accessors (readl, writel ...) call, an IRQ line,
+ * and a DMA engine that reads and writes simulated RAM by bus address and
+ * faults beyond its DMA mask. A device belongs to one boot: shutdown
+ * unregisters what is left.
+ */
+struct ukmem_device;
+struct device;
+
+struct ukmem_device_ops {
+	/*
+	 * read/write - a register access of @width bytes (1, 2, 4 or 8, naturally
+	 * aligned) at @offset into the window. Either may be NULL: the access then
+	 * goes to the device's register file (ukmem_device_regs()), plain memory.
+	 * Called in the context of the CPU doing the access (any context); the
+	 * handler must not sleep.
+	 */
+	uint64_t (*read)(struct ukmem_device *udev, unsigned long offset, unsigned int width);
+	void (*write)(struct ukmem_device *udev, unsigned long offset, uint64_t val,
+		      unsigned int width);
+};
+
+struct ukmem_device_info {
+	const char *name;   /* dev_name() of its struct device, and /proc/iomem */
+	uint64_t mmio_base; /* physical address of the window; 0: the machine picks */
+	size_t mmio_size;   /* bytes of the window */
+	unsigned int irq;   /* its interrupt line (0: none) */
+	uint64_t dma_mask;  /* what its DMA engine can address; 0: 32 bits */
+	const struct ukmem_device_ops *ops;
+	void *priv; /* for the handlers: ukmem_device_priv() */
+};
+
+/*
+ * ukmem_device_register - plug a device in: its window joins /proc/iomem (not
+ * busy, so the driver's request_mem_region() nests in it). Return: the
+ * device, or NULL (log line: a window overlapping RAM or another device, a
+ * zero size, no name).
+ */
+struct ukmem_device *ukmem_device_register(const struct ukmem_device_info *info);
+/*
+ * ukmem_device_unregister - unplug it. Return: 0; -EBUSY with a WARNING while
+ * its window is ioremapped or claimed, or it holds DMA mappings.
+ */
+int ukmem_device_unregister(struct ukmem_device *udev);
+/* the struct device a driver binds to (dma_mask, dev_err ...) */
+struct device *ukmem_device_dev(struct ukmem_device *udev);
+/* the simulated device behind a struct device, or NULL */
+struct ukmem_device *ukmem_device_from_dev(struct device *dev);
+uint64_t ukmem_device_mmio_base(const struct ukmem_device *udev);
+size_t ukmem_device_mmio_size(const struct ukmem_device *udev);
+unsigned int ukmem_device_irq(const struct ukmem_device *udev);
+void *ukmem_device_priv(const struct ukmem_device *udev);
+/* the register file (mmio_size bytes of host memory) that handler-less accesses use */
+void *ukmem_device_regs(struct ukmem_device *udev);
+/*
+ * ukmem_device_dma_read/_write - the device's DMA engine: copy @len bytes
+ * between RAM at bus address @bus and @buf. An address range beyond the
+ * device's DMA mask, or not in System RAM, is a device fault: reported in
+ * the log, nothing copied. Return: 0, or -EFAULT.
+ */
+int ukmem_device_dma_read(struct ukmem_device *udev, uint64_t bus, void *buf, size_t len);
+int ukmem_device_dma_write(struct ukmem_device *udev, uint64_t bus, const void *buf, size_t len);
+/* ukmem_device_raise_irq - assert the device's line (ukmem_raise_irq(irq)). */
+int ukmem_device_raise_irq(struct ukmem_device *udev);
+/* ukmem_device_mmio_reads/_writes - handler calls so far (for tests) */
+unsigned long ukmem_device_mmio_reads(const struct ukmem_device *udev);
+unsigned long ukmem_device_mmio_writes(const struct ukmem_device *udev);
+/* ukmem_swiotlb_bounced - mappings that were bounced since boot */
+unsigned long ukmem_swiotlb_bounced(void);
 
 #ifdef __cplusplus
 }

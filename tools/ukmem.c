@@ -14,7 +14,7 @@
 static void usage(FILE *out)
 {
 	fputs("usage: ukmem demo [--boot \"cmdline\"]\n"
-	      "       ukmem proc NAME [--boot \"cmdline\"]   (meminfo buddyinfo zoneinfo slabinfo vmallocinfo)\n"
+	      "       ukmem proc NAME [--boot \"cmdline\"]   (meminfo buddyinfo zoneinfo slabinfo vmallocinfo iomem)\n"
 	      "       ukmem dmesg [--boot \"cmdline\"]\n"
 	      "       ukmem --help\n"
 	      "The simulated machine boots with the kernel-style command line given by\n"

@@ -16,6 +16,7 @@
 #include "machine/report.h"
 #include "machine/sched.h"
 #include "mm/internal.h"
+#include "drivers/drivers.h"
 
 struct machine machine = {.loglevel = 7, .ram_fd = -1};
 
@@ -38,6 +39,7 @@ static const struct ukmem_subsys subsystems[] = {
     {"reclaim", reclaim_param, reclaim_init, reclaim_exit},
     {"slab", slab_param, slab_init, slab_exit, slab_fork_child},
     {"vmalloc", vmalloc_param, vmalloc_init, vmalloc_exit},
+    {"drivers", NULL, drivers_init, drivers_exit}, /* iomem, devices, ioremap, DMA */
     {"kswapd", NULL, kswapd_run, kswapd_stop}, /* last up, first down */
 };
 #define NR_SUBSYS (int)(sizeof(subsystems) / sizeof(subsystems[0]))
@@ -45,6 +47,7 @@ static const struct ukmem_subsys subsystems[] = {
 static const struct ukmem_proc_entry proc_entries[] = {
     {"meminfo", meminfo_show},	 {"buddyinfo", buddyinfo_show},	    {"zoneinfo", zoneinfo_show},
     {"slabinfo", slabinfo_show}, {"vmallocinfo", vmallocinfo_show},
+    {"iomem", iomem_show},
 };
 
 static pthread_mutex_t boot_lock = PTHREAD_MUTEX_INITIALIZER;
