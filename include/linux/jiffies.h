@@ -9,6 +9,7 @@
 #ifndef _UKMEM_LINUX_JIFFIES_H
 #define _UKMEM_LINUX_JIFFIES_H
 #include <linux/types.h>
+#include <limits.h>
 
 #define HZ	   1000
 #define USER_HZ	   100
