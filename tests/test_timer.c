@@ -74,8 +74,10 @@ Test(timer, fires_in_softirq_context_on_the_arming_cpu, .init = boot, .fini = do
 	timer_setup(&c.t, ctx_timer_fn, 0);
 	cr_assert(!timer_pending(&c.t));
 	expires = jiffies + msecs_to_jiffies(10);
+	preempt_disable(); /* holds CPU 2: the timer cannot fire before the check */
 	cr_assert_eq(mod_timer(&c.t, expires), 0);
 	cr_assert(timer_pending(&c.t));
+	preempt_enable();
 	while (!__atomic_load_n(&c.calls, __ATOMIC_ACQUIRE))
 		msleep(1);
 	cr_assert(c.serving && !c.hardirq && !c.task);
@@ -180,6 +182,7 @@ Test(timer, rearming_timer_stops_at_shutdown_sync, .init = boot, .fini = down)
 		msleep(1);
 	msleep(3);
 	cr_assert_eq(__atomic_load_n(&self_runs, __ATOMIC_RELAXED), 5);
+	timer_delete_sync(&self_timer); /* its last run may still be finishing */
 	timer_setup(&self_timer, rearm_fn, 0);
 	__atomic_store_n(&self_runs, 0, __ATOMIC_RELAXED);
 	mod_timer(&self_timer, jiffies + 1);

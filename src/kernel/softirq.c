@@ -355,15 +355,14 @@ __ukmem_export void tasklet_kill(struct tasklet_struct *t)
 
 __ukmem_export void tasklet_disable_nosync(struct tasklet_struct *t)
 {
-	atomic_inc(&t->count);
-	smp_mb();
+	/* fully ordered (the kernel's atomic_inc + smp_mb__after_atomic) */
+	__atomic_fetch_add(&t->count.counter, 1, __ATOMIC_SEQ_CST);
 }
 
 __ukmem_export void tasklet_disable(struct tasklet_struct *t)
 {
 	tasklet_disable_nosync(t);
 	tasklet_unlock_wait(t);
-	smp_mb();
 }
 
 __ukmem_export void tasklet_enable(struct tasklet_struct *t)
