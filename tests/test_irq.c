@@ -447,3 +447,45 @@ Test(irq, leftover_handler_is_reported_at_shutdown, .init = boot)
 	cr_assert_eq(ukmem_raise_irq(31), -ENOENT);
 	ukmem_shutdown();
 }
+
+static irqreturn_t enabling_handler(int irq, void *dev)
+{
+	local_irq_enable();
+	return IRQ_HANDLED;
+}
+
+Test(irq, handler_enabling_interrupts_is_warned_and_put_right, .init = boot, .fini = down)
+{
+	cr_assert_eq(request_irq(16, enabling_handler, 0, "en", NULL), 0);
+	ukmem_raise_irq(16);
+	cr_assert(ukmem_dmesg_contains("irq 16 handler enabling_handler"));
+	cr_assert(ukmem_dmesg_contains("enabled interrupts"));
+	cr_assert(!irqs_disabled() && preemptible());
+	free_irq(16, NULL);
+}
+
+static int nested_calls;
+
+static irqreturn_t inner_handler(int irq, void *dev)
+{
+	__atomic_fetch_add(&nested_calls, 1, __ATOMIC_RELAXED);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t outer_handler(int irq, void *dev)
+{
+	cr_assert_eq(ukmem_raise_irq(18), 0); /* from a handler: queued, never nested */
+	cr_assert_eq(__atomic_load_n(&nested_calls, __ATOMIC_RELAXED), 0);
+	return IRQ_HANDLED;
+}
+
+Test(irq, a_line_raised_from_a_handler_is_delivered_after_it, .init = boot, .fini = down)
+{
+	cr_assert_eq(request_irq(17, outer_handler, 0, "outer", NULL), 0);
+	cr_assert_eq(request_irq(18, inner_handler, 0, "inner", NULL), 0);
+	ukmem_raise_irq(17);
+	synchronize_irq(18);
+	cr_assert_eq(__atomic_load_n(&nested_calls, __ATOMIC_RELAXED), 1);
+	free_irq(17, NULL);
+	free_irq(18, NULL);
+}

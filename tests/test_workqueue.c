@@ -18,6 +18,8 @@
 #include <linux/workqueue.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static void boot(void)
 {
@@ -521,4 +523,58 @@ Test(completion, wait_in_a_handler_is_reported, .init = boot, .fini = down)
 	wait_for_completion(&c);
 	irq_exit();
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLEEP_IN_ATOMIC), 1);
+}
+
+static void fork_work_fn(struct work_struct *w)
+{
+	__atomic_fetch_add(&slow_runs, 1, __ATOMIC_RELAXED);
+}
+
+static irqreturn_t fork_irq(int irq, void *dev)
+{
+	return IRQ_HANDLED;
+}
+
+Test(workqueue, fork_child_starts_threads_of_its_own, .init = boot, .fini = down)
+{
+	struct work_struct w;
+	pid_t pid;
+	int status;
+
+	INIT_WORK(&w, fork_work_fn);
+	schedule_work(&w);
+	flush_work(&w);
+	cr_assert_eq(request_irq(2, fork_irq, 0, "f", NULL), 0);
+	pid = fork();
+	if (pid == 0) {
+		/* the parent's kworkers and locks are not the child's: a new machine, new threads
+		 */
+		INIT_WORK(&w, fork_work_fn);
+		if (!schedule_work(&w))
+			_exit(1);
+		flush_work(&w);
+		if (__atomic_load_n(&slow_runs, __ATOMIC_RELAXED) != 2)
+			_exit(2);
+		if (ukmem_raise_irq(2) != -ENOENT) /* the parent's line is not requested here */
+			_exit(3);
+		ukmem_shutdown();
+		_exit(0);
+	}
+	cr_assert_gt(pid, 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status));
+	cr_assert_eq(WEXITSTATUS(status), 0);
+	free_irq(2, NULL);
+}
+
+Test(workqueue, schedule_work_as_the_first_call_boots_the_machine)
+{
+	struct work_struct w;
+
+	cr_assert(!ukmem_booted());
+	INIT_WORK(&w, fork_work_fn);
+	cr_assert(schedule_work(&w));
+	flush_work(&w);
+	cr_assert_eq(__atomic_load_n(&slow_runs, __ATOMIC_RELAXED), 1);
+	ukmem_shutdown();
 }

@@ -77,4 +77,9 @@ void ctx_exit(void)
 /* fork child: the threads are the parent's; the next boot starts anew */
 void ctx_forget(void)
 {
+	kthread_forget();
+	timer_forget();
+	workqueue_forget();
+	irq_forget();
+	softirq_forget();
 }

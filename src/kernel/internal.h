@@ -24,6 +24,7 @@
 int softirq_init(void);
 void softirq_exit(void);
 void softirq_stop_threads(void);
+void softirq_forget(void);
 void wakeup_softirqd(int cpu);
 /* softirq_raise_and_run - raise @mask on t's held CPU and run its pending softirqs now */
 void softirq_raise_and_run(struct task_struct *t, u32 mask);
@@ -33,21 +34,25 @@ int softirqs_show(FILE *out);
 int irq_init(void);
 void irq_exit_subsys(void);
 void irq_stop_threads(void);
+void irq_forget(void);
 int interrupts_show(FILE *out);
 
 /* kthread.c */
 void kthread_stop_all(void);
 void kthread_exit_subsys(void);
+void kthread_forget(void);
 
 /* workqueue.c */
 int workqueue_init(void);
 void workqueue_stop(void);
 void workqueue_exit(void);
+void workqueue_forget(void);
 
 /* timer.c */
 int timer_init(void);
 void timer_stop(void);
 void timer_exit(void);
+void timer_forget(void);
 
 /*
  * kctx_sleep - block the calling task while *@word == @val, at most

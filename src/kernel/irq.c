@@ -99,9 +99,13 @@ static void handle_once(struct task_struct *t, struct irq_desc *desc, unsigned i
 		unsigned int prev = t->preempt_count;
 
 		ret |= fn[i]((int)irq, dev[i]);
+		/* the kernel's __handle_irq_event_percpu() check */
+		if (WARN_ONCE(!t->irqs_off, "irq %u handler %pS enabled interrupts\n", irq, fn[i]))
+			t->irqs_off = 1; /* (preempt_count keeps the CPU held meanwhile) */
 		if (unlikely(t->preempt_count != prev)) {
-			/* the kernel's __handle_irq_event_percpu() check */
-			WARN_ONCE(1, "irq %u handler %pS enabled interrupts\n", irq, fn[i]);
+			WARN_ONCE(1,
+				  "irq %u handler %pS left preempt_count %#x (entered with %#x)\n",
+				  irq, fn[i], t->preempt_count, prev);
 			t->preempt_count = prev;
 		}
 	}
@@ -446,8 +450,17 @@ int interrupts_show(FILE *out)
 	return 0;
 }
 
+/* irq_forget - fork child: the parent's thread and lock state are not ours */
+void irq_forget(void)
+{
+	pthread_mutex_init(&irq_lock, NULL);
+	apic.started = false;
+	irq_descs = NULL;
+}
+
 int irq_init(void)
 {
+	apic.started = false;
 	irq_nr_cpus = machine.nr_cpus;
 	irq_descs = plat_meta_alloc(sizeof(*irq_descs) * NR_IRQS);
 	if (!irq_descs)

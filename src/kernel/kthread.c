@@ -214,6 +214,13 @@ void kthread_stop_all(void)
 	}
 }
 
+/* kthread_forget - fork child: the kthreads are the parent's */
+void kthread_forget(void)
+{
+	pthread_mutex_init(&kthread_lock, NULL);
+	kthreads = NULL;
+}
+
 void kthread_exit_subsys(void)
 {
 	struct kthread *k, *next;

@@ -409,6 +409,16 @@ int softirqs_show(FILE *out)
 
 /* ---- the machine's lifetime ---- */
 
+/* softirq_forget - fork child: the parent's threads and locks are not ours */
+void softirq_forget(void)
+{
+	pthread_mutex_init(&tasklet_lock, NULL);
+	pthread_mutex_init(&ksoftirqd_lock, NULL);
+	__atomic_store_n(&softirq_pending_hook, NULL, __ATOMIC_RELEASE);
+	scpu = NULL;
+	scpu_n = 0;
+}
+
 int softirq_init(void)
 {
 	scpu_n = machine.nr_cpus;

@@ -297,6 +297,14 @@ static void *ktimer_fn(void *arg)
 	return arg;
 }
 
+/* timer_forget - fork child: the timer thread is the parent's */
+void timer_forget(void)
+{
+	pthread_mutex_init(&timer_lock, NULL);
+	ktimer.started = false;
+	INIT_LIST_HEAD(&timers);
+}
+
 int timer_init(void)
 {
 	jiffies_base_ns = plat_clock_ns();

@@ -64,12 +64,25 @@ static struct {
 	struct workqueue_struct *wqs;
 } pool = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-__ukmem_export struct workqueue_struct *system_wq;
-__ukmem_export struct workqueue_struct *system_highpri_wq;
-__ukmem_export struct workqueue_struct *system_long_wq;
-__ukmem_export struct workqueue_struct *system_unbound_wq;
-__ukmem_export struct workqueue_struct *system_freezable_wq;
-__ukmem_export struct workqueue_struct *system_power_efficient_wq;
+/*
+ * The system workqueues are static, so that the pointers are good before
+ * the first boot: schedule_work() as a program's first call boots the
+ * machine implicitly, after its argument was read. Boot resets them.
+ */
+static struct workqueue_struct system_wqs[] = {
+    {.name = "events", .max_active = WQ_DFL_ACTIVE},
+    {.name = "events_highpri", .flags = WQ_HIGHPRI, .max_active = WQ_DFL_ACTIVE},
+    {.name = "events_long", .max_active = WQ_DFL_ACTIVE},
+    {.name = "events_unbound", .flags = WQ_UNBOUND, .max_active = WQ_MAX_ACTIVE},
+    {.name = "events_freezable", .flags = WQ_FREEZABLE, .max_active = WQ_DFL_ACTIVE},
+    {.name = "events_power_efficient", .flags = WQ_POWER_EFFICIENT, .max_active = WQ_DFL_ACTIVE},
+};
+__ukmem_export struct workqueue_struct *system_wq = &system_wqs[0];
+__ukmem_export struct workqueue_struct *system_highpri_wq = &system_wqs[1];
+__ukmem_export struct workqueue_struct *system_long_wq = &system_wqs[2];
+__ukmem_export struct workqueue_struct *system_unbound_wq = &system_wqs[3];
+__ukmem_export struct workqueue_struct *system_freezable_wq = &system_wqs[4];
+__ukmem_export struct workqueue_struct *system_power_efficient_wq = &system_wqs[5];
 
 #define WORK_WQ_MASK (~((1UL << WORK_STRUCT_FLAG_BITS) - 1))
 
@@ -480,9 +493,12 @@ __ukmem_export void destroy_workqueue(struct workqueue_struct *wq)
 	might_sleep();
 	if (WARN_ON(!wq))
 		return;
-	if (WARN(wq->destroyed, "workqueue: %s destroyed twice\n", wq->name))
-		return;
 	pthread_mutex_lock(&pool.lock);
+	if (wq->destroyed) {
+		pthread_mutex_unlock(&pool.lock);
+		WARN(1, "workqueue: %s destroyed twice\n", wq->name);
+		return;
+	}
 	wq->flags |= __WQ_DESTROYING | __WQ_DRAINING;
 	pthread_mutex_unlock(&pool.lock);
 	pool_wait(wq_busy_fn, wq);
@@ -491,16 +507,12 @@ __ukmem_export void destroy_workqueue(struct workqueue_struct *wq)
 	pthread_mutex_unlock(&pool.lock);
 }
 
-static struct workqueue_struct *system_alloc(const char *name, unsigned int flags, int max_active,
-					     ...)
+/* workqueue_forget - fork child: the kworkers are the parent's */
+void workqueue_forget(void)
 {
-	struct workqueue_struct *wq;
-	va_list ap;
-
-	va_start(ap, max_active);
-	wq = __alloc_workqueue(flags, max_active, name, ap);
-	va_end(ap);
-	return wq;
+	pthread_mutex_init(&pool.lock, NULL);
+	pool.nr_workers = pool.nr_idle = 0;
+	pool.wqs = NULL;
 }
 
 int workqueue_init(void)
@@ -509,16 +521,12 @@ int workqueue_init(void)
 	pool.nr_workers = pool.nr_idle = 0;
 	pool.wqs = NULL;
 	__atomic_store_n(&pool.stop, 0, __ATOMIC_RELEASE);
-	system_wq = system_alloc("events", 0, 0);
-	system_highpri_wq = system_alloc("events_highpri", WQ_HIGHPRI, 0);
-	system_long_wq = system_alloc("events_long", 0, 0);
-	system_unbound_wq = system_alloc("events_unbound", WQ_UNBOUND, WQ_MAX_ACTIVE);
-	system_freezable_wq = system_alloc("events_freezable", WQ_FREEZABLE, 0);
-	system_power_efficient_wq = system_alloc("events_power_efficient", WQ_POWER_EFFICIENT, 0);
-	return system_wq && system_highpri_wq && system_long_wq && system_unbound_wq &&
-		       system_freezable_wq && system_power_efficient_wq
-		   ? 0
-		   : -ENOMEM;
+	for (size_t i = 0; i < ARRAY_SIZE(system_wqs); i++) {
+		system_wqs[i].flags &= ~(__WQ_DESTROYING | __WQ_DRAINING);
+		system_wqs[i].nr_active = system_wqs[i].nr_in_flight = 0;
+		system_wqs[i].destroyed = false;
+	}
+	return 0;
 }
 
 /* workqueue_stop - finish running items, report and drop the rest, stop the workers */
@@ -560,7 +568,5 @@ void workqueue_exit(void)
 		plat_meta_free(wq, sizeof(*wq));
 	}
 	pool.wqs = NULL;
-	system_wq = system_highpri_wq = system_long_wq = NULL;
-	system_unbound_wq = system_freezable_wq = system_power_efficient_wq = NULL;
 	pthread_mutex_unlock(&pool.lock);
 }
