@@ -222,6 +222,7 @@ Test(irq, raise_from_atomic_context_is_delivered_later, .init = boot, .fini = do
 
 	cr_assert_eq(request_irq(15, count_handler, 0, "later", NULL), 0);
 	local_irq_save(flags);
+	cr_assert_eq(ukmem_irq_set_cpu(15, smp_processor_id()), 0, "the CPU we hold");
 	cr_assert_eq(ukmem_raise_irq(15), 0);
 	cr_assert_eq(__atomic_load_n(&disabled_calls, __ATOMIC_RELAXED), 0,
 		     "not while interrupts are off here");

@@ -541,6 +541,9 @@ Test(workqueue, fork_child_starts_threads_of_its_own, .init = boot, .fini = down
 	pid_t pid;
 	int status;
 
+#if defined(__SANITIZE_THREAD__)
+	cr_skip_test("fork() with threads under ThreadSanitizer (docs/testing.md)");
+#endif
 	INIT_WORK(&w, fork_work_fn);
 	schedule_work(&w);
 	flush_work(&w);
