@@ -59,6 +59,20 @@ int ukmem_set_cpu(int cpu);
 /* ukmem_nr_cpus - number of virtual CPUs of the running machine. */
 int ukmem_nr_cpus(void);
 
+/*
+ * ukmem_raise_irq - raise interrupt line @irq, as a device would: the
+ * line's handlers (request_irq()) run in hardirq context on the line's CPU,
+ * then the softirqs raised meanwhile. A preemptible caller runs them itself
+ * before returning (moved to that CPU for the delivery); from atomic
+ * context the interrupt is delivered by the machine's interrupt controller
+ * thread as soon as the CPU can take it (docs/contexts.md). Return: 0,
+ * -EINVAL for a line that does not exist (>= NR_IRQS), -ENOENT when no
+ * handler is requested on it (logged as the kernel's "No irq handler").
+ */
+int ukmem_raise_irq(unsigned int irq);
+/* ukmem_irq_set_cpu - the CPU @irq's handlers run on (default 0). Return: 0 or -EINVAL. */
+int ukmem_irq_set_cpu(unsigned int irq, int cpu);
+
 /* Report kinds: every detected problem is counted under one of these. */
 enum ukmem_report_kind {
 	UKMEM_REPORT_WARN,	      /* WARNING: ... (WARN, WARN_ON) */

@@ -11,6 +11,7 @@
 #include_next <linux/sched.h>
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <limits.h>
 
 #define TASK_COMM_LEN 16
 #define KM_MAX_IDX    16
@@ -57,7 +58,23 @@ struct task_struct {
 	} deferred_bad[4];
 	struct kmap_ctrl kmap_ctrl;
 	struct slab_tc *slab_tc; /* this thread's slab object caches (mm/slub.c), or NULL */
+	unsigned int __state;	 /* TASK_RUNNING, TASK_INTERRUPTIBLE ... (set_current_state) */
+	u32 wake_seq;		 /* bumped by wake_up_process() (kernel/kthread.c) */
 };
+
+/* task states (the kernel's values) */
+#define TASK_RUNNING	     0x00000000
+#define TASK_INTERRUPTIBLE   0x00000001
+#define TASK_UNINTERRUPTIBLE 0x00000002
+#define TASK_KILLABLE	     (0x00000100 | TASK_UNINTERRUPTIBLE)
+#define TASK_IDLE	     (0x00000400 | TASK_UNINTERRUPTIBLE)
+#define TASK_NORMAL	     (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
+#define MAX_SCHEDULE_TIMEOUT LONG_MAX
+
+#define __set_current_state(state_value)                                                          \
+	__atomic_store_n(&get_current()->__state, (state_value), __ATOMIC_RELAXED)
+#define set_current_state(state_value)                                                            \
+	__atomic_store_n(&get_current()->__state, (state_value), __ATOMIC_SEQ_CST)
 
 #pragma GCC visibility push(default)
 struct task_struct *get_current(void);
@@ -66,6 +83,12 @@ int cond_resched(void);
 void schedule(void);
 void msleep(unsigned int msecs);
 void usleep_range(unsigned long min, unsigned long max);
+/* kernel/timer.c and kernel/kthread.c */
+long schedule_timeout(long timeout);
+long schedule_timeout_interruptible(long timeout);
+long schedule_timeout_uninterruptible(long timeout);
+long schedule_timeout_idle(long timeout);
+int wake_up_process(struct task_struct *p);
 #pragma GCC visibility pop
 
 static inline pid_t task_pid_nr(struct task_struct *t)

@@ -17,6 +17,7 @@
 #include "machine/sched.h"
 #include "mm/internal.h"
 #include "drivers/drivers.h"
+#include "kernel/internal.h"
 
 struct machine machine = {.loglevel = 7, .ram_fd = -1};
 
@@ -40,6 +41,8 @@ static const struct ukmem_subsys subsystems[] = {
     {"slab", slab_param, slab_init, slab_exit, slab_fork_child},
     {"vmalloc", vmalloc_param, vmalloc_init, vmalloc_exit},
     {"drivers", NULL, drivers_init, drivers_exit}, /* iomem, devices, ioremap, DMA */
+    /* interrupts, softirqs, workqueues, timers (src/kernel); threads start on first use */
+    {"ctx", NULL, ctx_init, ctx_exit, ctx_forget},
     {"kswapd", NULL, kswapd_run, kswapd_stop}, /* last up, first down */
 };
 #define NR_SUBSYS (int)(sizeof(subsystems) / sizeof(subsystems[0]))
@@ -48,6 +51,7 @@ static const struct ukmem_proc_entry proc_entries[] = {
     {"meminfo", meminfo_show},	 {"buddyinfo", buddyinfo_show},	    {"zoneinfo", zoneinfo_show},
     {"slabinfo", slabinfo_show}, {"vmallocinfo", vmallocinfo_show},
     {"iomem", iomem_show},
+    {"interrupts", interrupts_show}, {"softirqs", softirqs_show},
 };
 
 static pthread_mutex_t boot_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -516,11 +520,14 @@ __ukmem_export void ukmem_shutdown(void)
 	 * one and pass; other tasks' full paths wait, their fast paths lose
 	 * their leases and thread caches once nobody is inside.
 	 */
+	/* kworkers, timers, kthreads: stopped before the gate (kernel/init.c) */
+	ctx_stop_threads();
 	me = current_task();
 	gate_enter(me);
 	__atomic_store_n(&machine.stopping, 1, __ATOMIC_SEQ_CST);
 	if (sched_shutdown_quiesce()) {
 		gate_exit(me);
+		ctx_resume();
 		sched_shutdown_wake(); /* refused: the machine stays up as it was */
 		pthread_mutex_unlock(&boot_lock);
 		return;

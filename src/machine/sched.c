@@ -707,8 +707,27 @@ __ukmem_export void local_bh_disable(void)
 	preempt_count_inc(t, SOFTIRQ_DISABLE_OFFSET);
 }
 
+/* the runner of pending softirqs (kernel/softirq.c), set at its init */
+void (*softirq_pending_hook)(struct task_struct *t);
+
 __ukmem_export void local_bh_enable(void)
 {
+	struct task_struct *t = current_task();
+	void (*run)(struct task_struct *) = __atomic_load_n(&softirq_pending_hook, __ATOMIC_ACQUIRE);
+	unsigned int pc = t->preempt_count;
+
+	/*
+	 * The kernel's __local_bh_enable_ip(): leaving the last bh-disabled
+	 * section outside interrupts runs what was raised meanwhile, with
+	 * preemption still off (the CPU kept) until the softirqs are done.
+	 */
+	if (run && (pc & SOFTIRQ_MASK) == SOFTIRQ_DISABLE_OFFSET &&
+	    !(pc & (HARDIRQ_MASK | NMI_MASK)) && !t->irqs_off) {
+		__preempt_count_sub(SOFTIRQ_DISABLE_OFFSET - 1);
+		run(t);
+		__preempt_count_sub(1);
+		return;
+	}
 	__preempt_count_sub(SOFTIRQ_DISABLE_OFFSET);
 }
 
@@ -725,7 +744,23 @@ __ukmem_export void irq_enter(void)
 __ukmem_export void irq_exit(void)
 {
 	struct task_struct *t = current_task();
+	void (*run)(struct task_struct *) = __atomic_load_n(&softirq_pending_hook, __ATOMIC_ACQUIRE);
 
+	/*
+	 * The kernel's __irq_exit_rcu(): leave hardirq context with
+	 * interrupts still off (the CPU stays held), and if that was the
+	 * outermost interrupt, run the softirqs raised meanwhile
+	 * (invoke_softirq()) before the interrupted code resumes.
+	 */
+	if (run && (t->preempt_count & (HARDIRQ_MASK | SOFTIRQ_MASK | NMI_MASK)) == HARDIRQ_OFFSET &&
+	    t->irqs_off == 1) {
+		__preempt_count_sub(HARDIRQ_OFFSET); /* irqs_off keeps the CPU */
+		run(t);
+		t->irqs_off--;
+		if (task_preemptible(t))
+			cpu_exit(t);
+		return;
+	}
 	if (t->irqs_off)
 		t->irqs_off--;
 	__preempt_count_sub(HARDIRQ_OFFSET);
@@ -888,6 +923,34 @@ __ukmem_export int ukmem_set_cpu(int cpu)
 	task_move(t, cpu);
 	t->pinned = 1;
 	return 0;
+}
+
+/*
+ * sched_cpu_borrow - move the calling preemptible task to @cpu and pin it
+ * there until sched_cpu_return(): interrupt delivery (kernel/irq.c) runs a
+ * line's handlers on the line's CPU in the thread that raised it, and the
+ * CPU is taken the ordinary way (waiting while another task holds it, as
+ * an interrupt waits for a CPU with interrupts off). Return: 0, or -EBUSY
+ * when the task holds a CPU (atomic context, or a handler over a section).
+ */
+int sched_cpu_borrow(struct task_struct *t, int cpu, struct cpu_borrow *b)
+{
+	if (!task_preemptible(t) || task_alloc_interrupted(t))
+		return -EBUSY;
+	b->cpu = t->cpu;
+	b->pinned = t->pinned;
+	cpu_drop_lease(t);
+	task_move(t, cpu);
+	t->pinned = 1;
+	return 0;
+}
+
+/* sched_cpu_return - back to the CPU and pinning sched_cpu_borrow() saved in @b. */
+void sched_cpu_return(struct task_struct *t, const struct cpu_borrow *b)
+{
+	cpu_drop_lease(t); /* (a lease granted on the borrowed CPU) */
+	task_move(t, b->cpu);
+	t->pinned = b->pinned;
 }
 
 /*

@@ -436,6 +436,15 @@ int check_preemption_disabled(const char *what1, const char *what2);
 /* __might_resched_report - the sleeping-in-atomic report, if the context is atomic. */
 bool might_sleep_check(const char *file, int line);
 
+/* interrupt delivery on a chosen CPU (kernel/irq.c, docs/contexts.md) */
+struct cpu_borrow {
+	int cpu, pinned;
+};
+int sched_cpu_borrow(struct task_struct *t, int cpu, struct cpu_borrow *b);
+void sched_cpu_return(struct task_struct *t, const struct cpu_borrow *b);
+/* runs the softirqs pending on t's (held) CPU: irq_exit(), local_bh_enable() */
+extern void (*softirq_pending_hook)(struct task_struct *t);
+
 int sched_init(void);
 void sched_exit(void);
 
