@@ -80,6 +80,60 @@ unsigned long ukmem_report_total(void);
 /* ukmem_report_reset - zero every report counter; rate-limited reports may print again at once. */
 void ukmem_report_reset(void);
 
+/*
+ * Fault injection (docs/fault-injection.md). The attributes are "failslab"
+ * and "fail_page_alloc", the knobs the kernel's debugfs files of the same
+ * names: "probability" (0..100), "interval", "times" (-1: no limit),
+ * "space", "verbose" (0..2), "verbose_ratelimit_interval_ms",
+ * "verbose_ratelimit_burst", "task-filter" (0/1), "ignore-gfp-wait" (0/1);
+ * failslab also "cache-filter" (0/1: only caches with SLAB_FAILSLAB, see
+ * slub_debug=A), fail_page_alloc also "ignore-gfp-highmem" (0/1) and
+ * "min-order". Slab allocations are checked only on a machine booted with
+ * failslab= (their caches then take the full path).
+ * Return: 0, -EINVAL (NULL name, value out of range), -ENOENT (no such
+ * attribute or knob).
+ */
+int ukmem_fault_set(const char *attr, const char *knob, long value);
+int ukmem_fault_get(const char *attr, const char *knob, long *value);
+/* ukmem_fault_seed - restart both attributes' random streams from @seed (as fault_seed=). */
+void ukmem_fault_seed(unsigned long long seed);
+/* ukmem_fault_seed_get - the seed the streams started from at boot or the last ukmem_fault_seed(). */
+unsigned long long ukmem_fault_seed_get(void);
+/*
+ * ukmem_fail_nth - make the calling thread's @nth fault-injection decision
+ * from now fail, whatever the attributes say (/proc/self/task/<tid>/fail-nth).
+ * 0 cancels. Return: 0, or -EINVAL for @nth above INT_MAX.
+ */
+int ukmem_fail_nth(unsigned int nth);
+/* ukmem_fail_nth_pending - decisions left before the failure; 0 once it happened (or none set). */
+unsigned int ukmem_fail_nth_pending(void);
+/* ukmem_make_it_fail - mark the calling thread for the task filter (/proc/<pid>/make-it-fail). */
+int ukmem_make_it_fail(int on);
+
+/*
+ * ukmem_fault_sweep - run @fn(@arg) again and again, each run in a child
+ * process on a freshly booted machine (the parent's command line with
+ * failslab armed, GFP_KERNEL allocations included), failing its 1st, 2nd,
+ * 3rd ... allocation, until a run completes with no failure injected or
+ * @max_steps runs were made. Each step records what happened in @steps[i]
+ * (may be NULL) and one line in @log (may be NULL).
+ * Return: the number of steps made, or -EINVAL (NULL @fn, @max_steps 0),
+ * or -errno when a child could not be started.
+ */
+struct ukmem_sweep_step {
+	unsigned int nth;	  /* the decision made to fail in this step */
+	int injected;		  /* 1: a failure was forced */
+	int completed;		  /* 1: @fn returned */
+	int ret;		  /* what @fn returned */
+	int signal;		  /* the signal that ended the run, 0 if none */
+	long leaked_objects;	  /* slab objects allocated by the run and not freed */
+	long leaked_pages;	  /* pages outside slabs, page tables and per-CPU chunks */
+	unsigned long reports;	  /* reports the run caused (ukmem_report_total) */
+	char site[512];		  /* the failed allocation's stack: "fn < caller < ..." */
+};
+long ukmem_fault_sweep(int (*fn)(void *arg), void *arg, struct ukmem_sweep_step *steps,
+		       unsigned int max_steps, FILE *log);
+
 #ifdef __cplusplus
 }
 #endif

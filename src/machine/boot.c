@@ -16,6 +16,7 @@
 #include "machine/report.h"
 #include "machine/sched.h"
 #include "mm/internal.h"
+#include "lib/fault-inject.h"
 
 struct machine machine = {.loglevel = 7, .ram_fd = -1};
 
@@ -38,6 +39,7 @@ static const struct ukmem_subsys subsystems[] = {
     {"reclaim", reclaim_param, reclaim_init, reclaim_exit},
     {"slab", slab_param, slab_init, slab_exit, slab_fork_child},
     {"vmalloc", vmalloc_param, vmalloc_init, vmalloc_exit},
+    {"fault_inject", fault_inject_param, fault_inject_init, NULL},
     {"kswapd", NULL, kswapd_run, kswapd_stop}, /* last up, first down */
 };
 #define NR_SUBSYS (int)(sizeof(subsystems) / sizeof(subsystems[0]))

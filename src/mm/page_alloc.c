@@ -59,6 +59,7 @@
 #include "machine/report.h"
 #include "machine/sched.h"
 #include "mm/internal.h"
+#include "lib/fault-inject.h"
 
 #define PAGE_TYPE_ALLOC_HEAD 0xa1100000u /* | order */
 #define PAGE_TYPE_ALLOC_TAIL 0xa1200000u
@@ -675,6 +676,9 @@ static __always_inline struct page *alloc_pages_gated(gfp_t gfp, unsigned int or
 	if ((gfp & __GFP_DIRECT_RECLAIM) &&
 	    unlikely(!task_preemptible(t) || t->rcu_read_lock_nesting))
 		might_sleep_check(__FILE__, __LINE__);
+	/* prepare_alloc_pages(): an injected failure returns before any free list, silently */
+	if (unlikely(should_fail_alloc_page(gfp, order)))
+		return NULL;
 	highest = (int)__gfp_zone(gfp);
 	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW, highest);
 	if (likely(page))

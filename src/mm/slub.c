@@ -56,6 +56,7 @@
 #include "mm/slab.h"
 #include "machine/report.h"
 #include "machine/sched.h"
+#include "lib/fault-inject.h"
 
 /*
  * The task pointer is laundered through an empty asm: GCC's -fsanitize=null
@@ -550,8 +551,8 @@ static int alloc_cpu_arrays(struct kmem_cache *s)
 {
 	unsigned int limit, size = s->size;
 
-	if (kmem_cache_debug(s))
-		limit = 0; /* debug caches: every operation checked */
+	if (kmem_cache_debug(s) || slab_hooks)
+		limit = 0; /* debug caches, failslab, tracing: every operation on the full path */
 	else if (size > 131072)
 		limit = 1;
 	else if (size > PAGE_SIZE)
@@ -1153,6 +1154,9 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 		gfp = kmalloc_fix_flags(gfp);
 	if (unlikely((gfp & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))
 		might_sleep_check(__FILE__, __LINE__);
+	/* slab_pre_alloc_hook(): armed caches have no arrays, so every allocation is here */
+	if (unlikely(slab_hooks & SLAB_HOOK_FAILSLAB) && should_failslab(s, gfp))
+		return NULL;
 	if (unlikely(kmem_cache_debug(s))) {
 		object = slab_alloc_debug(s, gfp, orig_size, caller);
 		if (object && (gfp & __GFP_ZERO))
@@ -2638,6 +2642,9 @@ static __always_inline int __kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t f
 	}
 	t = slab_task();
 	if (unlikely(!slab_door(t)))
+		return 0;
+	/* one slab_pre_alloc_hook() for the whole bulk, as the kernel's */
+	if (unlikely(slab_hooks & SLAB_HOOK_FAILSLAB) && should_failslab(s, flags))
 		return 0;
 	if (!kmem_cache_debug(s) && !(flags & (__GFP_DMA32 | __GFP_HIGHMEM))) {
 		if (unlikely((flags & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))

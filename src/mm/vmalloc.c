@@ -77,6 +77,7 @@
 #include "machine/report.h"
 #include "machine/sched.h"
 #include "mm/internal.h"
+#include "lib/fault-inject.h"
 #include "mm/pgtable.h"
 
 #define GUARD_SIZE	PAGE_SIZE
@@ -717,6 +718,9 @@ __ukmem_export void *__vmalloc_node_range(unsigned long size, unsigned long alig
 	}
 	if (gfpflags_allow_blocking(gfp_mask) && might_sleep_check(__FILE__, __LINE__))
 		gfp_mask &= ~__GFP_DIRECT_RECLAIM; /* reported once, not per frame */
+	/* one fault-injection decision per area (docs/fault-injection.md) */
+	if (unlikely(should_fail_alloc_object(gfp_mask, size)))
+		return NULL;
 	vfree_drain_deferred();
 
 	size = PAGE_ALIGN(size);
