@@ -134,6 +134,70 @@ struct ukmem_sweep_step {
 long ukmem_fault_sweep(int (*fn)(void *arg), void *arg, struct ukmem_sweep_step *steps,
 		       unsigned int max_steps, FILE *log);
 
+/*
+ * Tracepoints (docs/tracing.md): the kernel's kmem and vmalloc trace events.
+ * Events are named as in tracefs: "kmem:kmalloc", "kmem:kfree",
+ * "kmem:kmem_cache_alloc", "kmem:kmem_cache_free", "kmem:mm_page_alloc",
+ * "kmem:mm_page_free", "vmalloc:alloc_vmap_area",
+ * "vmalloc:free_vmap_area_noflush"; a list is comma-separated and
+ * "kmem:*", "kmem", "*:*" name groups, as trace_event= does. The slab
+ * events (kmalloc ... kmem_cache_free) are seen only on a machine booted
+ * with trace_event= naming one of them (the caches then take the full path).
+ */
+enum ukmem_trace_event {
+	UKMEM_TRACE_KMALLOC,
+	UKMEM_TRACE_KFREE,
+	UKMEM_TRACE_KMEM_CACHE_ALLOC,
+	UKMEM_TRACE_KMEM_CACHE_FREE,
+	UKMEM_TRACE_MM_PAGE_ALLOC,
+	UKMEM_TRACE_MM_PAGE_FREE,
+	UKMEM_TRACE_ALLOC_VMAP_AREA,
+	UKMEM_TRACE_FREE_VMAP_AREA_NOFLUSH,
+	UKMEM_TRACE_NR
+};
+/* one event: the fields of its TP_STRUCT__entry, and the text ftrace prints for it */
+struct ukmem_trace_record {
+	enum ukmem_trace_event event;
+	const char *system;	   /* "kmem" or "vmalloc" */
+	const char *name;	   /* "kmalloc" ... */
+	unsigned long long ts_ns;  /* since boot */
+	int pid, cpu;
+	unsigned long call_site;   /* kmalloc, kfree, kmem_cache_* */
+	const void *ptr;	   /* kmalloc, kfree, kmem_cache_* */
+	size_t bytes_req, bytes_alloc;
+	unsigned int gfp_flags;	   /* also mm_page_alloc */
+	int node, accounted;
+	const char *cache;	   /* kmem_cache_free: the cache's name */
+	const void *page;	   /* mm_page_*: struct page *, NULL for a failed allocation */
+	unsigned long pfn;	   /* -1UL for a failed allocation */
+	unsigned int order;
+	int migratetype;
+	unsigned long va_start, size, align, vstart, vend; /* vmalloc events */
+	int failed;
+	unsigned long nr_lazy, nr_lazy_max;
+	const char *fields;	   /* "call_site=... ptr=..." as TP_printk formats them */
+};
+/*
+ * ukmem_trace_enable - print @events (NULL or "": none) in ftrace's text
+ * format, one line each, to the output: the FILE of ukmem_trace_output(),
+ * else the file named by $UKMEM_TRACE_OUT, else stderr; with tp_printk on
+ * the command line, the kernel log. Return: 0, or -EINVAL for an unknown
+ * event (nothing changes then).
+ */
+int ukmem_trace_enable(const char *events);
+/* ukmem_trace_output - lines go to @out from now (NULL: back to the default). */
+void ukmem_trace_output(FILE *out);
+/*
+ * ukmem_trace_subscribe - call @fn(record, @arg) for each of @events, in the
+ * context of the allocation itself (it must not allocate from ukmem).
+ * Return: an id for ukmem_trace_unsubscribe() (>= 0), -EINVAL (NULL @fn,
+ * unknown event), -ENOSPC (8 subscribers already).
+ */
+int ukmem_trace_subscribe(const char *events,
+			  void (*fn)(const struct ukmem_trace_record *rec, void *arg), void *arg);
+/* ukmem_trace_unsubscribe - once it returns, @id's function is not running nor called again. */
+int ukmem_trace_unsubscribe(int id);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,6 +17,7 @@
 #include "machine/sched.h"
 #include "mm/internal.h"
 #include "lib/fault-inject.h"
+#include "debug/trace.h"
 
 struct machine machine = {.loglevel = 7, .ram_fd = -1};
 
@@ -40,6 +41,7 @@ static const struct ukmem_subsys subsystems[] = {
     {"slab", slab_param, slab_init, slab_exit, slab_fork_child},
     {"vmalloc", vmalloc_param, vmalloc_init, vmalloc_exit},
     {"fault_inject", fault_inject_param, fault_inject_init, NULL},
+    {"trace", trace_param, trace_init, NULL},
     {"kswapd", NULL, kswapd_run, kswapd_stop}, /* last up, first down */
 };
 #define NR_SUBSYS (int)(sizeof(subsystems) / sizeof(subsystems[0]))

@@ -60,6 +60,7 @@
 #include "machine/sched.h"
 #include "mm/internal.h"
 #include "lib/fault-inject.h"
+#include "debug/trace.h"
 
 #define PAGE_TYPE_ALLOC_HEAD 0xa1100000u /* | order */
 #define PAGE_TYPE_ALLOC_TAIL 0xa1200000u
@@ -698,6 +699,7 @@ __ukmem_export struct page *__alloc_pages(gfp_t gfp, unsigned int order, int pre
 		return NULL; /* the machine was shut down meanwhile (sched.h) */
 	page = alloc_pages_gated(gfp, order);
 	gate_exit(t);
+	trace_mm_page_alloc(page, order, gfp);
 	return page;
 }
 
@@ -951,6 +953,7 @@ static __always_inline void put_block(struct page *page, unsigned int order)
 	if (!page_ref_put_checked(page) || !free_pages_check(page, order))
 		return;
 free:
+	trace_mm_page_free(page, order);
 	free_pages_prepare(page, order);
 	free_unref_page(page, order);
 }

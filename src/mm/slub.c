@@ -57,6 +57,7 @@
 #include "machine/report.h"
 #include "machine/sched.h"
 #include "lib/fault-inject.h"
+#include "debug/trace.h"
 
 /*
  * The task pointer is laundered through an empty asm: GCC's -fsanitize=null
@@ -1200,6 +1201,7 @@ noinline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, uns
 		return NULL; /* the machine was shut down meanwhile (sched.h) */
 	object = __slab_alloc(s, gfp, orig_size, caller);
 	gate_exit(t);
+	trace_kmem_cache_alloc(caller, object, s, gfp);
 	return object;
 }
 
@@ -2236,6 +2238,10 @@ static noinline void do_kfree(struct kmem_cache *expect, const void *x, const ch
 
 	if (unlikely(!gate_enter(t)))
 		return; /* the machine was shut down meanwhile: its objects went with it */
+	if (expect)
+		trace_kmem_cache_free(caller, x, expect->name);
+	else
+		trace_kfree(caller, x);
 	__do_kfree(expect, x, func, caller);
 	gate_exit(t);
 }
@@ -2547,6 +2553,23 @@ static __always_inline void *do_kmalloc_full(size_t size, gfp_t flags, unsigned 
 	return __slab_alloc(s, flags, size, caller);
 }
 
+/* the kmalloc event: bytes_alloc is the size class, or the pages of a large kmalloc */
+static noinline void trace_kmalloc_full(size_t size, gfp_t flags, void *object,
+					unsigned long caller)
+{
+	struct kmem_cache *s = NULL;
+	size_t bytes_alloc;
+
+	if (size > KMALLOC_MAX_CACHE_SIZE) {
+		bytes_alloc = PAGE_SIZE << get_order(size);
+	} else {
+		s = kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];
+		bytes_alloc = s ? s->size : size;
+	}
+	__trace_kmalloc(caller, object, size, bytes_alloc, flags,
+			(flags & __GFP_ACCOUNT) || (s && (s->flags & SLAB_ACCOUNT)));
+}
+
 static noinline void *__do_kmalloc(size_t size, gfp_t flags, unsigned long caller)
 {
 	struct task_struct *t = slab_task();
@@ -2556,6 +2579,8 @@ static noinline void *__do_kmalloc(size_t size, gfp_t flags, unsigned long calle
 		return NULL; /* the machine was shut down meanwhile (sched.h) */
 	object = do_kmalloc_full(size, flags, caller);
 	gate_exit(t);
+	if (trace_event_on(UKMEM_TRACE_KMALLOC) && size)
+		trace_kmalloc_full(size, flags, object, caller);
 	return object;
 }
 

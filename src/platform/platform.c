@@ -555,3 +555,10 @@ void plat_close(int fd)
 {
 	close(fd);
 }
+
+int plat_open_append(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+	return fd < 0 ? -errno : fd;
+}

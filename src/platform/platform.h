@@ -153,5 +153,7 @@ int plat_pipe(int fds[2]);
 int plat_write_all(int fd, const void *buf, size_t len);
 long plat_read_all(int fd, void *buf, size_t len);
 void plat_close(int fd);
+/* plat_open_append - @path for writing at its end, created if missing: fd or -errno */
+int plat_open_append(const char *path);
 
 #endif
