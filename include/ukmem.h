@@ -116,7 +116,8 @@ int ukmem_make_it_fail(int on);
  * failslab armed, GFP_KERNEL allocations included), failing its 1st, 2nd,
  * 3rd ... allocation, until a run completes with no failure injected or
  * @max_steps runs were made. Each step records what happened in @steps[i]
- * (may be NULL) and one line in @log (may be NULL).
+ * (may be NULL) and one line in @log (may be NULL). A run that ends without
+ * returning (a signal, or an exit such as a sanitizer's) is a crash.
  * Return: the number of steps made, or -EINVAL (NULL @fn, @max_steps 0),
  * or -errno when a child could not be started.
  */
@@ -126,6 +127,7 @@ struct ukmem_sweep_step {
 	int completed;		  /* 1: @fn returned */
 	int ret;		  /* what @fn returned */
 	int signal;		  /* the signal that ended the run, 0 if none */
+	int exit_status;	  /* the child's exit status (a sanitizer's report: nonzero) */
 	long leaked_objects;	  /* slab objects allocated by the run and not freed */
 	long leaked_pages;	  /* pages outside slabs, page tables and per-CPU chunks */
 	unsigned long reports;	  /* reports the run caused (ukmem_report_total) */

@@ -646,7 +646,7 @@ Test(fault_inject, sweep_finds_planted_bugs)
 	cr_assert_lt(n, 32, "the sweep ends with a clean run");
 	for (i = 0; i < n; i++) {
 		cr_assert_eq(steps[i].nth, (unsigned int)i + 1);
-		if (steps[i].signal) {
+		if (!steps[i].completed) {
 			cr_assert_eq(crash, -1, "one crash only: step %ld too", i + 1);
 			crash = i;
 		}
@@ -655,7 +655,8 @@ Test(fault_inject, sweep_finds_planted_bugs)
 	}
 	/* the planted missing NULL check: its allocation is the last of widget_create */
 	cr_assert_neq(crash, -1, "the sweep finds the missing NULL check");
-	cr_assert_eq(steps[crash].signal, SIGSEGV);
+	/* a SIGSEGV, or a sanitizer's exit when it saw the NULL store first */
+	cr_assert(steps[crash].signal == SIGSEGV || steps[crash].exit_status != 0);
 	cr_assert(steps[crash].injected);
 	cr_assert_not(steps[crash].completed);
 	cr_assert(strstr(steps[crash].site, "widget_attach_counts"), "site: %s", steps[crash].site);

@@ -319,24 +319,25 @@ static void sweep_record_site(struct fault_attr *attr)
 {
 	struct sweep_msg m;
 	void *frames[16];
-	int n, i;
+	char names[16][96];
+	int n, i, first = 0;
 	size_t len = 0;
 
 	memset(&m, 0, sizeof(m));
 	m.kind = 1;
 	n = plat_backtrace(frames, ARRAY_SIZE(frames), 1);
-	for (i = 0; i < n && len + 2 < sizeof(m.site); i++) {
-		char name[128];
-
-		plat_symbolize_flags(frames[i], PLAT_SYM_BACKTRACE | PLAT_SYM_NO_OFFSET, name,
-				     sizeof(name));
-		/* from the allocator's entry to the function the sweep runs */
-		if (!strncmp(name, "should_fail", 11))
-			continue;
-		if (!strncmp(name, "sweep_", 6) || !strcmp(name, "ukmem_fault_sweep"))
+	/* from the frame above the last should_fail*() to the function the sweep runs */
+	for (i = 0; i < n; i++) {
+		plat_symbolize_flags(frames[i], PLAT_SYM_BACKTRACE | PLAT_SYM_NO_OFFSET, names[i],
+				     sizeof(names[i]));
+		if (!strncmp(names[i], "should_fail", 11))
+			first = i + 1;
+	}
+	for (i = first; i < n && len + 2 < sizeof(m.site); i++) {
+		if (!strncmp(names[i], "sweep_", 6) || !strcmp(names[i], "ukmem_fault_sweep"))
 			break;
 		len += (size_t)snprintf(m.site + len, sizeof(m.site) - len, "%s%s",
-					len ? " < " : "", name);
+					len ? " < " : "", names[i]);
 		if (len >= sizeof(m.site))
 			len = sizeof(m.site) - 1;
 	}
@@ -395,7 +396,7 @@ static void sweep_print(FILE *log, const struct ukmem_sweep_step *st)
 	if (st->signal)
 		fprintf(log, "CRASH (signal %d, %s)", st->signal, strsignal(st->signal));
 	else if (!st->completed)
-		fprintf(log, "did not complete");
+		fprintf(log, "CRASH (exit status %d before the end)", st->exit_status);
 	else
 		fprintf(log, "returned %d", st->ret);
 	fprintf(log, ", %s", st->injected ? "failure injected" : "no failure injected");
@@ -452,6 +453,7 @@ static int sweep_step(int (*fn)(void *arg), void *arg, unsigned int nth, const c
 		return err;
 	if (!st->signal && status == 125)
 		return -ENOMEM; /* the child could not boot */
+	st->exit_status = status;
 	return 0;
 }
 
