@@ -366,9 +366,9 @@ static __attribute__((noreturn)) void sweep_child(int (*fn)(void *arg), void *ar
 	if (ukmem_boot(boot))
 		plat_exit(125);
 	/* every allocation takes part, GFP_KERNEL ones included */
-	failslab.ignore_gfp_reclaim = false;
-	fail_page_alloc.ignore_gfp_reclaim = false;
-	fail_page_alloc.ignore_gfp_highmem = false;
+	ukmem_fault_set("failslab", "ignore-gfp-wait", 0);
+	ukmem_fault_set("fail_page_alloc", "ignore-gfp-wait", 0);
+	ukmem_fault_set("fail_page_alloc", "ignore-gfp-highmem", 0);
 	sweep_fd = fd;
 	fault_nth_notify = sweep_record_site;
 	sweep_usage(&before);
