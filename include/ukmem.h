@@ -169,6 +169,124 @@ unsigned long ukmem_device_mmio_reads(const struct ukmem_device *udev);
 unsigned long ukmem_device_mmio_writes(const struct ukmem_device *udev);
 /* ukmem_swiotlb_bounced - mappings that were bounced since boot */
 unsigned long ukmem_swiotlb_bounced(void);
+ * Fault injection (docs/fault-injection.md). The attributes are "failslab"
+ * and "fail_page_alloc", the knobs the kernel's debugfs files of the same
+ * names: "probability" (0..100), "interval", "times" (-1: no limit),
+ * "space", "verbose" (0..2), "verbose_ratelimit_interval_ms",
+ * "verbose_ratelimit_burst", "task-filter" (0/1), "ignore-gfp-wait" (0/1);
+ * failslab also "cache-filter" (0/1: only caches with SLAB_FAILSLAB, see
+ * slub_debug=A), fail_page_alloc also "ignore-gfp-highmem" (0/1) and
+ * "min-order". Slab allocations are checked only on a machine booted with
+ * failslab= (their caches then take the full path).
+ * Return: 0, -EINVAL (NULL name, value out of range), -ENOENT (no such
+ * attribute or knob).
+ */
+int ukmem_fault_set(const char *attr, const char *knob, long value);
+int ukmem_fault_get(const char *attr, const char *knob, long *value);
+/* ukmem_fault_seed - restart both attributes' random streams from @seed (as fault_seed=). */
+void ukmem_fault_seed(unsigned long long seed);
+/* ukmem_fault_seed_get - the seed the streams started from at boot or the last ukmem_fault_seed(). */
+unsigned long long ukmem_fault_seed_get(void);
+/*
+ * ukmem_fail_nth - make the calling thread's @nth fault-injection decision
+ * from now fail, whatever the attributes say (/proc/self/task/<tid>/fail-nth).
+ * 0 cancels. Return: 0, or -EINVAL for @nth above INT_MAX.
+ */
+int ukmem_fail_nth(unsigned int nth);
+/* ukmem_fail_nth_pending - decisions left before the failure; 0 once it happened (or none set). */
+unsigned int ukmem_fail_nth_pending(void);
+/* ukmem_make_it_fail - mark the calling thread for the task filter (/proc/<pid>/make-it-fail). */
+int ukmem_make_it_fail(int on);
+
+/*
+ * ukmem_fault_sweep - run @fn(@arg) again and again, each run in a child
+ * process on a freshly booted machine (the parent's command line with
+ * failslab armed, GFP_KERNEL allocations included), failing its 1st, 2nd,
+ * 3rd ... allocation, until a run completes with no failure injected or
+ * @max_steps runs were made. Each step records what happened in @steps[i]
+ * (may be NULL) and one line in @log (may be NULL). A run that ends without
+ * returning (a signal, or an exit such as a sanitizer's) is a crash.
+ * Return: the number of steps made, or -EINVAL (NULL @fn, @max_steps 0),
+ * or -errno when a child could not be started.
+ */
+struct ukmem_sweep_step {
+	unsigned int nth;	  /* the decision made to fail in this step */
+	int injected;		  /* 1: a failure was forced */
+	int completed;		  /* 1: @fn returned */
+	int ret;		  /* what @fn returned */
+	int signal;		  /* the signal that ended the run, 0 if none */
+	int exit_status;	  /* the child's exit status (a sanitizer's report: nonzero) */
+	long leaked_objects;	  /* slab objects allocated by the run and not freed */
+	long leaked_pages;	  /* pages outside slabs, page tables and per-CPU chunks */
+	unsigned long reports;	  /* reports the run caused (ukmem_report_total) */
+	char site[512];		  /* the failed allocation's stack: "fn < caller < ..." */
+};
+long ukmem_fault_sweep(int (*fn)(void *arg), void *arg, struct ukmem_sweep_step *steps,
+		       unsigned int max_steps, FILE *log);
+
+/*
+ * Tracepoints (docs/tracing.md): the kernel's kmem and vmalloc trace events.
+ * Events are named as in tracefs: "kmem:kmalloc", "kmem:kfree",
+ * "kmem:kmem_cache_alloc", "kmem:kmem_cache_free", "kmem:mm_page_alloc",
+ * "kmem:mm_page_free", "vmalloc:alloc_vmap_area",
+ * "vmalloc:free_vmap_area_noflush"; a list is comma-separated and
+ * "kmem:*", "kmem", "*:*" name groups, as trace_event= does. The slab
+ * events (kmalloc ... kmem_cache_free) are seen only on a machine booted
+ * with trace_event= naming one of them (the caches then take the full path).
+ */
+enum ukmem_trace_event {
+	UKMEM_TRACE_KMALLOC,
+	UKMEM_TRACE_KFREE,
+	UKMEM_TRACE_KMEM_CACHE_ALLOC,
+	UKMEM_TRACE_KMEM_CACHE_FREE,
+	UKMEM_TRACE_MM_PAGE_ALLOC,
+	UKMEM_TRACE_MM_PAGE_FREE,
+	UKMEM_TRACE_ALLOC_VMAP_AREA,
+	UKMEM_TRACE_FREE_VMAP_AREA_NOFLUSH,
+	UKMEM_TRACE_NR
+};
+/* one event: the fields of its TP_STRUCT__entry, and the text ftrace prints for it */
+struct ukmem_trace_record {
+	enum ukmem_trace_event event;
+	const char *system;	   /* "kmem" or "vmalloc" */
+	const char *name;	   /* "kmalloc" ... */
+	unsigned long long ts_ns;  /* since boot */
+	int pid, cpu;
+	unsigned long call_site;   /* kmalloc, kfree, kmem_cache_* */
+	const void *ptr;	   /* kmalloc, kfree, kmem_cache_* */
+	size_t bytes_req, bytes_alloc;
+	unsigned int gfp_flags;	   /* also mm_page_alloc */
+	int node, accounted;
+	const char *cache;	   /* kmem_cache_free: the cache's name */
+	const void *page;	   /* mm_page_*: struct page *, NULL for a failed allocation */
+	unsigned long pfn;	   /* -1UL for a failed allocation */
+	unsigned int order;
+	int migratetype;
+	unsigned long va_start, size, align, vstart, vend; /* vmalloc events */
+	int failed;
+	unsigned long nr_lazy, nr_lazy_max;
+	const char *fields;	   /* "call_site=... ptr=..." as TP_printk formats them */
+};
+/*
+ * ukmem_trace_enable - print @events (NULL or "": none) in ftrace's text
+ * format, one line each, to the output: the FILE of ukmem_trace_output(),
+ * else the file named by $UKMEM_TRACE_OUT, else stderr; with tp_printk on
+ * the command line, the kernel log. Return: 0, or -EINVAL for an unknown
+ * event (nothing changes then).
+ */
+int ukmem_trace_enable(const char *events);
+/* ukmem_trace_output - lines go to @out from now (NULL: back to the default). */
+void ukmem_trace_output(FILE *out);
+/*
+ * ukmem_trace_subscribe - call @fn(record, @arg) for each of @events, in the
+ * context of the allocation itself (it must not allocate from ukmem).
+ * Return: an id for ukmem_trace_unsubscribe() (>= 0), -EINVAL (NULL @fn,
+ * unknown event), -ENOSPC (8 subscribers already).
+ */
+int ukmem_trace_subscribe(const char *events,
+			  void (*fn)(const struct ukmem_trace_record *rec, void *arg), void *arg);
+/* ukmem_trace_unsubscribe - once it returns, @id's function is not running nor called again. */
+int ukmem_trace_unsubscribe(int id);
 
 #ifdef __cplusplus
 }

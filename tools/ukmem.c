@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * ukmem - the command: "ukmem demo" walks through the simulated machine,
- * "ukmem proc NAME" prints a /proc file, "ukmem dmesg" the boot log.
+ * "ukmem proc NAME" prints a /proc file, "ukmem dmesg" the boot log,
+ * "ukmem trace -- PROG" runs a program with the allocation trace events on.
  */
 #include <ukmem.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "demo.h"
 
@@ -16,6 +18,8 @@ static void usage(FILE *out)
 	fputs("usage: ukmem demo [--boot \"cmdline\"]\n"
 	      "       ukmem proc NAME [--boot \"cmdline\"]   (meminfo buddyinfo zoneinfo slabinfo vmallocinfo iomem)\n"
 	      "       ukmem dmesg [--boot \"cmdline\"]\n"
+	      "       ukmem trace [-e EVENTS] [-o FILE] -- PROG [ARGS...]\n"
+	      "            (EVENTS as trace_event=, default \"kmem,vmalloc\"; see docs/tracing.md)\n"
 	      "       ukmem --help\n"
 	      "The simulated machine boots with the kernel-style command line given by\n"
 	      "--boot, or $UKMEM_CMDLINE, e.g. \"mem=2G machine=i386 nr_cpus=4\".\n",
@@ -44,6 +48,40 @@ static int boot_from_args(int argc, char **argv, int first)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * trace_cmd - "ukmem trace [-e EVENTS] [-o FILE] -- PROG ARGS": the library
+ * in PROG reads $UKMEM_TRACE at every boot (whatever command line PROG
+ * boots with) and writes the lines to $UKMEM_TRACE_OUT, or stderr.
+ */
+static int trace_cmd(int argc, char **argv)
+{
+	const char *events = "kmem,vmalloc", *out = NULL;
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(argv[i], "-e") && i + 1 < argc)
+			events = argv[++i];
+		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			out = argv[++i];
+		else
+			break;
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	setenv("UKMEM_TRACE", events, 1);
+	if (out)
+		setenv("UKMEM_TRACE_OUT", out, 1);
+	execvp(argv[i], argv + i);
+	fprintf(stderr, "ukmem: %s: %s\n", argv[i], strerror(errno));
+	return 127;
 }
 
 int main(int argc, char **argv)
@@ -75,6 +113,8 @@ int main(int argc, char **argv)
 		ukmem_dmesg(stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "trace"))
+		return trace_cmd(argc, argv);
 	if (!strcmp(argv[1], "demo")) {
 		if (boot_from_args(argc, argv, 2))
 			return 1;

@@ -18,6 +18,8 @@
 #include "mm/internal.h"
 #include "drivers/drivers.h"
 #include "kernel/internal.h"
+#include "lib/fault-inject.h"
+#include "debug/trace.h"
 
 struct machine machine = {.loglevel = 7, .ram_fd = -1};
 
@@ -43,6 +45,8 @@ static const struct ukmem_subsys subsystems[] = {
     {"drivers", NULL, drivers_init, drivers_exit}, /* iomem, devices, ioremap, DMA */
     /* interrupts, softirqs, workqueues, timers (src/kernel); threads start on first use */
     {"ctx", NULL, ctx_init, ctx_exit, ctx_forget},
+    {"fault_inject", fault_inject_param, fault_inject_init, NULL},
+    {"trace", trace_param, trace_init, NULL},
     {"kswapd", NULL, kswapd_run, kswapd_stop}, /* last up, first down */
 };
 #define NR_SUBSYS (int)(sizeof(subsystems) / sizeof(subsystems[0]))

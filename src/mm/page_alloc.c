@@ -59,6 +59,8 @@
 #include "machine/report.h"
 #include "machine/sched.h"
 #include "mm/internal.h"
+#include "lib/fault-inject.h"
+#include "debug/trace.h"
 
 #define PAGE_TYPE_ALLOC_HEAD 0xa1100000u /* | order */
 #define PAGE_TYPE_ALLOC_TAIL 0xa1200000u
@@ -675,6 +677,9 @@ static __always_inline struct page *alloc_pages_gated(gfp_t gfp, unsigned int or
 	if ((gfp & __GFP_DIRECT_RECLAIM) &&
 	    unlikely(!task_preemptible(t) || t->rcu_read_lock_nesting))
 		might_sleep_check(__FILE__, __LINE__);
+	/* prepare_alloc_pages(): an injected failure returns before any free list, silently */
+	if (unlikely(should_fail_alloc_page(gfp, order)))
+		return NULL;
 	highest = (int)__gfp_zone(gfp);
 	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW, highest);
 	if (likely(page))
@@ -694,6 +699,7 @@ __ukmem_export struct page *__alloc_pages(gfp_t gfp, unsigned int order, int pre
 		return NULL; /* the machine was shut down meanwhile (sched.h) */
 	page = alloc_pages_gated(gfp, order);
 	gate_exit(t);
+	trace_mm_page_alloc(page, order, gfp);
 	return page;
 }
 
@@ -947,6 +953,7 @@ static __always_inline void put_block(struct page *page, unsigned int order)
 	if (!page_ref_put_checked(page) || !free_pages_check(page, order))
 		return;
 free:
+	trace_mm_page_free(page, order);
 	free_pages_prepare(page, order);
 	free_unref_page(page, order);
 }

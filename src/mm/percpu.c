@@ -88,6 +88,7 @@
 #include <string.h>
 
 #include "mm/internal.h"
+#include "lib/fault-inject.h"
 #include "machine/machine.h"
 #include "machine/report.h"
 #include "machine/sched.h"
@@ -873,6 +874,9 @@ __ukmem_export void __percpu *__alloc_percpu_gfp(size_t size, size_t align, gfp_
 	ukmem_ensure_booted();
 	if (gfp & __GFP_DIRECT_RECLAIM)
 		might_sleep_check(__FILE__, __LINE__);
+	/* one fault-injection decision per allocation (docs/fault-injection.md) */
+	if (unlikely(should_fail_alloc_object(gfp, size)))
+		return NULL;
 	c = pcpu_fast_class(size, align);
 	if (c >= 0) {
 		ptr = pcpu_fast_alloc(c, size);

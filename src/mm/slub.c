@@ -56,6 +56,8 @@
 #include "mm/slab.h"
 #include "machine/report.h"
 #include "machine/sched.h"
+#include "lib/fault-inject.h"
+#include "debug/trace.h"
 
 /*
  * The task pointer is laundered through an empty asm: GCC's -fsanitize=null
@@ -550,8 +552,8 @@ static int alloc_cpu_arrays(struct kmem_cache *s)
 {
 	unsigned int limit, size = s->size;
 
-	if (kmem_cache_debug(s))
-		limit = 0; /* debug caches: every operation checked */
+	if (kmem_cache_debug(s) || slab_hooks)
+		limit = 0; /* debug caches, failslab, tracing: every operation on the full path */
 	else if (size > 131072)
 		limit = 1;
 	else if (size > PAGE_SIZE)
@@ -1153,6 +1155,9 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 		gfp = kmalloc_fix_flags(gfp);
 	if (unlikely((gfp & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))
 		might_sleep_check(__FILE__, __LINE__);
+	/* slab_pre_alloc_hook(): armed caches have no arrays, so every allocation is here */
+	if (unlikely(slab_hooks & SLAB_HOOK_FAILSLAB) && should_failslab(s, gfp))
+		return NULL;
 	if (unlikely(kmem_cache_debug(s))) {
 		object = slab_alloc_debug(s, gfp, orig_size, caller);
 		if (object && (gfp & __GFP_ZERO))
@@ -1196,6 +1201,7 @@ noinline void *slab_alloc(struct kmem_cache *s, gfp_t gfp, size_t orig_size, uns
 		return NULL; /* the machine was shut down meanwhile (sched.h) */
 	object = __slab_alloc(s, gfp, orig_size, caller);
 	gate_exit(t);
+	trace_kmem_cache_alloc(caller, object, s, gfp);
 	return object;
 }
 
@@ -2232,6 +2238,10 @@ static noinline void do_kfree(struct kmem_cache *expect, const void *x, const ch
 
 	if (unlikely(!gate_enter(t)))
 		return; /* the machine was shut down meanwhile: its objects went with it */
+	if (expect)
+		trace_kmem_cache_free(caller, x, expect->name);
+	else
+		trace_kfree(caller, x);
 	__do_kfree(expect, x, func, caller);
 	gate_exit(t);
 }
@@ -2543,6 +2553,23 @@ static __always_inline void *do_kmalloc_full(size_t size, gfp_t flags, unsigned 
 	return __slab_alloc(s, flags, size, caller);
 }
 
+/* the kmalloc event: bytes_alloc is the size class, or the pages of a large kmalloc */
+static noinline void trace_kmalloc_full(size_t size, gfp_t flags, void *object,
+					unsigned long caller)
+{
+	struct kmem_cache *s = NULL;
+	size_t bytes_alloc;
+
+	if (size > KMALLOC_MAX_CACHE_SIZE) {
+		bytes_alloc = PAGE_SIZE << get_order(size);
+	} else {
+		s = kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];
+		bytes_alloc = s ? s->size : size;
+	}
+	__trace_kmalloc(caller, object, size, bytes_alloc, flags,
+			(flags & __GFP_ACCOUNT) || (s && (s->flags & SLAB_ACCOUNT)));
+}
+
 static noinline void *__do_kmalloc(size_t size, gfp_t flags, unsigned long caller)
 {
 	struct task_struct *t = slab_task();
@@ -2552,6 +2579,8 @@ static noinline void *__do_kmalloc(size_t size, gfp_t flags, unsigned long calle
 		return NULL; /* the machine was shut down meanwhile (sched.h) */
 	object = do_kmalloc_full(size, flags, caller);
 	gate_exit(t);
+	if (trace_event_on(UKMEM_TRACE_KMALLOC) && size)
+		trace_kmalloc_full(size, flags, object, caller);
 	return object;
 }
 
@@ -2638,6 +2667,9 @@ static __always_inline int __kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t f
 	}
 	t = slab_task();
 	if (unlikely(!slab_door(t)))
+		return 0;
+	/* one slab_pre_alloc_hook() for the whole bulk, as the kernel's */
+	if (unlikely(slab_hooks & SLAB_HOOK_FAILSLAB) && should_failslab(s, flags))
 		return 0;
 	if (!kmem_cache_debug(s) && !(flags & (__GFP_DMA32 | __GFP_HIGHMEM))) {
 		if (unlikely((flags & __GFP_DIRECT_RECLAIM) && !task_preemptible(t)))

@@ -77,6 +77,8 @@
 #include "machine/report.h"
 #include "machine/sched.h"
 #include "mm/internal.h"
+#include "lib/fault-inject.h"
+#include "debug/trace.h"
 #include "mm/pgtable.h"
 
 #define GUARD_SIZE	PAGE_SIZE
@@ -439,6 +441,8 @@ static struct vmap_area *alloc_vmap_area(unsigned long size, unsigned long align
 	if (!addr) {
 		spin_unlock(&vmap_area_lock);
 		free(va);
+		trace_alloc_vmap_area(0, size, align, (unsigned long)machine.vmalloc_start,
+				      (unsigned long)machine.vmalloc_end, 1);
 		if (!(gfp & __GFP_NOWARN))
 			pr_warn("vmalloc_node_range for size %lu failed: Address range restricted "
 				"to %#lx - %#lx\n",
@@ -454,12 +458,16 @@ static struct vmap_area *alloc_vmap_area(unsigned long size, unsigned long align
 	va->vm.caller = caller;
 	busy_insert(va);
 	spin_unlock(&vmap_area_lock);
+	trace_alloc_vmap_area(addr, size, align, (unsigned long)machine.vmalloc_start,
+			      (unsigned long)machine.vmalloc_end, 0);
 	return va;
 }
 
 /* free_vmap_area_noflush - park an unmapped area's range on the purge list. */
 static void free_vmap_area_noflush(struct vmap_area *va)
 {
+	unsigned long start = va->va_start, nr_lazy;
+
 	if (va->vm.pages && va->vm.pages != va->inline_pages)
 		free(va->vm.pages);
 	va->vm.pages = NULL;
@@ -467,9 +475,11 @@ static void free_vmap_area_noflush(struct vmap_area *va)
 	va->next = purge_list;
 	purge_list = va;
 	lazy_nr_pages += va_size(va) >> PAGE_SHIFT;
+	nr_lazy = lazy_nr_pages;
 	if (lazy_nr_pages > lazy_max)
 		purge_vmap_area_lazy_locked();
 	spin_unlock(&vmap_area_lock);
+	trace_free_vmap_area_noflush(start, nr_lazy, lazy_max);
 }
 
 /*
@@ -717,6 +727,9 @@ __ukmem_export void *__vmalloc_node_range(unsigned long size, unsigned long alig
 	}
 	if (gfpflags_allow_blocking(gfp_mask) && might_sleep_check(__FILE__, __LINE__))
 		gfp_mask &= ~__GFP_DIRECT_RECLAIM; /* reported once, not per frame */
+	/* one fault-injection decision per area (docs/fault-injection.md) */
+	if (unlikely(should_fail_alloc_object(gfp_mask, size)))
+		return NULL;
 	vfree_drain_deferred();
 
 	size = PAGE_ALIGN(size);

@@ -19,7 +19,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -470,4 +472,93 @@ int plat_map_ram_populate(void *addr, size_t size, int fd, uint64_t offset, int 
 		 (off_t)offset);
 
 	return p == MAP_FAILED ? -errno : 0;
+}
+
+/* ------------------------------------------------------------ child processes */
+
+int plat_fork(void)
+{
+	pid_t pid = fork();
+
+	return pid < 0 ? -errno : (int)pid;
+}
+
+int plat_wait(int pid, int *signal, int *status)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	*signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
+	return 0;
+}
+
+void plat_exit(int code)
+{
+	_exit(code);
+}
+
+void plat_signal_default(int sig)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(sig, &sa, NULL);
+}
+
+int plat_pipe(int fds[2])
+{
+	return pipe2(fds, O_CLOEXEC) ? -errno : 0;
+}
+
+int plat_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+long plat_read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, p + got, len - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (long)got;
+}
+
+void plat_close(int fd)
+{
+	close(fd);
+}
+
+int plat_open_append(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+	return fd < 0 ? -errno : fd;
 }

@@ -136,4 +136,24 @@ int plat_seal(void *addr, size_t size);
 #define PLAT_FAIL_SEAL	  0x8 /* plat_seal() */
 void plat_fail_inject(unsigned int ops, int count);
 
+/*
+ * Child processes, for the fault-injection sweep (debug/fault_sweep.c).
+ * plat_fork: the child's pid, 0 in the child, or -errno. plat_wait: wait for
+ * @pid; *signal gets the signal that killed it (0 if it exited) and
+ * *status its exit status. plat_exit ends the process at once (_exit).
+ * plat_signal_default puts @sig back to its default action, so that a
+ * crash kills the process even where a sanitizer catches it.
+ */
+int plat_fork(void);
+int plat_wait(int pid, int *signal, int *status);
+__attribute__((noreturn)) void plat_exit(int code);
+void plat_signal_default(int sig);
+/* a pipe: 0 or -errno; plat_write_all/plat_read_all loop over short transfers */
+int plat_pipe(int fds[2]);
+int plat_write_all(int fd, const void *buf, size_t len);
+long plat_read_all(int fd, void *buf, size_t len);
+void plat_close(int fd);
+/* plat_open_append - @path for writing at its end, created if missing: fd or -errno */
+int plat_open_append(const char *path);
+
 #endif
