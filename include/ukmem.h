@@ -80,6 +80,28 @@ unsigned long ukmem_report_total(void);
 /* ukmem_report_reset - zero every report counter; rate-limited reports may print again at once. */
 void ukmem_report_reset(void);
 
+/*
+ * Leaks (docs/leaks.md). Each walks every allocator's live allocations:
+ * slab objects, kmalloc, page blocks, vmalloc areas, per-CPU areas, with
+ * their owners where tracking is on (slub_debug=U, page_owner=on,
+ * kmemleak=on; vmalloc areas always name their caller). Exact while no
+ * other thread allocates or frees meanwhile.
+ * Context: process context that may sleep (else -EPERM after the
+ * "sleeping function called from invalid context" report).
+ */
+/* ukmem_leak_report - list everything still allocated to @out (NULL: the log).
+ * Return: the number of allocations, or -errno. */
+long ukmem_leak_report(FILE *out);
+/* ukmem_leak_mark - remember what is allocated now. Return: a token (nonzero),
+ * 0 when every one of the 16 marks is in use (reported) or memory ran out. */
+unsigned long ukmem_leak_mark(void);
+/* ukmem_leak_check - list to @out each allocation made since
+ * @mark that is still live (NULL: the log). Return: their number (0: none), -EINVAL
+ * for a token that is no live mark, -ESTALE for a mark of an earlier boot. */
+long ukmem_leak_check(unsigned long mark, FILE *out);
+/* ukmem_leak_unmark - release @mark. Return: 0, -EINVAL (reported) for no live mark. */
+int ukmem_leak_unmark(unsigned long mark);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,6 +16,7 @@
 #include "machine/report.h"
 #include "machine/sched.h"
 #include "mm/internal.h"
+#include "mm/page_owner.h"
 
 struct machine machine = {.loglevel = 7, .ram_fd = -1};
 
@@ -32,6 +33,8 @@ __ukmem_export unsigned long max_low_pfn;
 #define RESERVED_LOW   (1ull << 20)  /* first MiB: BIOS, never managed */
 
 static const struct ukmem_subsys subsystems[] = {
+    /* before the page allocator: its records must exist for the first page */
+    {"page_owner", page_owner_param, page_owner_init, page_owner_exit, page_owner_exit},
     {"page_alloc", page_alloc_param, page_alloc_init, page_alloc_exit},
     /* right after the page allocator, as setup_per_cpu_areas(): others may use per-CPU data */
     {"percpu", percpu_param, percpu_init, percpu_exit},
@@ -45,6 +48,7 @@ static const struct ukmem_subsys subsystems[] = {
 static const struct ukmem_proc_entry proc_entries[] = {
     {"meminfo", meminfo_show},	 {"buddyinfo", buddyinfo_show},	    {"zoneinfo", zoneinfo_show},
     {"slabinfo", slabinfo_show}, {"vmallocinfo", vmallocinfo_show},
+    {"page_owner", page_owner_show}, /* debugfs in the kernel; with page_owner=on */
 };
 
 static pthread_mutex_t boot_lock = PTHREAD_MUTEX_INITIALIZER;
