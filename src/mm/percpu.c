@@ -1217,16 +1217,13 @@ int percpu_param(const char *key, const char *val)
  * and its size per CPU. @fn runs under pcpu_lock: it must not allocate.
  * Return: the number of areas.
  */
-unsigned long pcpu_for_each_area(void (*fn)(void *handle, unsigned long size, void *arg),
-				 void *arg)
+static unsigned long __pcpu_for_each_area(void (*fn)(void *handle, unsigned long size, void *arg),
+					  void *arg)
 {
 	unsigned long n = 0, size;
 	struct ukmem_pcpu_dso *d;
 	int i, off;
 
-	if (!pcpu_ready)
-		return 0;
-	pthread_mutex_lock(&pcpu_lock);
 	for (i = 0; i < pcpu_max_chunks; i++) {
 		struct pcpu_chunk *chunk = pcpu_chunks[i];
 
@@ -1259,6 +1256,16 @@ unsigned long pcpu_for_each_area(void (*fn)(void *handle, unsigned long size, vo
 				fn(h, size, arg);
 		}
 	}
+	return n;
+}
+
+unsigned long pcpu_for_each_area(void (*fn)(void *handle, unsigned long size, void *arg), void *arg)
+{
+	unsigned long n = 0;
+
+	pthread_mutex_lock(&pcpu_lock);
+	if (pcpu_ready)
+		n = __pcpu_for_each_area(fn, arg);
 	pthread_mutex_unlock(&pcpu_lock);
 	return n;
 }
@@ -1282,7 +1289,7 @@ static void pcpu_report_leaks(void)
 {
 	struct pcpu_leak_sum sum = {0, 0};
 
-	pcpu_for_each_area(pcpu_report_one, &sum);
+	__pcpu_for_each_area(pcpu_report_one, &sum); /* pcpu_lock held by percpu_exit() */
 	if (sum.n) {
 		printk(
 		    KERN_ERR
