@@ -522,3 +522,131 @@ void leak_report_pages(void)
 		leak_printf(NULL, "ukmem: ... and %zu more page blocks\n", set.n - LEAK_LIST_MAX);
 	free(set.v);
 }
+
+/* ---------------------------------------------------------------- what is this address */
+
+/*
+ * kmem_dump_obj - print what slab object @object points into, continuing
+ * the caller's line as 6.12 does (" slab <cache> start <obj> pointer offset
+ * <n> size <n> allocated at <fn>", then the allocation stack and " Free
+ * path:" with the free stack, both with slub_debug=U). It lives here rather
+ * than in slab_common.c to keep to the leak and owner code.
+ *
+ * Context: any. Return: true when @object is inside a slab object (or its
+ * metadata), false for anything else, which is left to mem_dump_obj().
+ */
+__ukmem_export bool kmem_dump_obj(void *object)
+{
+	const struct track *at, *ft;
+	struct kmem_cache *s;
+	struct page *slab;
+	char *base, *objp;
+	unsigned long idx, off;
+	const unsigned long *e;
+	unsigned int i, n;
+
+	if (!machine.booted || !virt_addr_valid(object))
+		return false;
+	slab = compound_head(virt_to_page(object));
+	if (!PageSlab(slab))
+		return false;
+	s = slab->slab_cache;
+	pr_cont(" slab %s", s->name);
+	base = slab_address(slab);
+	off = (unsigned long)((char *)object - base);
+	if (off < s->red_left_pad)
+		off = s->red_left_pad; /* object 0's left red zone */
+	idx = (off - s->red_left_pad) / s->size;
+	if (idx >= slab_objects(s, slab)) {
+		pr_cont("\n"); /* the slab's tail padding: no object */
+		return true;
+	}
+	objp = base + s->red_left_pad + idx * s->size;
+	pr_cont(" start %px", objp);
+	pr_cont(" pointer offset %lu", (unsigned long)((char *)object - objp));
+	if (s->object_size)
+		pr_cont(" size %u", s->object_size);
+	at = slab_object_track(s, objp, 0);
+	ft = slab_object_track(s, objp, 1);
+	if (at && at->addr)
+		pr_cont(" allocated at %pS\n", (void *)at->addr);
+	else
+		pr_cont("\n");
+	n = at && at->handle ? stack_depot_fetch(at->handle, &e) : 0;
+	for (i = 0; i < n; i++)
+		pr_info("    %pS\n", (void *)e[i]);
+	n = ft && ft->handle ? stack_depot_fetch(ft->handle, &e) : 0;
+	if (n)
+		pr_cont(" Free path:\n");
+	for (i = 0; i < n; i++)
+		pr_info("    %pS\n", (void *)e[i]);
+	return true;
+}
+
+struct vmalloc_find {
+	unsigned long addr;
+	struct vm_struct found;
+	bool hit;
+};
+
+static void vmalloc_find_one(const struct vm_struct *vm, void *arg)
+{
+	struct vmalloc_find *f = arg;
+
+	if (f->addr >= (unsigned long)vm->addr && f->addr < (unsigned long)vm->addr + vm->size) {
+		f->found = *vm;
+		f->hit = true;
+	}
+}
+
+/*
+ * mem_dump_obj - print what @object is, continuing the caller's line in
+ * 6.12's words: a slab object (kmem_dump_obj()), " %u-page vmalloc region
+ * starting at %#lx allocated at %pS", "vmalloc memory", "non-slab/vmalloc
+ * memory" (followed, with page_owner=on, by the page's owner record or its
+ * last free), "NULL pointer", "zero-size pointer", "non-paged memory".
+ * Context: any.
+ */
+__ukmem_export void mem_dump_obj(void *object)
+{
+	struct vmalloc_find f = {.addr = (unsigned long)object};
+	const char *type;
+
+	if (kmem_dump_obj(object))
+		return;
+	if (machine.booted && is_vmalloc_addr(object)) {
+		vmalloc_for_each_area(vmalloc_find_one, &f);
+		if (f.hit) {
+			pr_cont(" %u-page vmalloc region starting at %#lx allocated at %pS\n",
+				f.found.nr_pages, (unsigned long)f.found.addr, f.found.caller);
+			return;
+		}
+	}
+	if (machine.booted && is_vmalloc_addr(object))
+		type = "vmalloc memory";
+	else if (machine.booted && virt_addr_valid(object))
+		type = "non-slab/vmalloc memory";
+	else if (object == NULL)
+		type = "NULL pointer";
+	else if (object == ZERO_SIZE_PTR)
+		type = "zero-size pointer";
+	else
+		type = "non-paged memory";
+	pr_cont(" %s\n", type);
+	if (machine.booted && virt_addr_valid(object)) {
+		struct page *page = virt_to_page(object);
+		unsigned long pfn = page_to_pfn(page);
+
+		/* the block's head: walk down to the nearest allocated head */
+		for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++) {
+			unsigned long head = pfn & ~((1UL << o) - 1);
+			int order = page_alloc_block_order(pfn_to_page(head));
+
+			if (order >= (int)o && head + (1UL << order) > pfn) {
+				page_owner_print(NULL, pfn_to_page(head), "");
+				return;
+			}
+		}
+		page_owner_print_free(NULL, page, "");
+	}
+}
