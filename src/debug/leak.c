@@ -302,7 +302,7 @@ static void print_item(FILE *out, const struct leak_item *it)
 		page = pfn_to_page(it->key);
 		leak_printf(out, "ukmem: leak: %s block pfn %#lx order %u (%lu bytes) at 0x%px\n",
 			    it->kind == LEAK_PAGE ? "page" : "kmalloc", it->key, it->order,
-			    it->size, PageHighMem(page) ? NULL : page_to_virt(page));
+			    it->size, it->key >= machine.max_low_pfn ? NULL : page_to_virt(page));
 		page_owner_print(out, page, "  ");
 		break;
 	case LEAK_VMALLOC:

@@ -189,7 +189,7 @@ static inline void add_to_free_list(struct page *page, struct zone *zone, unsign
 
 	page_flags_store(page, page->flags | (1UL << PG_buddy));
 	page->private = order;
-	page->page_type = 0;
+	__atomic_store_n(&page->page_type, 0, __ATOMIC_RELAXED); /* leak walks read it */
 	if (tail)
 		list_add_tail(&page->lru, &area->free_list);
 	else
@@ -769,7 +769,8 @@ int page_alloc_block_order(const struct page *page)
 	unsigned int type = __atomic_load_n(&page->page_type, __ATOMIC_RELAXED);
 
 	if ((type & PAGE_TYPE_MASK) != PAGE_TYPE_ALLOC_HEAD ||
-	    (__atomic_load_n(&page->flags, __ATOMIC_RELAXED) & ((1UL << PG_buddy) | (1UL << PG_pcp))))
+	    (__atomic_load_n(&page->flags, __ATOMIC_RELAXED) &
+	     ((1UL << PG_buddy) | (1UL << PG_pcp))))
 		return -1;
 	return (int)(type & 0xff);
 }
