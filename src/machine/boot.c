@@ -46,12 +46,10 @@ static const struct ukmem_subsys subsystems[] = {
 #define NR_SUBSYS (int)(sizeof(subsystems) / sizeof(subsystems[0]))
 
 static const struct ukmem_proc_entry proc_entries[] = {
-    {"meminfo", meminfo_show},
-    {"buddyinfo", buddyinfo_show},
-    {"zoneinfo", zoneinfo_show},
-    {"slabinfo", slabinfo_show},
-    {"vmallocinfo", vmallocinfo_show},
-    {"page_owner", page_owner_show}, /* debugfs in the kernel; with page_owner=on */
+    {"meminfo", meminfo_show},	 {"buddyinfo", buddyinfo_show},	    {"zoneinfo", zoneinfo_show},
+    {"slabinfo", slabinfo_show}, {"vmallocinfo", vmallocinfo_show},
+    /* debugfs page_owner in the kernel; with page_owner=on */
+    {"page_owner", page_owner_show},
 };
 
 static pthread_mutex_t boot_lock = PTHREAD_MUTEX_INITIALIZER;
