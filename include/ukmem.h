@@ -287,6 +287,26 @@ int ukmem_trace_subscribe(const char *events,
 			  void (*fn)(const struct ukmem_trace_record *rec, void *arg), void *arg);
 /* ukmem_trace_unsubscribe - once it returns, @id's function is not running nor called again. */
 int ukmem_trace_unsubscribe(int id);
+ * Leaks (docs/leaks.md). Each walks every allocator's live allocations:
+ * slab objects, kmalloc, page blocks, vmalloc areas, per-CPU areas, with
+ * their owners where tracking is on (slub_debug=U, page_owner=on,
+ * kmemleak=on; vmalloc areas always name their caller). Exact while no
+ * other thread allocates or frees meanwhile.
+ * Context: process context that may sleep (else -EPERM after the
+ * "sleeping function called from invalid context" report).
+ */
+/* ukmem_leak_report - list everything still allocated to @out (NULL: the log).
+ * Return: the number of allocations, or -errno. */
+long ukmem_leak_report(FILE *out);
+/* ukmem_leak_mark - remember what is allocated now. Return: a token (nonzero),
+ * 0 when every one of the 16 marks is in use (reported) or memory ran out. */
+unsigned long ukmem_leak_mark(void);
+/* ukmem_leak_check - list to @out each allocation made since
+ * @mark that is still live (NULL: the log). Return: their number (0: none), -EINVAL
+ * for a token that is no live mark, -ESTALE for a mark of an earlier boot. */
+long ukmem_leak_check(unsigned long mark, FILE *out);
+/* ukmem_leak_unmark - release @mark. Return: 0, -EINVAL (reported) for no live mark. */
+int ukmem_leak_unmark(unsigned long mark);
 
 #ifdef __cplusplus
 }

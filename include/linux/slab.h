@@ -117,6 +117,10 @@ size_t ksize(const void *objp);
 size_t kmalloc_size_roundup(size_t size);
 /* kmem_dump_obj-like helper: nonzero when @object is a slab object. */
 bool kmem_valid_obj(void *object);
+/* kmem_dump_obj - continue the log line with what slab object @object is (6.12 words). */
+bool kmem_dump_obj(void *object);
+/* mem_dump_obj - continue the log line with what @object is: slab, vmalloc, page, other. */
+void mem_dump_obj(void *object);
 
 #pragma GCC visibility pop
 

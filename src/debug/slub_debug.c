@@ -31,6 +31,7 @@
 #include "machine/report.h"
 #include "machine/sched.h"
 #include "debug/stackdepot.h"
+#include "debug/leak.h"
 
 slab_flags_t slub_debug;
 
@@ -269,6 +270,13 @@ static void set_track(struct kmem_cache *s, void *object, enum track_item alloc,
 	t->cpu = current_task()->cpu;
 	t->pid = current_task()->pid;
 	t->when = (unsigned long)now_ms();
+}
+
+const struct track *slab_object_track(struct kmem_cache *s, void *object, int item)
+{
+	if (!(s->flags & SLAB_STORE_USER))
+		return NULL;
+	return get_track(s, object, item ? TRACK_FREE : TRACK_ALLOC);
 }
 
 static void print_track(const char *what, struct track *t, unsigned long pr_time)

@@ -20,6 +20,7 @@
 #include "kernel/internal.h"
 #include "lib/fault-inject.h"
 #include "debug/trace.h"
+#include "mm/page_owner.h"
 
 struct machine machine = {.loglevel = 7, .ram_fd = -1};
 
@@ -36,6 +37,8 @@ __ukmem_export unsigned long max_low_pfn;
 #define RESERVED_LOW   (1ull << 20)  /* first MiB: BIOS, never managed */
 
 static const struct ukmem_subsys subsystems[] = {
+    /* before the page allocator: its records must exist for the first page */
+    {"page_owner", page_owner_param, page_owner_init, page_owner_exit, page_owner_exit},
     {"page_alloc", page_alloc_param, page_alloc_init, page_alloc_exit},
     /* right after the page allocator, as setup_per_cpu_areas(): others may use per-CPU data */
     {"percpu", percpu_param, percpu_init, percpu_exit},
@@ -56,6 +59,8 @@ static const struct ukmem_proc_entry proc_entries[] = {
     {"slabinfo", slabinfo_show}, {"vmallocinfo", vmallocinfo_show},
     {"iomem", iomem_show},
     {"interrupts", interrupts_show}, {"softirqs", softirqs_show},
+    /* debugfs page_owner in the kernel; with page_owner=on */
+    {"page_owner", page_owner_show},
 };
 
 static pthread_mutex_t boot_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -61,6 +61,8 @@
 #include "mm/internal.h"
 #include "lib/fault-inject.h"
 #include "debug/trace.h"
+#include "debug/leak.h"
+#include "mm/page_owner.h"
 
 #define PAGE_TYPE_ALLOC_HEAD 0xa1100000u /* | order */
 #define PAGE_TYPE_ALLOC_TAIL 0xa1200000u
@@ -189,7 +191,7 @@ static inline void add_to_free_list(struct page *page, struct zone *zone, unsign
 
 	page_flags_store(page, page->flags | (1UL << PG_buddy));
 	page->private = order;
-	page->page_type = 0;
+	__atomic_store_n(&page->page_type, 0, __ATOMIC_RELAXED); /* leak walks read it */
 	if (tail)
 		list_add_tail(&page->lru, &area->free_list);
 	else
@@ -338,7 +340,10 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 		page[i].private = 0;
 		page[i].virtual = NULL;
 		atomic_set(&page[i]._refcount, 0);
-		page[i].page_type = i ? PAGE_TYPE_ALLOC_TAIL : PAGE_TYPE_ALLOC_HEAD | order;
+		/* atomic: the leak walks read it without the zone lock */
+		__atomic_store_n(&page[i].page_type,
+				 i ? PAGE_TYPE_ALLOC_TAIL : PAGE_TYPE_ALLOC_HEAD | order,
+				 __ATOMIC_RELAXED);
 	}
 	set_page_count(page, 1);
 	if (gfp & __GFP_COMP && order) {
@@ -347,6 +352,7 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 			page[i].compound_head = (unsigned long)page | 1;
 		page[1].compound_order = (unsigned char)order;
 	}
+	set_page_owner(page, order, gfp);
 	if (gfp & __GFP_ZERO) {
 		if (!PageHighMem(page))
 			memset(page_to_virt(page), 0, PAGE_SIZE << order);
@@ -759,6 +765,22 @@ __ukmem_export unsigned long get_zeroed_page(gfp_t gfp)
 	return __get_free_pages(gfp | __GFP_ZERO, 0);
 }
 
+/*
+ * page_alloc_block_order - the order of the allocated block whose head is
+ * @page, or -1 when @page heads none (free, a tail, reserved). A lockless
+ * snapshot, for the leak walks of debug/leak.c.
+ */
+int page_alloc_block_order(const struct page *page)
+{
+	unsigned int type = __atomic_load_n(&page->page_type, __ATOMIC_RELAXED);
+
+	if ((type & PAGE_TYPE_MASK) != PAGE_TYPE_ALLOC_HEAD ||
+	    (__atomic_load_n(&page->flags, __ATOMIC_RELAXED) &
+	     ((1UL << PG_buddy) | (1UL << PG_pcp))))
+		return -1;
+	return (int)(type & 0xff);
+}
+
 /* ---------------------------------------------------------------- free */
 
 /* the kernel's PAGE_FLAGS_CHECK_AT_FREE (6.12; no LRU generations here) */
@@ -875,8 +897,9 @@ static __always_inline void free_pages_prepare(struct page *page, unsigned int o
 {
 	unsigned long i, n = 1UL << order;
 
+	reset_page_owner(page, order);
 	for (i = 0; i < n; i++) {
-		page[i].page_type = 0;
+		__atomic_store_n(&page[i].page_type, 0, __ATOMIC_RELAXED);
 		page_flags_store(&page[i], page[i].flags & (ZONES_MASK << ZONES_PGSHIFT));
 		page[i].compound_head = 0;
 		page[i].virtual = NULL;
@@ -1606,6 +1629,7 @@ void page_alloc_exit(void)
 		pr_err("ukmem: %lu pages (%lu kB) still allocated at shutdown\n",
 		       totalram_pages_count - free,
 		       (totalram_pages_count - free) << (PAGE_SHIFT - 10));
+		leak_report_pages();
 		report_end(UKMEM_REPORT_LEAK);
 	}
 	totalram_pages_count = 0;

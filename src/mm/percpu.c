@@ -87,6 +87,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debug/leak.h"
 #include "mm/internal.h"
 #include "lib/fault-inject.h"
 #include "machine/machine.h"
@@ -1214,11 +1215,18 @@ int percpu_param(const char *key, const char *val)
 	return -ENOENT;
 }
 
-static void pcpu_report_leaks(void)
+/*
+ * pcpu_for_each_area - call @fn for every per-CPU area a caller holds (the
+ * DSOs' static areas and cached fast areas are not held), with its handle
+ * and its size per CPU. @fn runs under pcpu_lock: it must not allocate.
+ * Return: the number of areas.
+ */
+static unsigned long __pcpu_for_each_area(void (*fn)(void *handle, unsigned long size, void *arg),
+					  void *arg)
 {
-	unsigned long n = 0, bytes = 0, size;
+	unsigned long n = 0, size;
 	struct ukmem_pcpu_dso *d;
-	int i, off, shown = 0;
+	int i, off;
 
 	for (i = 0; i < pcpu_max_chunks; i++) {
 		struct pcpu_chunk *chunk = pcpu_chunks[i];
@@ -1247,21 +1255,50 @@ static void pcpu_report_leaks(void)
 			off += bits - 1;
 			if (d || (fast && !(fast & PCPU_FAST_LIVE)))
 				continue;
-			if (!n)
-				report_start(UKMEM_REPORT_LEAK);
 			n++;
-			bytes += size;
-			if (shown++ < 8)
-				printk(KERN_ERR
-				       "percpu: leaked per-CPU area %px (%lu bytes per CPU)\n",
-				       h, size);
+			if (fn)
+				fn(h, size, arg);
 		}
 	}
-	if (n) {
+	return n;
+}
+
+unsigned long pcpu_for_each_area(void (*fn)(void *handle, unsigned long size, void *arg), void *arg)
+{
+	unsigned long n = 0;
+
+	pthread_mutex_lock(&pcpu_lock);
+	if (pcpu_ready)
+		n = __pcpu_for_each_area(fn, arg);
+	pthread_mutex_unlock(&pcpu_lock);
+	return n;
+}
+
+struct pcpu_leak_sum {
+	unsigned long n, bytes;
+};
+
+static void pcpu_report_one(void *h, unsigned long size, void *arg)
+{
+	struct pcpu_leak_sum *sum = arg;
+
+	if (!sum->n)
+		report_start(UKMEM_REPORT_LEAK);
+	if (sum->n++ < 8)
+		printk(KERN_ERR "percpu: leaked per-CPU area %px (%lu bytes per CPU)\n", h, size);
+	sum->bytes += size;
+}
+
+static void pcpu_report_leaks(void)
+{
+	struct pcpu_leak_sum sum = {0, 0};
+
+	__pcpu_for_each_area(pcpu_report_one, &sum); /* pcpu_lock held by percpu_exit() */
+	if (sum.n) {
 		printk(
 		    KERN_ERR
 		    "percpu: %lu per-CPU areas (%lu bytes per CPU) still allocated at shutdown\n",
-		    n, bytes);
+		    sum.n, sum.bytes);
 		report_end(UKMEM_REPORT_LEAK);
 	}
 }

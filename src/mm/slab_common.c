@@ -23,6 +23,7 @@
 #include <linux/hardirq.h>
 #include <string.h>
 
+#include "debug/leak.h"
 #include "mm/slab.h"
 #include "debug/stackdepot.h"
 #include "machine/report.h"
@@ -822,6 +823,7 @@ void slab_exit(void)
 			report_start(UKMEM_REPORT_LEAK);
 			pr_err("ukmem: slab cache %s: %lu objects still allocated at shutdown\n",
 			       s->name, nr_objs - nr_free);
+			leak_list_cache(s);
 			report_end(UKMEM_REPORT_LEAK);
 		}
 	}

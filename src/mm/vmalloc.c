@@ -76,6 +76,7 @@
 #include "machine/machine.h"
 #include "machine/report.h"
 #include "machine/sched.h"
+#include "debug/leak.h"
 #include "mm/internal.h"
 #include "lib/fault-inject.h"
 #include "debug/trace.h"
@@ -1584,6 +1585,30 @@ static void free_tree_destroy(struct vmap_area *t)
 	free_tree_destroy(t->left);
 	free_tree_destroy(t->right);
 	free(t);
+}
+
+/*
+ * vmalloc_for_each_area - call @fn for every area vmalloc() and friends
+ * (VM_ALLOC) hand out, under vmap_area_lock: @fn must not allocate or sleep.
+ * Return: the number of areas.
+ */
+unsigned long vmalloc_for_each_area(void (*fn)(const struct vm_struct *vm, void *arg), void *arg)
+{
+	unsigned long i, n = 0;
+	struct vmap_area *va;
+
+	if (!vmalloc_up)
+		return 0;
+	spin_lock(&vmap_area_lock);
+	for (i = 0; i <= busy_mask; i++)
+		for (va = busy_hash[i]; va; va = va->next)
+			if ((va->vm.flags & VM_ALLOC) && !(va->vm.flags & VM_UNINITIALIZED)) {
+				n++;
+				if (fn)
+					fn(&va->vm, arg);
+			}
+	spin_unlock(&vmap_area_lock);
+	return n;
 }
 
 void vmalloc_exit(void)
