@@ -32,6 +32,8 @@ __ukmem_export unsigned long max_low_pfn;
 #define RESERVED_LOW   (1ull << 20)  /* first MiB: BIOS, never managed */
 
 static const struct ukmem_subsys subsystems[] = {
+    /* hardening switches first: the page allocator reads them from its first page on */
+    {"mm_init", mm_init_param, mm_init_init, NULL},
     {"page_alloc", page_alloc_param, page_alloc_init, page_alloc_exit},
     /* right after the page allocator, as setup_per_cpu_areas(): others may use per-CPU data */
     {"percpu", percpu_param, percpu_init, percpu_exit},

@@ -325,6 +325,15 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp, const struct task_struct *t)
 
 /* ---------------------------------------------------------------- alloc */
 
+/* kernel_init_pages - zero a block; a highmem block's frames are discarded (read as zero) */
+static void kernel_init_pages(struct page *page, unsigned int order)
+{
+	if (!PageHighMem(page))
+		memset(page_to_virt(page), 0, PAGE_SIZE << order);
+	else
+		plat_ram_discard(machine.ram_fd, page_to_phys(page), PAGE_SIZE << order);
+}
+
 static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 {
 	unsigned long i, n = 1UL << order;
@@ -345,12 +354,9 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 			page[i].compound_head = (unsigned long)page | 1;
 		page[1].compound_order = (unsigned char)order;
 	}
-	if (gfp & __GFP_ZERO) {
-		if (!PageHighMem(page))
-			memset(page_to_virt(page), 0, PAGE_SIZE << order);
-		else
-			plat_ram_discard(machine.ram_fd, page_to_phys(page), PAGE_SIZE << order);
-	}
+	/* init_on_alloc=1 zeroes every block (with init_on_free=1 it was zeroed when freed) */
+	if ((gfp & __GFP_ZERO) || unlikely(init_on_alloc && !init_on_free))
+		kernel_init_pages(page, order);
 }
 
 /* pcp->count is written by the CPU's holder only, read by /proc without it */
@@ -868,6 +874,9 @@ static __always_inline bool free_pages_check(struct page *page, unsigned int ord
 static __always_inline void free_pages_prepare(struct page *page, unsigned int order)
 {
 	unsigned long i, n = 1UL << order;
+
+	if (unlikely(init_on_free))
+		kernel_init_pages(page, order);
 
 	for (i = 0; i < n; i++) {
 		page[i].page_type = 0;
