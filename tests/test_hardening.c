@@ -141,6 +141,20 @@ Test(hardening, init_on_alloc_zeroes_slab_objects_and_pages)
 	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_SLAB), 0);
 }
 
+/* krealloc in place: the spare bytes behind the new size are zeroed */
+Test(hardening, init_on_alloc_krealloc_spare_bytes)
+{
+	boot_with("mem=32M init_on_alloc=1");
+	unsigned char *p = launder(kmalloc(60, GFP_KERNEL)), *q;
+
+	memset(p, 0xaa, 64);
+	q = krealloc(p, 20, GFP_KERNEL);
+	cr_assert_eq(q, p);
+	for (int i = 0; i < 64; i++)
+		cr_assert_eq(q[i], i < 20 ? 0xaa : 0, "byte %d", i);
+	kfree(q);
+}
+
 static void ctor_pattern(void *x)
 {
 	memset(x, 0x3c, 48);
