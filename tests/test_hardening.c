@@ -148,7 +148,7 @@ Test(hardening, init_on_alloc_krealloc_spare_bytes)
 	unsigned char *p = launder(kmalloc(60, GFP_KERNEL)), *q;
 
 	memset(p, 0xaa, 64);
-	q = krealloc(p, 20, GFP_KERNEL);
+	q = launder(krealloc(p, 20, GFP_KERNEL));
 	cr_assert_eq(q, p);
 	for (int i = 0; i < 64; i++)
 		cr_assert_eq(q[i], i < 20 ? 0xaa : 0, "byte %d", i);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "mm/internal.h"
+#include "debug/kasan.h"
 
 bool init_on_alloc;
 bool init_on_free;
@@ -39,8 +40,8 @@ static int parse_bool(const char *val, bool *out)
 }
 
 /**
- * mm_init_param - init_on_alloc=, init_on_free=, slab_freelist_random=
- * (kstrtobool values). @key NULL: back to the defaults (all off).
+ * mm_init_param - init_on_alloc=, init_on_free=, slab_freelist_random=,
+ * kasan= (kstrtobool values). @key NULL: back to the defaults (all off).
  * Return: 0, -ENOENT for a key that is not ours, -EINVAL when malformed.
  */
 int mm_init_param(const char *key, const char *val)
@@ -49,12 +50,15 @@ int mm_init_param(const char *key, const char *val)
 		init_on_alloc = false;
 		init_on_free = false;
 		slab_freelist_random = false;
+		kasan_on = false;
 		return 0;
 	}
 	if (!strcmp(key, "init_on_alloc"))
 		return parse_bool(val, &init_on_alloc);
 	if (!strcmp(key, "init_on_free"))
 		return parse_bool(val, &init_on_free);
+	if (!strcmp(key, "kasan")) /* ASan builds: poison ukmem memory (debug/kasan.c) */
+		return parse_bool(val, &kasan_on);
 	if (!strcmp(key, "slab_freelist_random"))
 		return parse_bool(val, &slab_freelist_random);
 	return -ENOENT;
@@ -68,5 +72,6 @@ int mm_init_init(void)
 		want_init_on_alloc(GFP_KERNEL) ? "on" : "off", want_init_on_free() ? "on" : "off");
 	if (want_init_on_free())
 		pr_info("mem auto-init: clearing system memory may take some time...\n");
+	kasan_boot_note();
 	return 0;
 }

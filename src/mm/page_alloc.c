@@ -59,6 +59,7 @@
 #include "machine/report.h"
 #include "machine/sched.h"
 #include "mm/internal.h"
+#include "debug/kasan.h"
 
 #define PAGE_TYPE_ALLOC_HEAD 0xa1100000u /* | order */
 #define PAGE_TYPE_ALLOC_TAIL 0xa1200000u
@@ -354,6 +355,7 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 			page[i].compound_head = (unsigned long)page | 1;
 		page[1].compound_order = (unsigned char)order;
 	}
+	kasan_pages(page, order, false);
 	/* init_on_alloc=1 zeroes every block (with init_on_free=1 it was zeroed when freed) */
 	if ((gfp & __GFP_ZERO) || unlikely(init_on_alloc && !init_on_free))
 		kernel_init_pages(page, order);
@@ -875,8 +877,12 @@ static __always_inline void free_pages_prepare(struct page *page, unsigned int o
 {
 	unsigned long i, n = 1UL << order;
 
-	if (unlikely(init_on_free))
+	if (unlikely(init_on_free)) {
+		kasan_pages(page, order, false); /* slab pages may hold poisoned objects */
 		kernel_init_pages(page, order);
+	}
+	if (unlikely(kasan_on))
+		kasan_pages(page, order, true);
 
 	for (i = 0; i < n; i++) {
 		page[i].page_type = 0;

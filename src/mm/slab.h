@@ -463,6 +463,8 @@ bool check_slab_pad(struct kmem_cache *s, struct page *slab);
 void slab_bug(struct kmem_cache *s, const char *fmt, ...) __printf(2, 3);
 void slab_fix(struct kmem_cache *s, const char *fmt, ...) __printf(2, 3);
 void print_trailer(struct kmem_cache *s, struct page *slab, void *p);
+/* print_tracking - the object's alloc/free owners (SLAB_STORE_USER); reads no object byte */
+void print_tracking(struct kmem_cache *s, void *object);
 void print_section(const char *level, const char *text, const void *addr, unsigned int len);
 void report_double_free(struct kmem_cache *s, struct page *slab, void *object, const char *why);
 void set_orig_size(struct kmem_cache *s, void *object, unsigned int orig_size);

@@ -25,6 +25,7 @@
 
 #include "mm/slab.h"
 #include "debug/stackdepot.h"
+#include "debug/kasan.h"
 #include "machine/report.h"
 #include "platform/platform.h"
 #include "machine/sched.h"
@@ -557,6 +558,7 @@ __ukmem_export void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags
 			if (new_size <= ks) {
 				size_t old = get_orig_size(s, (void *)p);
 
+				kasan_unpoison(p, ks); /* then the new tail is poisoned */
 				if ((flags & __GFP_ZERO) && new_size > old)
 					memset((char *)p + old, 0, new_size - old);
 				/* the spare bytes behind the new size (init_on_alloc, __GFP_ZERO) */
@@ -574,6 +576,7 @@ __ukmem_export void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags
 						       ks - new_size);
 					slab_spin_unlock(&s->node.list_lock);
 				}
+				kasan_poison((char *)p + new_size, ks - new_size);
 				return (void *)p;
 			}
 			ks = get_orig_size(s, (void *)p);

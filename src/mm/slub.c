@@ -54,6 +54,7 @@
 #include <string.h>
 
 #include "mm/slab.h"
+#include "debug/kasan.h"
 #include "machine/report.h"
 #include "machine/sched.h"
 
@@ -654,6 +655,8 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int si
 	if ((init_on_alloc || init_on_free) && !s->ctor && !s->legacy_ctor &&
 	    !(flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)))
 		s->flags |= __SLAB_FULL_PATH;
+	if (kasan_on) /* every cache: its objects are poisoned while free */
+		s->flags |= __SLAB_FULL_PATH;
 	if (calculate_sizes(s))
 		return -EINVAL;
 	if (slab_freelist_random && init_cache_random_seq(s))
@@ -754,6 +757,9 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 	slab->freelist = base + s->red_left_pad;
 	if (s->random_seq && objects > 1)
 		shuffle_freelist(s, slab, base + s->red_left_pad, objects);
+	if (unlikely(kasan_on))
+		for (i = 0, p = base + s->red_left_pad; i < objects; i++, p += s->size)
+			kasan_slab_free_object(s, p);
 	return slab;
 }
 
@@ -1221,6 +1227,8 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 		/* init_on_free: the free pointer was the only non-zero word (maybe_wipe_obj_freeptr) */
 		if (object && slab_want_init_on_free(s) && s->offset < s->object_size)
 			*freeptr_addr(s, object) = NULL;
+		if (object)
+			kasan_slab_alloc_object(s, object, orig_size);
 		if (object && slab_want_init_on_alloc(gfp, s))
 			memset(object, 0,
 			       (s->flags & (SLAB_STORE_USER | SLAB_RED_ZONE)) &&
@@ -1359,6 +1367,7 @@ static noinline void slab_free_debug(struct kmem_cache *s, struct page *slab, vo
 	struct kmem_cache_node *n = &s->node;
 	struct page *discard;
 
+	kasan_unpoison(object, s->object_size); /* the checks read it; poisoned again below */
 	slab_spin_lock(&n->list_lock);
 	if (!free_debug_processing(s, slab, object, caller)) {
 		slab_spin_unlock(&n->list_lock);
@@ -1369,6 +1378,7 @@ static noinline void slab_free_debug(struct kmem_cache *s, struct page *slab, vo
 	/* init_on_free: before the free pointer is stored; red zones stay as they are */
 	if (slab_want_init_on_free(s))
 		memset(object, 0, s->object_size);
+	kasan_slab_free_object(s, object);
 	discard = free_to_slab_locked(s, n, slab, object, false);
 	slab_spin_unlock(&n->list_lock);
 	if (discard)
@@ -2552,6 +2562,7 @@ __ukmem_export size_t ksize(const void *objp)
 	struct page *slab;
 
 	if (size && virt_addr_valid(objp)) {
+		kasan_unpoison(objp, size); /* the whole class is the caller's now */
 		slab = virt_to_slab(objp);
 		if (PageSlab(slab) && slub_debug_orig_size(slab->slab_cache))
 			set_orig_size(slab->slab_cache, (void *)objp, (unsigned int)size);

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kasan.c - AddressSanitizer annotations of ukmem memory (kasan=on, ASan
+ * builds only). ASan knows nothing of the simulated RAM: to it the direct
+ * map is one big mapping where every byte is valid. With kasan=on ukmem
+ * poisons by hand (ASAN_POISON_MEMORY_REGION), as KASAN poisons shadow:
+ *   - a free slab object (all but its free pointer word, which the
+ *     allocator itself reads and writes while the object is free);
+ *   - the bytes of a kmalloc object past the requested size (kmalloc(13):
+ *     bytes 13..15), until ksize() or krealloc() hands them over;
+ *   - a free block of lowmem pages (highmem pages have no mapping).
+ * A program then touching such bytes gets ASan's report ("use-after-poison")
+ * at the faulting instruction, with its own stack. Every cache takes the
+ * full path while kasan=on (as debug caches do), so the fast paths stay
+ * as they are. Without ASan the functions are empty and kasan=on only
+ * says it is ignored.
+ */
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+
+#include "mm/slab.h"
+#include "debug/kasan.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UKMEM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UKMEM_ASAN 1
+#endif
+#endif
+
+#ifdef UKMEM_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+#include <stdlib.h>
+#include <string.h>
+
+bool kasan_on;
+
+bool kasan_built(void)
+{
+#ifdef UKMEM_ASAN
+	return true;
+#else
+	return false;
+#endif
+}
+
+void kasan_poison(const void *addr, size_t size)
+{
+#ifdef UKMEM_ASAN
+	if (kasan_on && size)
+		ASAN_POISON_MEMORY_REGION(addr, size);
+#else
+	(void)addr;
+	(void)size;
+#endif
+}
+
+void kasan_unpoison(const void *addr, size_t size)
+{
+#ifdef UKMEM_ASAN
+	if (kasan_on && size)
+		ASAN_UNPOISON_MEMORY_REGION(addr, size);
+#else
+	(void)addr;
+	(void)size;
+#endif
+}
+
+/* kasan_slab_free_object - @object of @s is free: all but its free pointer word */
+void kasan_slab_free_object(struct kmem_cache *s, void *object)
+{
+	if (!kasan_on)
+		return;
+	if (s->offset >= s->object_size) {
+		kasan_poison(object, s->object_size);
+		return;
+	}
+	kasan_poison(object, s->offset);
+	kasan_poison((char *)object + s->offset + sizeof(void *),
+		     s->object_size - s->offset - sizeof(void *));
+}
+
+/* kasan_slab_alloc_object - @object handed out for @size bytes: the rest of the class poisoned */
+void kasan_slab_alloc_object(struct kmem_cache *s, void *object, size_t size)
+{
+	if (!kasan_on)
+		return;
+	if (size > s->object_size)
+		size = s->object_size;
+	kasan_unpoison(object, s->object_size);
+	kasan_poison((char *)object + size, s->object_size - size);
+}
+
+void kasan_pages(struct page *page, unsigned int order, bool free)
+{
+	if (!kasan_on || PageHighMem(page))
+		return;
+	if (free)
+		kasan_poison(page_to_virt(page), PAGE_SIZE << order);
+	else
+		kasan_unpoison(page_to_virt(page), PAGE_SIZE << order);
+}
+
+#ifdef UKMEM_ASAN
+/*
+ * kasan_describe - ASan's error report callback: when the bad address is
+ * ukmem memory, say what it is in KASAN's words (the object, its cache,
+ * where in it, free or allocated) and, with slub_debug=U, the object's
+ * alloc/free owners. Reads no poisoned byte.
+ */
+static void kasan_describe(const char *report)
+{
+	const char *at = strstr(report, " on address 0x");
+	unsigned long addr, off;
+	unsigned int size;
+	struct kmem_cache *s;
+	struct page *slab;
+	char *base, *obj;
+
+	if (!at)
+		return;
+	addr = strtoul(at + strlen(" on address "), NULL, 16);
+	if (!virt_addr_valid((void *)addr))
+		return;
+	slab = compound_head(virt_to_page((void *)addr));
+	if (!PageSlab(slab) || !slab->slab_cache) {
+		pr_err("The buggy address belongs to the physical page:\n");
+		dump_page(virt_to_page((void *)addr), NULL);
+		return;
+	}
+	s = slab->slab_cache;
+	base = (char *)slab_address(slab) + s->red_left_pad;
+	if ((char *)addr < base)
+		return;
+	obj = base + ((char *)addr - base) / s->size * s->size;
+	off = (unsigned long)((char *)addr - obj);
+	pr_err("The buggy address belongs to the object at %px\n which belongs to the cache %s of "
+	       "size %u\n",
+	       obj, s->name, s->object_size);
+	/* with slub_debug=U a kmalloc object knows its requested size, as KASAN does */
+	size = slub_debug_orig_size(s) ? get_orig_size(s, obj) : s->object_size;
+	pr_err("The buggy address is located %lu bytes %s of\n %s%u-byte region [%px, %px)\n",
+	       off < size ? off : off - size, off < size ? "inside" : "to the right",
+	       slab_object_free(s, slab, obj) ? "freed " : "allocated ", size, obj, obj + size);
+	print_tracking(s, obj);
+}
+#endif
+
+void kasan_boot_note(void)
+{
+	if (kasan_on && !kasan_built())
+		pr_info("kasan: ukmem is not built with AddressSanitizer: kasan=on ignored\n");
+	if (!kasan_built())
+		kasan_on = false;
+	else if (kasan_on) {
+		pr_info("kasan: ukmem memory poisoned for AddressSanitizer (kasan=on)\n");
+#ifdef UKMEM_ASAN
+		__asan_set_error_report_callback(kasan_describe);
+#endif
+	}
+}
