@@ -32,11 +32,16 @@
 
 #ifdef UKMEM_ASAN
 #include <sanitizer/asan_interface.h>
+#elif __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define UKMEM_MEMCHECK 1
 #endif
+#include "platform/platform.h"
 #include <stdlib.h>
 #include <string.h>
 
 bool kasan_on;
+static bool on_valgrind; /* kasan_on because the process runs under Valgrind */
 
 bool kasan_built(void)
 {
@@ -52,6 +57,9 @@ void kasan_poison(const void *addr, size_t size)
 #ifdef UKMEM_ASAN
 	if (kasan_on && size)
 		ASAN_POISON_MEMORY_REGION(addr, size);
+#elif defined(UKMEM_MEMCHECK)
+	if (kasan_on && size)
+		(void)VALGRIND_MAKE_MEM_NOACCESS(addr, size);
 #else
 	(void)addr;
 	(void)size;
@@ -63,17 +71,33 @@ void kasan_unpoison(const void *addr, size_t size)
 #ifdef UKMEM_ASAN
 	if (kasan_on && size)
 		ASAN_UNPOISON_MEMORY_REGION(addr, size);
+#elif defined(UKMEM_MEMCHECK)
+	/* contents are kept: what ukmem itself reads or hands over is defined */
+	if (kasan_on && size)
+		(void)VALGRIND_MAKE_MEM_DEFINED(addr, size);
 #else
 	(void)addr;
 	(void)size;
 #endif
 }
 
-/* kasan_slab_free_object - @object of @s is free: all but its free pointer word */
-void kasan_slab_free_object(struct kmem_cache *s, void *object)
+/*
+ * kasan_slab_free_object - @object of @s is free: all but its free pointer
+ * word. @was_allocated: it was handed out (Memcheck: the block is freed, so
+ * a later access names its allocation and free stacks).
+ */
+void kasan_slab_free_object(struct kmem_cache *s, void *object, bool was_allocated)
 {
 	if (!kasan_on)
 		return;
+#ifdef UKMEM_MEMCHECK
+	if (on_valgrind && was_allocated)
+		VALGRIND_FREELIKE_BLOCK(object, 0);
+	if (on_valgrind && s->offset + sizeof(void *) <= s->object_size)
+		(void)VALGRIND_MAKE_MEM_DEFINED((char *)object + s->offset, sizeof(void *));
+#else
+	(void)was_allocated;
+#endif
 	if (s->offset >= s->object_size) {
 		kasan_poison(object, s->object_size);
 		return;
@@ -92,6 +116,19 @@ void kasan_slab_alloc_object(struct kmem_cache *s, void *object, size_t size)
 		size = s->object_size;
 	kasan_unpoison(object, s->object_size);
 	kasan_poison((char *)object + size, s->object_size - size);
+#ifdef UKMEM_MEMCHECK
+	/*
+	 * A heap block for Memcheck: leaks ("definitely lost"), accesses after
+	 * kfree ("Invalid read ... inside a block ... free'd") with stacks.
+	 * Its contents are undefined, unless a constructor or init_on_free
+	 * made them.
+	 */
+	if (on_valgrind) {
+		VALGRIND_MALLOCLIKE_BLOCK(object, size, 0, 0);
+		if (s->ctor || s->legacy_ctor || slab_want_init_on_free(s))
+			(void)VALGRIND_MAKE_MEM_DEFINED(object, size);
+	}
+#endif
 }
 
 void kasan_pages(struct page *page, unsigned int order, bool free)
@@ -149,8 +186,27 @@ static void kasan_describe(const char *report)
 }
 #endif
 
+void kasan_forget_block(const void *object)
+{
+#ifdef UKMEM_MEMCHECK
+	if (on_valgrind)
+		VALGRIND_FREELIKE_BLOCK(object, 0);
+#else
+	(void)object;
+#endif
+}
+
 void kasan_boot_note(void)
 {
+#ifdef UKMEM_MEMCHECK
+	on_valgrind = plat_running_on_valgrind();
+	if (on_valgrind) {
+		kasan_on = true;
+		pr_info("kasan: running under Valgrind: slab objects and pages annotated for "
+			"Memcheck\n");
+		return;
+	}
+#endif
 	if (kasan_on && !kasan_built())
 		pr_info("kasan: ukmem is not built with AddressSanitizer: kasan=on ignored\n");
 	if (!kasan_built())

@@ -831,11 +831,14 @@ void slab_exit(void)
 			report_end(UKMEM_REPORT_LEAK);
 		}
 	}
-	for (unsigned int i = 0; i < CACHE_QUARANTINE; i++)
+	for (unsigned int i = 0; i < CACHE_QUARANTINE; i++) {
+		if (cache_quarantine[i])
+			kasan_forget_block(cache_quarantine[i]); /* goes with the machine */
 		if (cache_quarantine[i] && cache_quarantine[i]->name_owned) {
 			kfree_const(cache_quarantine[i]->name);
 			cache_quarantine[i]->name_owned = false;
 		}
+	}
 	/* names are kmalloc objects: free them before the kmalloc caches go */
 	list_for_each_entry (s, &slab_caches, list) {
 		if (s->name_owned) {
@@ -847,8 +850,10 @@ void slab_exit(void)
 	/* the structs live in kmem_cache's slabs, released last */
 	list_for_each_entry_safe (s, tmp, &slab_caches, list) {
 		list_del(&s->list);
-		if (s != kmem_cache)
+		if (s != kmem_cache) {
 			__kmem_cache_release(s);
+			kasan_forget_block(s); /* Memcheck: not a leak, it goes with the machine */
+		}
 	}
 	__kmem_cache_release(kmem_cache);
 	slab_forget(); /* every fast free now takes the full path, no cache is left */

@@ -759,7 +759,7 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 		shuffle_freelist(s, slab, base + s->red_left_pad, objects);
 	if (unlikely(kasan_on))
 		for (i = 0, p = base + s->red_left_pad; i < objects; i++, p += s->size)
-			kasan_slab_free_object(s, p);
+			kasan_slab_free_object(s, p, false);
 	return slab;
 }
 
@@ -1371,6 +1371,9 @@ static noinline void slab_free_debug(struct kmem_cache *s, struct page *slab, vo
 	slab_spin_lock(&n->list_lock);
 	if (!free_debug_processing(s, slab, object, caller)) {
 		slab_spin_unlock(&n->list_lock);
+		/* a double free: the object stays free, so poisoned again */
+		if (unlikely(kasan_on) && slab_object_free(s, slab, object))
+			kasan_slab_free_object(s, object, false);
 		return;
 	}
 	if (s->flags & SLAB_TRACE)
@@ -1378,7 +1381,7 @@ static noinline void slab_free_debug(struct kmem_cache *s, struct page *slab, vo
 	/* init_on_free: before the free pointer is stored; red zones stay as they are */
 	if (slab_want_init_on_free(s))
 		memset(object, 0, s->object_size);
-	kasan_slab_free_object(s, object);
+	kasan_slab_free_object(s, object, true);
 	discard = free_to_slab_locked(s, n, slab, object, false);
 	slab_spin_unlock(&n->list_lock);
 	if (discard)
