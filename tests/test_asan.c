@@ -39,8 +39,8 @@ static void child(enum bad what)
 	case GOOD:
 		p = launder(kmalloc(13, GFP_KERNEL));
 		memset(p, 1, 13);
-		q = launder(kmalloc(13, GFP_KERNEL));
-		memset(q, 2, ksize(q)); /* ksize() hands the whole class over */
+		q = launder(kzalloc(13, GFP_KERNEL)); /* zeroed, then bytes 13..15 poisoned */
+		memset(q, 2, ksize(q));		      /* ksize() hands the whole class over */
 		kfree(p);
 		kfree_sensitive(q);
 		p = launder(kmalloc(100, GFP_KERNEL));

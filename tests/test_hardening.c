@@ -530,7 +530,9 @@ Test(hardening, forged_free_pointer_never_followed)
 			cr_assert(virt_addr_valid(objs[i]));
 		}
 	cr_assert(ukmem_dmesg_contains("BUG t_forge (Not tainted): Freepointer corrupt"));
-	cr_assert(ukmem_dmesg_contains("FIX t_forge: Isolate corrupted freechain"));
+	/* the CPU-array path cuts the chain; the full path (under Valgrind) marks the slab used */
+	cr_assert(ukmem_dmesg_contains("FIX t_forge: Isolate corrupted freechain") ||
+		  ukmem_dmesg_contains("FIX t_forge: Marking all objects used"));
 	for (i = 0; i < 128; i++)
 		for (int j = i + 1; j < 128; j++)
 			cr_assert_neq(objs[i], objs[j], "never handed out twice");

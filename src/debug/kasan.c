@@ -107,16 +107,21 @@ void kasan_slab_free_object(struct kmem_cache *s, void *object, bool was_allocat
 		     s->object_size - s->offset - sizeof(void *));
 }
 
-/* kasan_slab_alloc_object - @object handed out for @size bytes: the rest of the class poisoned */
-void kasan_slab_alloc_object(struct kmem_cache *s, void *object, size_t size)
+/*
+ * kasan_slab_alloc_object - @object (unpoisoned by the caller, then maybe
+ * zeroed: @zeroed) is handed out for @size bytes: the rest of its class is
+ * poisoned.
+ */
+void kasan_slab_alloc_object(struct kmem_cache *s, void *object, size_t size, bool zeroed)
 {
 	if (!kasan_on)
 		return;
 	if (size > s->object_size)
 		size = s->object_size;
-	kasan_unpoison(object, s->object_size);
 	kasan_poison((char *)object + size, s->object_size - size);
-#ifdef UKMEM_MEMCHECK
+#ifndef UKMEM_MEMCHECK
+	(void)zeroed;
+#else
 	/*
 	 * A heap block for Memcheck: leaks ("definitely lost"), accesses after
 	 * kfree ("Invalid read ... inside a block ... free'd") with stacks.
@@ -124,7 +129,7 @@ void kasan_slab_alloc_object(struct kmem_cache *s, void *object, size_t size)
 	 * made them.
 	 */
 	if (on_valgrind) {
-		VALGRIND_MALLOCLIKE_BLOCK(object, size, 0, 0);
+		VALGRIND_MALLOCLIKE_BLOCK(object, size, 0, zeroed);
 		if (s->ctor || s->legacy_ctor || slab_want_init_on_free(s))
 			(void)VALGRIND_MAKE_MEM_DEFINED(object, size);
 	}

@@ -15,7 +15,7 @@ bool kasan_built(void);
 void kasan_poison(const void *addr, size_t size);
 void kasan_unpoison(const void *addr, size_t size);
 void kasan_slab_free_object(struct kmem_cache *s, void *object, bool was_allocated);
-void kasan_slab_alloc_object(struct kmem_cache *s, void *object, size_t size);
+void kasan_slab_alloc_object(struct kmem_cache *s, void *object, size_t size, bool zeroed);
 void kasan_pages(struct page *page, unsigned int order, bool free);
 void kasan_boot_note(void);
 /* kasan_forget_block - Memcheck: a block ukmem drops without freeing (at shutdown) */

@@ -220,12 +220,17 @@ static inline bool kmem_cache_debug(const struct kmem_cache *s)
 {
 	return s->flags & SLAB_DEBUG_FLAGS;
 }
-/* slab_want_init_on_alloc - 6.12's rule: no ctor, not RCU/poisoned, else __GFP_ZERO only */
+/*
+ * slab_want_init_on_alloc - 6.12's rule: not for constructed, RCU or
+ * poisoned caches, else always; without init_on_alloc __GFP_ZERO only.
+ * Deviation: 6.12 returns false for a constructed cache even with
+ * __GFP_ZERO; ukmem's paths have always honoured an explicit __GFP_ZERO.
+ */
 static inline bool slab_want_init_on_alloc(gfp_t flags, const struct kmem_cache *s)
 {
 	if (init_on_alloc) {
 		if (s->ctor || s->legacy_ctor)
-			return false;
+			return flags & __GFP_ZERO;
 		if (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))
 			return flags & __GFP_ZERO;
 		return true;

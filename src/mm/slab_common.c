@@ -832,12 +832,12 @@ void slab_exit(void)
 		}
 	}
 	for (unsigned int i = 0; i < CACHE_QUARANTINE; i++) {
-		if (cache_quarantine[i])
-			kasan_forget_block(cache_quarantine[i]); /* goes with the machine */
 		if (cache_quarantine[i] && cache_quarantine[i]->name_owned) {
 			kfree_const(cache_quarantine[i]->name);
 			cache_quarantine[i]->name_owned = false;
 		}
+		if (cache_quarantine[i])
+			kasan_forget_block(cache_quarantine[i]); /* goes with the machine */
 	}
 	/* names are kmalloc objects: free them before the kmalloc caches go */
 	list_for_each_entry (s, &slab_caches, list) {

@@ -1227,14 +1227,17 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 		/* init_on_free: the free pointer was the only non-zero word (maybe_wipe_obj_freeptr) */
 		if (object && slab_want_init_on_free(s) && s->offset < s->object_size)
 			*freeptr_addr(s, object) = NULL;
-		if (object)
-			kasan_slab_alloc_object(s, object, orig_size);
-		if (object && slab_want_init_on_alloc(gfp, s))
+		if (!object)
+			return NULL;
+		kasan_unpoison(object, s->object_size); /* poisoned while free */
+		if (slab_want_init_on_alloc(gfp, s))
 			memset(object, 0,
 			       (s->flags & (SLAB_STORE_USER | SLAB_RED_ZONE)) &&
 				       (s->flags & SLAB_KMALLOC)
 				   ? orig_size
 				   : s->object_size);
+		/* then the bytes past the request poisoned, a Memcheck block made */
+		kasan_slab_alloc_object(s, object, orig_size, slab_want_init_on_alloc(gfp, s));
 		return object;
 	}
 	if (tc_usable(s, t)) {
