@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: MIT
 /*
- * kasan.c - AddressSanitizer annotations of ukmem memory (kasan=on, ASan
- * builds only). ASan knows nothing of the simulated RAM: to it the direct
- * map is one big mapping where every byte is valid. With kasan=on ukmem
- * poisons by hand (ASAN_POISON_MEMORY_REGION), as KASAN poisons shadow:
+ * kasan.c - AddressSanitizer and Memcheck annotations of ukmem memory, the
+ * role KASAN plays in the kernel. ASan and Memcheck know nothing of the
+ * simulated RAM: to them the direct map is one big mapping where every byte
+ * is valid. kasan_on turns the annotations on: kasan=on in an ASan build
+ * (ASAN_POISON_MEMORY_REGION), or running under Valgrind (read at boot:
+ * VALGRIND_MAKE_MEM_NOACCESS, MALLOCLIKE/FREELIKE blocks). Poisoned are
  *   - a free slab object (all but its free pointer word, which the
  *     allocator itself reads and writes while the object is free);
  *   - the bytes of a kmalloc object past the requested size (kmalloc(13):
  *     bytes 13..15), until ksize() or krealloc() hands them over;
  *   - a free block of lowmem pages (highmem pages have no mapping).
- * A program then touching such bytes gets ASan's report ("use-after-poison")
- * at the faulting instruction, with its own stack. Every cache takes the
- * full path while kasan=on (as debug caches do), so the fast paths stay
- * as they are. Without ASan the functions are empty and kasan=on only
- * says it is ignored.
+ * A program then touching such bytes gets the tool's report at the faulting
+ * instruction, with its own stack. Every cache takes the full path while
+ * kasan_on (as debug caches do), where the hooks are, so the fast paths
+ * stay as they are. Otherwise the functions do nothing; kasan=on in a build
+ * without ASan only says it is ignored. docs/hardening.md.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>

@@ -561,7 +561,7 @@ __ukmem_export void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags
 				kasan_unpoison(p, ks); /* then the new tail is poisoned */
 				if ((flags & __GFP_ZERO) && new_size > old)
 					memset((char *)p + old, 0, new_size - old);
-				/* the spare bytes behind the new size (init_on_alloc, __GFP_ZERO) */
+				/* spare bytes behind the new size: init_on_alloc, __GFP_ZERO */
 				if (want_init_on_alloc(flags) && new_size < ks)
 					memset((char *)p + new_size, 0, ks - new_size);
 				if (slub_debug_orig_size(s)) {

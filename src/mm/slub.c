@@ -35,7 +35,7 @@
  * never held together. New slabs are allocated with no lock and no
  * CPU held, since alloc_pages may sleep.
  *
- * Free pointers are encoded (next ^ secret ^ address), and a free object
+ * Free pointers are encoded (next ^ secret ^ swab(address)), and a free object
  * always holds a valid encoding while an allocated one has it cleared: so a
  * second free of an object that sits in a CPU array, a sheaf or on a slab
  * freelist is recognised even without slab debugging, and refused.
@@ -43,7 +43,10 @@
  * Debug caches (any of SLAB_CONSISTENCY_CHECKS, SLAB_RED_ZONE, SLAB_POISON,
  * SLAB_STORE_USER, SLAB_TRACE) bypass the CPU arrays, as the kernel's debug
  * caches bypass the per-CPU slab: every operation takes list_lock and runs
- * the checks of debug/slub_debug.c.
+ * the checks of debug/slub_debug.c. So do caches with the internal
+ * __SLAB_FULL_PATH (init_on_alloc/init_on_free, kasan=on, Valgrind): their
+ * zeroing and sanitizer annotations live on that path only
+ * (docs/hardening.md).
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -1224,7 +1227,7 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 		might_sleep_check(__FILE__, __LINE__);
 	if (unlikely(kmem_cache_debug(s))) {
 		object = slab_alloc_debug(s, gfp, orig_size, caller);
-		/* init_on_free: the free pointer was the only non-zero word (maybe_wipe_obj_freeptr) */
+		/* init_on_free: clear the last non-zero word (maybe_wipe_obj_freeptr) */
 		if (object && slab_want_init_on_free(s) && s->offset < s->object_size)
 			*freeptr_addr(s, object) = NULL;
 		if (!object)
