@@ -206,7 +206,8 @@ void kasan_forget_block(const void *object)
 void kasan_boot_note(void)
 {
 #ifdef UKMEM_MEMCHECK
-	on_valgrind = plat_running_on_valgrind();
+	/* Memcheck only: callgrind (bench/cg_fastpaths.sh) must see the fast paths */
+	on_valgrind = plat_running_on_memcheck();
 	if (on_valgrind) {
 		kasan_on = true;
 		pr_info("kasan: running under Valgrind: slab objects and pages annotated for "

@@ -407,6 +407,14 @@ bool plat_running_on_valgrind(void)
 #endif
 }
 
+bool plat_running_on_memcheck(void)
+{
+	/* Valgrind preloads its tool's library: vgpreload_<tool>-<platform>.so */
+	const char *pre = getenv("LD_PRELOAD");
+
+	return plat_running_on_valgrind() && pre && strstr(pre, "vgpreload_memcheck");
+}
+
 uint64_t plat_random(void)
 {
 	uint64_t v;
