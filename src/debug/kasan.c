@@ -43,7 +43,9 @@
 #include <string.h>
 
 bool kasan_on;
-static bool on_valgrind; /* kasan_on because the process runs under Valgrind */
+#ifdef UKMEM_MEMCHECK
+static bool on_valgrind; /* kasan_on because the process runs under Memcheck */
+#endif
 
 bool kasan_built(void)
 {
