@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh - the one entry point: installs what is missing, builds, runs.
 #   ./run.sh demo [--boot "cmdline"]   build (release) and run the ukmem demo
-#   ./run.sh test [presets...]         build and pass the whole suite (default: release)
+#   ./run.sh test [presets...]         build and pass the whole suite (default: release);
+#                                      "valgrind": release tests under Memcheck (docs/testing.md)
 #   ./run.sh bench [ukbench args]      build (release), run every shape against the peers
 #   ./run.sh bench own | bench_xxx ... the ukmem-only benchmark programs (docs/benchmarks.md)
 #   ./run.sh fuzz [seconds]            build the libFuzzer harness (clang) and fuzz (default 60 s)
@@ -43,6 +44,19 @@ test)
 	presets=("$@")
 	[ ${#presets[@]} -eq 0 ] && presets=(release)
 	for p in "${presets[@]}"; do
+		if [ "$p" = valgrind ]; then
+			# not a preset: the release build's tests under Memcheck, a subset
+			# that fits CI's budget (docs/testing.md); Memcheck errors fail
+			need_pkgs valgrind
+			build release
+			echo "==== valgrind: test" >&2
+			ctest --preset release -R '^test_valgrind$'
+			for t in ${UKMEM_VALGRIND_TESTS:-test_kmalloc}; do
+				echo "==== valgrind: $t under memcheck" >&2
+				valgrind -q --error-exitcode=99 "./build/release/tests/$t" -j2
+			done
+			continue
+		fi
 		echo "==== $p: build" >&2
 		build "$p"
 		echo "==== $p: test" >&2

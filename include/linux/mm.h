@@ -140,4 +140,20 @@ static inline unsigned long totalram_pages(void)
 	return totalram_pages_count;
 }
 
+/*
+ * Memory auto-initialisation (init_on_alloc=, init_on_free=; mm/mm_init.c).
+ * want_init_on_alloc - zero what is being allocated with @flags: always
+ * with init_on_alloc=1, else only for __GFP_ZERO.
+ * want_init_on_free - zero what is being freed (init_on_free=1).
+ */
+extern bool init_on_alloc, init_on_free;
+static inline bool want_init_on_alloc(gfp_t flags)
+{
+	return init_on_alloc || (flags & __GFP_ZERO);
+}
+static inline bool want_init_on_free(void)
+{
+	return init_on_free;
+}
+
 #endif

@@ -291,7 +291,7 @@ static void print_track(const char *what, struct track *t, unsigned long pr_time
 		pr_err("object allocation/free stack trace missing\n");
 }
 
-static void print_tracking(struct kmem_cache *s, void *object)
+void print_tracking(struct kmem_cache *s, void *object)
 {
 	unsigned long pr_time = (unsigned long)now_ms();
 

@@ -33,12 +33,15 @@ __ukmem_export unsigned long max_low_pfn;
 #define MEM_MAX	       (32ull << 30)
 #define LOWMEM_I386    (1ull << 30)  /* kernel space of a 3G/1G split */
 #define X86_64_VMALLOC (64ull << 30) /* ukmem's vmalloc space on x86_64 */
+#define VALGRIND_X86_64_VMALLOC (4ull << 30) /* the same under Valgrind */
 #define PKMAP_BYTES    (4ull << 20)  /* kmap window: 1024 pages */
 #define RESERVED_LOW   (1ull << 20)  /* first MiB: BIOS, never managed */
 
 static const struct ukmem_subsys subsystems[] = {
     /* before the page allocator: its records must exist for the first page */
     {"page_owner", page_owner_param, page_owner_init, page_owner_exit, page_owner_exit},
+    /* hardening switches first: the page allocator reads them from its first page on */
+    {"mm_init", mm_init_param, mm_init_init, NULL},
     {"page_alloc", page_alloc_param, page_alloc_init, page_alloc_exit},
     /* right after the page allocator, as setup_per_cpu_areas(): others may use per-CPU data */
     {"percpu", percpu_param, percpu_init, percpu_exit},
@@ -289,6 +292,9 @@ static int map_machine(void)
 	} else {
 		lowmem = machine.mem_bytes;
 		vm_bytes = X86_64_VMALLOC;
+		/* Valgrind's address space manager refuses a 64 GiB reservation */
+		if (plat_running_on_valgrind())
+			vm_bytes = VALGRIND_X86_64_VMALLOC;
 		machine.arch_name = "x86_64";
 	}
 	machine.max_low_pfn = (unsigned long)(min(lowmem, machine.mem_bytes) >> PAGE_SHIFT);

@@ -84,6 +84,13 @@ void slab_fork_child(void);
  * (reclaim calls this under pressure). Return: pages freed. */
 unsigned long slab_shrink_all(gfp_t gfp);
 
+/* hardening (mm_init.c, usercopy.c; docs/hardening.md) */
+int mm_init_param(const char *key, const char *val);
+int mm_init_init(void);
+extern bool slab_freelist_random; /* slab_freelist_random=1: shuffled new slabs */
+/* vmalloc_area_span - the vmalloc area holding @addr: its start and usable size */
+bool vmalloc_area_span(const void *addr, unsigned long *start, unsigned long *size);
+
 /* vmalloc, highmem */
 int vmalloc_param(const char *key, const char *val);
 int vmalloc_init(void);

@@ -63,6 +63,7 @@
 #include "debug/trace.h"
 #include "debug/leak.h"
 #include "mm/page_owner.h"
+#include "debug/kasan.h"
 
 #define PAGE_TYPE_ALLOC_HEAD 0xa1100000u /* | order */
 #define PAGE_TYPE_ALLOC_TAIL 0xa1200000u
@@ -329,6 +330,15 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp, const struct task_struct *t)
 
 /* ---------------------------------------------------------------- alloc */
 
+/* kernel_init_pages - zero a block; a highmem block's frames are discarded (read as zero) */
+static void kernel_init_pages(struct page *page, unsigned int order)
+{
+	if (!PageHighMem(page))
+		memset(page_to_virt(page), 0, PAGE_SIZE << order);
+	else
+		plat_ram_discard(machine.ram_fd, page_to_phys(page), PAGE_SIZE << order);
+}
+
 static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 {
 	unsigned long i, n = 1UL << order;
@@ -353,12 +363,10 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 		page[1].compound_order = (unsigned char)order;
 	}
 	set_page_owner(page, order, gfp);
-	if (gfp & __GFP_ZERO) {
-		if (!PageHighMem(page))
-			memset(page_to_virt(page), 0, PAGE_SIZE << order);
-		else
-			plat_ram_discard(machine.ram_fd, page_to_phys(page), PAGE_SIZE << order);
-	}
+	kasan_pages(page, order, false);
+	/* init_on_alloc=1 zeroes every block (with init_on_free=1 it was zeroed when freed) */
+	if ((gfp & __GFP_ZERO) || unlikely(init_on_alloc && !init_on_free))
+		kernel_init_pages(page, order);
 }
 
 /* pcp->count is written by the CPU's holder only, read by /proc without it */
@@ -898,6 +906,13 @@ static __always_inline void free_pages_prepare(struct page *page, unsigned int o
 	unsigned long i, n = 1UL << order;
 
 	reset_page_owner(page, order);
+	if (unlikely(init_on_free)) {
+		kasan_pages(page, order, false); /* slab pages may hold poisoned objects */
+		kernel_init_pages(page, order);
+	}
+	if (unlikely(kasan_on))
+		kasan_pages(page, order, true);
+
 	for (i = 0; i < n; i++) {
 		__atomic_store_n(&page[i].page_type, 0, __ATOMIC_RELAXED);
 		page_flags_store(&page[i], page[i].flags & (ZONES_MASK << ZONES_PGSHIFT));

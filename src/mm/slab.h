@@ -39,10 +39,19 @@
 /* internal flag: poison object contents (SLAB_POISON, no constructor, not RCU) */
 #define __OBJECT_POISON ((slab_flags_t)0x80000000U)
 
+/*
+ * internal flag: init_on_alloc=1 / init_on_free=1 apply to this cache (no
+ * constructor, not SLAB_TYPESAFE_BY_RCU, not SLAB_POISON): it takes the
+ * full path as debug caches do, which zeroes; the fast paths stay as they are.
+ */
+#define __SLAB_FULL_PATH ((slab_flags_t)0x40000000U)
+
 #define SLAB_DEBUG_FLAGS                                                                           \
-	(SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER | SLAB_TRACE | SLAB_CONSISTENCY_CHECKS)
+	(SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER | SLAB_TRACE | SLAB_CONSISTENCY_CHECKS |    \
+	 __SLAB_FULL_PATH)
 #define SLAB_NEVER_MERGE                                                                           \
-	(SLAB_DEBUG_FLAGS | SLAB_TYPESAFE_BY_RCU | SLAB_NOLEAKTRACE | SLAB_FAILSLAB | SLAB_NO_MERGE)
+	((SLAB_DEBUG_FLAGS & ~__SLAB_FULL_PATH) | SLAB_TYPESAFE_BY_RCU | SLAB_NOLEAKTRACE |        \
+	 SLAB_FAILSLAB | SLAB_NO_MERGE)
 #define SLAB_MERGE_SAME (SLAB_RECLAIM_ACCOUNT | SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | SLAB_ACCOUNT)
 
 /* large kmalloc pages: head page flag (kernel 6.12 uses a page type) */
@@ -146,7 +155,7 @@ struct kmem_cache {
 	unsigned int offset;	  /* free pointer offset from the object */
 	unsigned int object_size; /* what the user asked for */
 	unsigned int tc_off;	  /* this cache's array in a struct slab_tc (0: none) */
-	unsigned long random;	  /* free pointer encoding secret */
+	unsigned long random;	  /* free pointer encoding secret (per cache) */
 	unsigned int size;	  /* stride, metadata included */
 	unsigned int red_left_pad;
 	unsigned int inuse; /* offset of the metadata after the object */
@@ -169,6 +178,7 @@ struct kmem_cache {
 	bool dying;	       /* destroyed with objects left: kept, not listed */
 	bool destroyed;
 	bool name_owned;
+	unsigned int *random_seq; /* slab_freelist_random=1: object order of new slabs */
 };
 
 extern struct mutex slab_mutex;
@@ -209,6 +219,28 @@ static inline unsigned int slab_objects(const struct kmem_cache *s, const struct
 static inline bool kmem_cache_debug(const struct kmem_cache *s)
 {
 	return s->flags & SLAB_DEBUG_FLAGS;
+}
+/*
+ * slab_want_init_on_alloc - 6.12's rule: not for constructed, RCU or
+ * poisoned caches, else always; without init_on_alloc __GFP_ZERO only.
+ * Deviation: 6.12 returns false for a constructed cache even with
+ * __GFP_ZERO; ukmem's paths have always honoured an explicit __GFP_ZERO.
+ */
+static inline bool slab_want_init_on_alloc(gfp_t flags, const struct kmem_cache *s)
+{
+	if (init_on_alloc) {
+		if (s->ctor || s->legacy_ctor)
+			return flags & __GFP_ZERO;
+		if (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON))
+			return flags & __GFP_ZERO;
+		return true;
+	}
+	return flags & __GFP_ZERO;
+}
+static inline bool slab_want_init_on_free(const struct kmem_cache *s)
+{
+	return init_on_free &&
+	       !(s->ctor || s->legacy_ctor || (s->flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)));
 }
 static inline unsigned int size_from_object(const struct kmem_cache *s)
 {
@@ -283,15 +315,27 @@ static inline void **freeptr_addr(const struct kmem_cache *s, void *object)
 {
 	return (void **)((char *)object + s->offset);
 }
+/*
+ * freeptr_key - what a free pointer stored at @fp is xored with: the cache's
+ * random secret and the byte-swapped address of the word, as 6.12's
+ * freelist_ptr_encode() (ptr ^ s->random ^ swab(ptr_addr)). Swapping puts
+ * the address's varying low bits against the pointer's high ones, so the
+ * stored word no longer shows next ^ &word (which for neighbouring objects
+ * is a small number) where the secret alone would hide it.
+ */
+static __always_inline unsigned long freeptr_key(const struct kmem_cache *s, const void *fp)
+{
+	return s->random ^ __builtin_bswap64((unsigned long)fp);
+}
 static inline unsigned long freeptr_encode(const struct kmem_cache *s, void *object, void *next)
 {
-	return (unsigned long)next ^ s->random ^ (unsigned long)freeptr_addr(s, object);
+	return (unsigned long)next ^ freeptr_key(s, freeptr_addr(s, object));
 }
 static inline void *get_freepointer(const struct kmem_cache *s, void *object)
 {
 	unsigned long v = *(unsigned long *)freeptr_addr(s, object);
 
-	return (void *)(v ^ s->random ^ (unsigned long)freeptr_addr(s, object));
+	return (void *)(v ^ freeptr_key(s, freeptr_addr(s, object)));
 }
 static inline void set_freepointer(const struct kmem_cache *s, void *object, void *next)
 {
@@ -424,6 +468,8 @@ bool check_slab_pad(struct kmem_cache *s, struct page *slab);
 void slab_bug(struct kmem_cache *s, const char *fmt, ...) __printf(2, 3);
 void slab_fix(struct kmem_cache *s, const char *fmt, ...) __printf(2, 3);
 void print_trailer(struct kmem_cache *s, struct page *slab, void *p);
+/* print_tracking - the object's alloc/free owners (SLAB_STORE_USER); reads no object byte */
+void print_tracking(struct kmem_cache *s, void *object);
 void print_section(const char *level, const char *text, const void *addr, unsigned int len);
 void report_double_free(struct kmem_cache *s, struct page *slab, void *object, const char *why);
 void set_orig_size(struct kmem_cache *s, void *object, unsigned int orig_size);

@@ -26,6 +26,7 @@
 #include "debug/leak.h"
 #include "mm/slab.h"
 #include "debug/stackdepot.h"
+#include "debug/kasan.h"
 #include "machine/report.h"
 #include "platform/platform.h"
 #include "machine/sched.h"
@@ -558,8 +559,12 @@ __ukmem_export void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags
 			if (new_size <= ks) {
 				size_t old = get_orig_size(s, (void *)p);
 
+				kasan_unpoison(p, ks); /* then the new tail is poisoned */
 				if ((flags & __GFP_ZERO) && new_size > old)
 					memset((char *)p + old, 0, new_size - old);
+				/* spare bytes behind the new size: init_on_alloc, __GFP_ZERO */
+				if (want_init_on_alloc(flags) && new_size < ks)
+					memset((char *)p + new_size, 0, ks - new_size);
 				if (slub_debug_orig_size(s)) {
 					/*
 					 * the new size is what a later krealloc copies;
@@ -572,6 +577,7 @@ __ukmem_export void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags
 						       ks - new_size);
 					slab_spin_unlock(&s->node.list_lock);
 				}
+				kasan_poison((char *)p + new_size, ks - new_size);
 				return (void *)p;
 			}
 			ks = get_orig_size(s, (void *)p);
@@ -827,11 +833,14 @@ void slab_exit(void)
 			report_end(UKMEM_REPORT_LEAK);
 		}
 	}
-	for (unsigned int i = 0; i < CACHE_QUARANTINE; i++)
+	for (unsigned int i = 0; i < CACHE_QUARANTINE; i++) {
 		if (cache_quarantine[i] && cache_quarantine[i]->name_owned) {
 			kfree_const(cache_quarantine[i]->name);
 			cache_quarantine[i]->name_owned = false;
 		}
+		if (cache_quarantine[i])
+			kasan_forget_block(cache_quarantine[i]); /* goes with the machine */
+	}
 	/* names are kmalloc objects: free them before the kmalloc caches go */
 	list_for_each_entry (s, &slab_caches, list) {
 		if (s->name_owned) {
@@ -843,8 +852,10 @@ void slab_exit(void)
 	/* the structs live in kmem_cache's slabs, released last */
 	list_for_each_entry_safe (s, tmp, &slab_caches, list) {
 		list_del(&s->list);
-		if (s != kmem_cache)
+		if (s != kmem_cache) {
 			__kmem_cache_release(s);
+			kasan_forget_block(s); /* Memcheck: not a leak, it goes with the machine */
+		}
 	}
 	__kmem_cache_release(kmem_cache);
 	slab_forget(); /* every fast free now takes the full path, no cache is left */

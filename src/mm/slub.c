@@ -35,7 +35,7 @@
  * never held together. New slabs are allocated with no lock and no
  * CPU held, since alloc_pages may sleep.
  *
- * Free pointers are encoded (next ^ secret ^ address), and a free object
+ * Free pointers are encoded (next ^ secret ^ swab(address)), and a free object
  * always holds a valid encoding while an allocated one has it cleared: so a
  * second free of an object that sits in a CPU array, a sheaf or on a slab
  * freelist is recognised even without slab debugging, and refused.
@@ -43,7 +43,10 @@
  * Debug caches (any of SLAB_CONSISTENCY_CHECKS, SLAB_RED_ZONE, SLAB_POISON,
  * SLAB_STORE_USER, SLAB_TRACE) bypass the CPU arrays, as the kernel's debug
  * caches bypass the per-CPU slab: every operation takes list_lock and runs
- * the checks of debug/slub_debug.c.
+ * the checks of debug/slub_debug.c. So do caches with the internal
+ * __SLAB_FULL_PATH (init_on_alloc/init_on_free, kasan=on, Valgrind): their
+ * zeroing and sanitizer annotations live on that path only
+ * (docs/hardening.md).
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -54,6 +57,7 @@
 #include <string.h>
 
 #include "mm/slab.h"
+#include "debug/kasan.h"
 #include "machine/report.h"
 #include "machine/sched.h"
 #include "lib/fault-inject.h"
@@ -586,6 +590,58 @@ static int alloc_cpu_arrays(struct kmem_cache *s)
 }
 
 /*
+ * SLAB_FREELIST_RANDOM (slab_freelist_random=1): each cache gets a random
+ * permutation of its slab's object indices (Fisher-Yates), and every new
+ * slab chains its objects in that order starting at a random position,
+ * wrapping around - the kernel's init_cache_random_seq()/shuffle_freelist().
+ * Slabs of a fallback order (fewer objects) skip the indices beyond them.
+ */
+static int init_cache_random_seq(struct kmem_cache *s)
+{
+	unsigned int n = s->objects, i;
+
+	s->random_seq = plat_meta_alloc(n * sizeof(*s->random_seq));
+	if (!s->random_seq)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		s->random_seq[i] = i;
+	for (i = n - 1; i > 0; i--) {
+		unsigned int j = (unsigned int)(plat_random() % (i + 1)), x = s->random_seq[i];
+
+		s->random_seq[i] = s->random_seq[j];
+		s->random_seq[j] = x;
+	}
+	return 0;
+}
+
+static void free_cache_random_seq(struct kmem_cache *s)
+{
+	if (s->random_seq)
+		plat_meta_free(s->random_seq, s->objects * sizeof(*s->random_seq));
+	s->random_seq = NULL;
+}
+
+/* shuffle_freelist - chain the @objects objects from @first in random order */
+static void shuffle_freelist(struct kmem_cache *s, struct page *slab, char *first,
+			     unsigned int objects)
+{
+	unsigned int pos = (unsigned int)(plat_random() % s->objects), i, idx;
+	void *prev = NULL;
+
+	for (i = 0; i < s->objects; i++, pos = pos + 1 == s->objects ? 0 : pos + 1) {
+		idx = s->random_seq[pos];
+		if (idx >= objects)
+			continue; /* a fallback slab has fewer objects */
+		if (prev)
+			set_freepointer(s, prev, first + (size_t)idx * s->size);
+		else
+			slab->freelist = first + (size_t)idx * s->size;
+		prev = first + (size_t)idx * s->size;
+	}
+	set_freepointer(s, prev, NULL);
+}
+
+/*
  * do_kmem_cache_create - fill in @s (zeroed, name/ctor/flags set by the
  * caller) and make it usable. Return: 0 or -errno.
  */
@@ -598,9 +654,18 @@ int do_kmem_cache_create(struct kmem_cache *s, const char *name, unsigned int si
 	s->object_size = size;
 	s->flags = flags;
 	s->align = calculate_alignment(flags, align, size);
-	s->random = slab_secret ^ ((unsigned long)s * 0x9e3779b97f4a7c15UL);
+	/* a secret of its own per cache, as the kernel's get_random_long() */
+	s->random = slab_secret ^ plat_random();
+	/* init_on_alloc/init_on_free: the full path zeroes (docs/hardening.md) */
+	if ((init_on_alloc || init_on_free) && !s->ctor && !s->legacy_ctor &&
+	    !(flags & (SLAB_TYPESAFE_BY_RCU | SLAB_POISON)))
+		s->flags |= __SLAB_FULL_PATH;
+	if (kasan_on) /* every cache: its objects are poisoned while free */
+		s->flags |= __SLAB_FULL_PATH;
 	if (calculate_sizes(s))
 		return -EINVAL;
+	if (slab_freelist_random && init_cache_random_seq(s))
+		return -ENOMEM;
 	l = (unsigned int)ilog2(s->size) / 2;
 	s->min_partial = clamp(l, 5U, 10U);
 	spin_lock_init(&s->node.list_lock);
@@ -695,6 +760,11 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 		set_freepointer(s, p, i + 1 < objects ? p + s->size : NULL);
 	}
 	slab->freelist = base + s->red_left_pad;
+	if (s->random_seq && objects > 1)
+		shuffle_freelist(s, slab, base + s->red_left_pad, objects);
+	if (unlikely(kasan_on))
+		for (i = 0, p = base + s->red_left_pad; i < objects; i++, p += s->size)
+			kasan_slab_free_object(s, p, false);
 	return slab;
 }
 
@@ -947,7 +1017,9 @@ static void take_objects_locked(struct kmem_cache *s, struct kmem_cache_node *n,
 	unsigned int objects = slab->objects, taken = 0, first = c->avail;
 	void *object = slab->freelist;
 
-	if (!slab->inuse && want - c->avail >= objects && take_free_slab(s, slab, c)) {
+	/* by address only where the chain's order is not the point (SLAB_FREELIST_RANDOM) */
+	if (!slab->inuse && want - c->avail >= objects && !s->random_seq &&
+	    take_free_slab(s, slab, c)) {
 		slab->freelist = NULL;
 		slab->inuse = objects;
 		n->nr_free -= objects;
@@ -1160,12 +1232,20 @@ static __always_inline void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, size_
 		return NULL;
 	if (unlikely(kmem_cache_debug(s))) {
 		object = slab_alloc_debug(s, gfp, orig_size, caller);
-		if (object && (gfp & __GFP_ZERO))
+		/* init_on_free: clear the last non-zero word (maybe_wipe_obj_freeptr) */
+		if (object && slab_want_init_on_free(s) && s->offset < s->object_size)
+			*freeptr_addr(s, object) = NULL;
+		if (!object)
+			return NULL;
+		kasan_unpoison(object, s->object_size); /* poisoned while free */
+		if (slab_want_init_on_alloc(gfp, s))
 			memset(object, 0,
 			       (s->flags & (SLAB_STORE_USER | SLAB_RED_ZONE)) &&
 				       (s->flags & SLAB_KMALLOC)
 				   ? orig_size
 				   : s->object_size);
+		/* then the bytes past the request poisoned, a Memcheck block made */
+		kasan_slab_alloc_object(s, object, orig_size, slab_want_init_on_alloc(gfp, s));
 		return object;
 	}
 	if (tc_usable(s, t)) {
@@ -1299,13 +1379,21 @@ static noinline void slab_free_debug(struct kmem_cache *s, struct page *slab, vo
 	struct kmem_cache_node *n = &s->node;
 	struct page *discard;
 
+	kasan_unpoison(object, s->object_size); /* the checks read it; poisoned again below */
 	slab_spin_lock(&n->list_lock);
 	if (!free_debug_processing(s, slab, object, caller)) {
 		slab_spin_unlock(&n->list_lock);
+		/* a double free: the object stays free, so poisoned again */
+		if (unlikely(kasan_on) && slab_object_free(s, slab, object))
+			kasan_slab_free_object(s, object, false);
 		return;
 	}
 	if (s->flags & SLAB_TRACE)
 		trace_object(s, slab, object, 0);
+	/* init_on_free: before the free pointer is stored; red zones stay as they are */
+	if (slab_want_init_on_free(s))
+		memset(object, 0, s->object_size);
+	kasan_slab_free_object(s, object, true);
 	discard = free_to_slab_locked(s, n, slab, object, false);
 	slab_spin_unlock(&n->list_lock);
 	if (discard)
@@ -2093,6 +2181,7 @@ void __kmem_cache_release(struct kmem_cache *s)
 	if (s->cpu_slab)
 		cpu_arrays_free(s->cpu_slab, cpu_array_bytes(s->cpu_limit));
 	s->cpu_slab = NULL;
+	free_cache_random_seq(s);
 }
 
 /* slab_count - slabs, objects and free objects of @s (for /proc/slabinfo). */
@@ -2289,7 +2378,7 @@ static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expe
 	 * decides exactly).
 	 */
 	*fp = freeptr_addr(s, (void *)x);
-	key = s->random ^ (unsigned long)*fp; /* decodes the word and encodes the mark */
+	key = freeptr_key(s, *fp); /* decodes the word and encodes the mark */
 	next = *(unsigned long *)*fp ^ key;
 	if (unlikely(next <= 1 || next - base <= mask))
 		return NULL;
@@ -2492,6 +2581,7 @@ __ukmem_export size_t ksize(const void *objp)
 	struct page *slab;
 
 	if (size && virt_addr_valid(objp)) {
+		kasan_unpoison(objp, size); /* the whole class is the caller's now */
 		slab = virt_to_slab(objp);
 		if (PageSlab(slab) && slub_debug_orig_size(slab->slab_cache))
 			set_orig_size(slab->slab_cache, (void *)objp, (unsigned int)size);

@@ -1442,6 +1442,32 @@ __ukmem_export int ukmem_vmalloc_nr_runs(const void *addr)
 	return vm ? (int)container_of(vm, struct vmap_area, vm)->nr_runs : -1;
 }
 
+/*
+ * vmalloc_area_span - the live area holding @addr (hardened usercopy): its
+ * start and its size without the guard page. A walk of the busy hash, which
+ * is keyed by start address: fine for a check, not for a fast path.
+ */
+bool vmalloc_area_span(const void *addr, unsigned long *start, unsigned long *size)
+{
+	unsigned long a = (unsigned long)addr, i;
+	struct vmap_area *va;
+	bool found = false;
+
+	if (!vmalloc_up)
+		return false;
+	spin_lock(&vmap_area_lock);
+	for (i = 0; i <= busy_mask && !found; i++)
+		for (va = busy_hash[i]; va; va = va->next)
+			if (a >= va->va_start && a - va->va_start < get_vm_area_size(&va->vm)) {
+				*start = va->va_start;
+				*size = get_vm_area_size(&va->vm);
+				found = true;
+				break;
+			}
+	spin_unlock(&vmap_area_lock);
+	return found;
+}
+
 /* ------------------------------------------------------------ /proc */
 
 struct vmallocinfo_line {

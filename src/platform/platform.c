@@ -396,6 +396,27 @@ uint64_t plat_clock_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+
+bool plat_running_on_valgrind(void)
+{
+#ifdef RUNNING_ON_VALGRIND
+	return RUNNING_ON_VALGRIND != 0;
+#else
+	return false;
+#endif
+}
+
+bool plat_running_on_memcheck(void)
+{
+	/* Valgrind preloads its tool's library: vgpreload_<tool>-<platform>.so */
+	const char *pre = getenv("LD_PRELOAD");
+
+	return plat_running_on_valgrind() && pre && strstr(pre, "vgpreload_memcheck");
+}
+
 uint64_t plat_random(void)
 {
 	uint64_t v;

@@ -61,6 +61,10 @@ int plat_membarrier(void);
 
 uint64_t plat_clock_ns(void);
 uint64_t plat_random(void);
+/* plat_running_on_valgrind - the process runs under Valgrind (a client request, no system call) */
+bool plat_running_on_valgrind(void);
+/* plat_running_on_memcheck - ... and its tool is Memcheck (not callgrind & co.) */
+bool plat_running_on_memcheck(void);
 
 /* Host stack of the caller (skipping @skip frames) and its symbol names. */
 int plat_backtrace(void **frames, int max, int skip);
