@@ -16,6 +16,7 @@
 #include "machine/report.h"
 #include "machine/sched.h"
 #include "mm/internal.h"
+#include "kernel/kernel.h"
 
 struct machine machine = {.loglevel = 7, .ram_fd = -1};
 
@@ -39,6 +40,8 @@ static const struct ukmem_subsys subsystems[] = {
     {"slab", slab_param, slab_init, slab_exit, slab_fork_child},
     {"vmalloc", vmalloc_param, vmalloc_init, vmalloc_exit},
     {"kswapd", NULL, kswapd_run, kswapd_stop}, /* last up, first down */
+    /* the program's module_init()s once all is up; "<mod>.<param>=" for them */
+    {"module", module_param_boot, module_initcalls_run, module_exitcalls_run},
 };
 #define NR_SUBSYS (int)(sizeof(subsystems) / sizeof(subsystems[0]))
 
