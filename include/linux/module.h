@@ -13,6 +13,9 @@
 #include <linux/export.h>
 #include <linux/init.h>
 #include <linux/moduleparam.h>
+#include <linux/kernel.h>
+#include <linux/percpu.h>
+#include <linux/list.h>
 
 #ifdef __cplusplus
 extern "C" {

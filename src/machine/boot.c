@@ -39,6 +39,8 @@ static const struct ukmem_subsys subsystems[] = {
     {"reclaim", reclaim_param, reclaim_init, reclaim_exit},
     {"slab", slab_param, slab_init, slab_exit, slab_fork_child},
     {"vmalloc", vmalloc_param, vmalloc_init, vmalloc_exit},
+    /* RCU callbacks free into slab and vmalloc: they run before those go down */
+    {"rcu", NULL, rcu_init, rcu_exit},
     {"kswapd", NULL, kswapd_run, kswapd_stop}, /* last up, first down */
     /* the program's module_init()s once all is up; "<mod>.<param>=" for them */
     {"module", module_param_boot, module_initcalls_run, module_exitcalls_run},
@@ -516,12 +518,14 @@ __ukmem_export void ukmem_shutdown(void)
 	 * one and pass; other tasks' full paths wait, their fast paths lose
 	 * their leases and thread caches once nobody is inside.
 	 */
+	rcu_shutdown_prepare(); /* the rcu_gp thread must not meet the gate below */
 	me = current_task();
 	gate_enter(me);
 	__atomic_store_n(&machine.stopping, 1, __ATOMIC_SEQ_CST);
 	if (sched_shutdown_quiesce()) {
 		gate_exit(me);
 		sched_shutdown_wake(); /* refused: the machine stays up as it was */
+		rcu_shutdown_refused();
 		pthread_mutex_unlock(&boot_lock);
 		return;
 	}
