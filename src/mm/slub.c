@@ -2147,6 +2147,27 @@ __ukmem_export void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, in
 	return cache_alloc(s, flags);
 }
 
+__ukmem_export void *__kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
+{
+	unsigned long caller = (unsigned long)__builtin_return_address(0);
+
+	if (unlikely(!s))
+		return NULL;
+	if (unlikely(size > s->object_size)) {
+		report_warn(UKMEM_REPORT_SLAB, __FILE__, __LINE__, (void *)caller,
+			    "__kmalloc_cache_noprof: size %zu > object size %u of %s\n", size,
+			    s->object_size, s->name);
+		size = s->object_size;
+	}
+	return slab_alloc(s, flags, size, caller);
+}
+
+__ukmem_export void *__kmalloc_cache_node_noprof(struct kmem_cache *s, gfp_t flags, int node,
+						  size_t size)
+{
+	return __kmalloc_cache_noprof(s, flags, size);
+}
+
 static noinline void report_not_slab(const char *func, const void *x, const char *why,
 				     unsigned long caller)
 {
