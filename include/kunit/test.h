@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <kunit/test-bug.h>
+#include <linux/module.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -183,6 +184,11 @@ int kunit_add_named_resource(struct kunit *test, kunit_resource_init_t init,
 			     kunit_resource_free_t free, struct kunit_resource *res,
 			     const char *name, void *data);
 struct kunit_resource *kunit_find_named_resource(struct kunit *test, const char *name);
+typedef bool (*kunit_resource_match_t)(struct kunit *test, struct kunit_resource *res,
+				       void *match_data);
+/* kunit_find_resource - the newest resource @match accepts, referenced (kunit_put_resource) */
+struct kunit_resource *kunit_find_resource(struct kunit *test, kunit_resource_match_t match,
+					   void *match_data);
 void kunit_get_resource(struct kunit_resource *res);
 void kunit_put_resource(struct kunit_resource *res);
 void kunit_remove_resource(struct kunit *test, struct kunit_resource *res);

@@ -29,6 +29,11 @@
 #define __exit
 #define __initdata
 #define __ref
+#define __refdata
+#define __refconst
+#define __initconst
+#define __exitdata
+#define __init_or_module
 #define __visible
 #define notrace
 #define fallthrough	__attribute__((__fallthrough__))

@@ -31,6 +31,7 @@
  * test->lock (a spin on an int: the report path may ask from any context).
  */
 #include <kunit/test.h>
+#include <kunit/static_stub.h>
 #include <linux/slab.h>
 #include <linux/module.h>
 #include <ukmem.h>
@@ -418,6 +419,26 @@ __ukmem_export struct kunit_resource *kunit_find_named_resource(struct kunit *te
 	list_for_each_entry_reverse(res, &test->resources, node)
 	{
 		if (res->name && !strcmp(res->name, name)) {
+			res->refcount++;
+			found = res;
+			break;
+		}
+	}
+	test_unlock(test);
+	return found;
+}
+
+__ukmem_export struct kunit_resource *kunit_find_resource(struct kunit *test,
+							  kunit_resource_match_t match,
+							  void *match_data)
+{
+	struct kunit_resource *res, *found = NULL;
+
+	if (!test || !match)
+		return NULL;
+	test_lock(test);
+	list_for_each_entry_reverse(res, &test->resources, node) {
+		if (match(test, res, match_data)) {
 			res->refcount++;
 			found = res;
 			break;
@@ -843,4 +864,74 @@ __ukmem_export int ukmem_kunit_main(int argc, char **argv)
 			ukmem_initcall_failures());
 	ukmem_shutdown();
 	return failed || ukmem_initcall_failures() ? 1 : 0;
+}
+
+/* ---- static stubs (kunit/static_stub.h) ---- */
+
+struct static_stub {
+	void *real, *replacement;
+};
+
+static void static_stub_free(struct kunit_resource *res)
+{
+	free(res->data);
+	free(res);
+}
+
+static bool static_stub_match(struct kunit *test, struct kunit_resource *res, void *real)
+{
+	return res->free == static_stub_free && ((struct static_stub *)res->data)->real == real;
+}
+
+__ukmem_export void *__kunit_get_static_stub_address(struct kunit *test, void *real_fn_addr)
+{
+	struct kunit_resource *res = kunit_find_resource(test, static_stub_match, real_fn_addr);
+	void *to;
+
+	if (!res)
+		return NULL;
+	to = ((struct static_stub *)res->data)->replacement;
+	kunit_put_resource(res);
+	return to;
+}
+
+__ukmem_export void kunit_deactivate_static_stub(struct kunit *test, void *real_fn_addr)
+{
+	struct kunit_resource *res = kunit_find_resource(test, static_stub_match, real_fn_addr);
+
+	if (!res) {
+		KUNIT_FAIL(test, "Tried to deactivate a static stub that was not active");
+		return;
+	}
+	kunit_remove_resource(test, res);
+	kunit_put_resource(res);
+}
+
+__ukmem_export void __kunit_activate_static_stub(struct kunit *test, void *real_fn_addr,
+						 void *replacement_addr)
+{
+	struct kunit_resource *res;
+	struct static_stub *stub;
+
+	if (!test || !real_fn_addr)
+		return;
+	/* a second activation replaces the first */
+	res = kunit_find_resource(test, static_stub_match, real_fn_addr);
+	if (res) {
+		kunit_remove_resource(test, res);
+		kunit_put_resource(res);
+	}
+	if (!replacement_addr)
+		return;
+	res = calloc(1, sizeof(*res));
+	stub = calloc(1, sizeof(*stub));
+	if (!res || !stub) {
+		free(res);
+		free(stub);
+		KUNIT_FAIL(test, "Could not allocate a static stub");
+		return;
+	}
+	stub->real = real_fn_addr;
+	stub->replacement = replacement_addr;
+	kunit_add_resource(test, NULL, static_stub_free, res, stub);
 }
