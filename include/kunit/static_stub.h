@@ -34,10 +34,10 @@ void kunit_deactivate_static_stub(struct kunit *test, void *real_fn_addr);
 /* the replacement must have the real function's type */
 #define kunit_activate_static_stub(test, real_fn_addr, replacement_addr)                           \
 	do {                                                                                       \
-		_Static_assert(__builtin_types_compatible_p(__typeof__(&*(real_fn_addr)),           \
-							    __typeof__(&*(replacement_addr))),      \
-			       "static stub of another type");                                      \
-		__kunit_activate_static_stub(test, (void *)(real_fn_addr),                          \
+		_Static_assert(__builtin_types_compatible_p(__typeof__(&*(real_fn_addr)),          \
+							    __typeof__(&*(replacement_addr))),     \
+			       "static stub of another type");                                     \
+		__kunit_activate_static_stub(test, (void *)(real_fn_addr),                         \
 					     (void *)(replacement_addr));                          \
 	} while (0)
 

@@ -48,17 +48,20 @@ void __ukmem_register_param(struct kernel_param *kp);
 #define __UKMEM_MODFILE __FILE__
 #endif
 
-#define __UKMEM_PARAM(id, prefix, value, type, perm)                                               \
-	static struct kernel_param __PASTE(__param_, id) = {                                       \
-	    __UKMEM_MODFILE, prefix, UKMEM_PARAM_##type, &(value), (perm), 0};                     \
+#define __UKMEM_PARAM(id, prefix, value, ptype, perm)                                              \
+	static struct kernel_param __PASTE(__param_, id) = {__UKMEM_MODFILE, prefix, ptype,        \
+							    &(value),	     (perm), 0};           \
 	static void __attribute__((constructor)) __PASTE(__param_reg_, id)(void)                   \
 	{                                                                                          \
 		__ukmem_register_param(&__PASTE(__param_, id));                                    \
 	}
+/* the type is pasted here: passed on, "bool" would expand to _Bool first */
 #define module_param_named(name, value, type, perm)                                                \
-	__UKMEM_PARAM(__COUNTER__, #name, value, type, perm)
-#define module_param(name, type, perm)	  module_param_named(name, name, type, perm)
-#define core_param(name, var, type, perm) module_param_named(name, var, type, perm)
+	__UKMEM_PARAM(__COUNTER__, #name, value, UKMEM_PARAM_##type, perm)
+#define module_param(name, type, perm)                                                             \
+	__UKMEM_PARAM(__COUNTER__, #name, name, UKMEM_PARAM_##type, perm)
+#define core_param(name, var, type, perm)                                                          \
+	__UKMEM_PARAM(__COUNTER__, #name, var, UKMEM_PARAM_##type, perm)
 #define MODULE_PARM_DESC(name, desc)
 #define __MODULE_PARM_TYPE(name, type)
 

@@ -10,6 +10,7 @@
 #ifndef _UKMEM_LINUX_RCUPDATE_H
 #define _UKMEM_LINUX_RCUPDATE_H
 
+#include <linux/cleanup.h>
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/container_of.h>
@@ -111,4 +112,8 @@ static inline bool rcu_head_after_call_rcu(struct rcu_head *rhp, rcu_callback_t 
 #ifdef __cplusplus
 }
 #endif
+
+/* guard(rcu)() (linux/cleanup.h) */
+DEFINE_LOCK_GUARD_0(rcu, rcu_read_lock(), rcu_read_unlock())
+
 #endif

@@ -10,6 +10,8 @@
 #ifndef _UKMEM_LINUX_SLAB_H
 #define _UKMEM_LINUX_SLAB_H
 
+#include <linux/cleanup.h>
+#include <linux/err.h>
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/gfp.h>
@@ -250,5 +252,10 @@ static inline void kfree_bulk(size_t size, void **p)
 }
 
 #include <linux/vmalloc.h> /* kvmalloc & co. */
+
+void kvfree(const void *addr);
+/* scope-based freeing (linux/cleanup.h): p __free(kfree) = kmalloc(...) */
+DEFINE_FREE(kfree, void *, if (!IS_ERR_OR_NULL(_T)) kfree(_T))
+DEFINE_FREE(kvfree, void *, if (!IS_ERR_OR_NULL(_T)) kvfree(_T))
 
 #endif

@@ -428,16 +428,16 @@ __ukmem_export struct kunit_resource *kunit_find_named_resource(struct kunit *te
 	return found;
 }
 
-__ukmem_export struct kunit_resource *kunit_find_resource(struct kunit *test,
-							  kunit_resource_match_t match,
-							  void *match_data)
+__ukmem_export struct kunit_resource *
+kunit_find_resource(struct kunit *test, kunit_resource_match_t match, void *match_data)
 {
 	struct kunit_resource *res, *found = NULL;
 
 	if (!test || !match)
 		return NULL;
 	test_lock(test);
-	list_for_each_entry_reverse(res, &test->resources, node) {
+	list_for_each_entry_reverse(res, &test->resources, node)
+	{
 		if (match(test, res, match_data)) {
 			res->refcount++;
 			found = res;
