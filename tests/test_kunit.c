@@ -9,6 +9,7 @@
 #include <ukmem.h>
 #include <kunit/test.h>
 #include <linux/slab.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -425,4 +426,44 @@ Test(kunit, misuse_is_refused)
 	cr_assert_eq(kunit_destroy_named_resource(&t, "none"), -ENOENT);
 	cr_assert_null(kunit_find_named_resource(NULL, "x"));
 	cr_assert_null(kunit_kstrdup(&t, NULL, GFP_KERNEL));
+}
+
+/* threads of one case allocate managed memory and expect concurrently */
+static int thread_actions;
+static void thread_action(void *ctx)
+{
+	__atomic_add_fetch(&thread_actions, 1, __ATOMIC_RELAXED);
+}
+static void *case_thread(void *arg)
+{
+	struct kunit *test = arg;
+
+	for (int i = 0; i < 200; i++) {
+		KUNIT_EXPECT_NOT_NULL(test, kunit_kzalloc(test, 32, GFP_KERNEL));
+		KUNIT_EXPECT_EQ(test, kunit_add_action(test, thread_action, NULL), 0);
+	}
+	return NULL;
+}
+static void threaded_case(struct kunit *test)
+{
+	pthread_t th[4];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_EQ(test, pthread_create(&th[i], NULL, case_thread, test), 0);
+	for (i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+}
+static struct kunit_case threaded_cases[] = {KUNIT_CASE(threaded_case), {}};
+static struct kunit_suite threaded = {.name = "threaded", .test_cases = threaded_cases};
+
+Test(kunit, threads_share_a_cases_resources)
+{
+	struct kunit_suite *suites[] = {&threaded};
+
+	cr_assert_eq(ukmem_boot("mem=64M nr_cpus=4"), 0);
+	cr_assert_eq(run(suites, 1, NULL), 0, "%s", out_buf);
+	cr_assert_eq(thread_actions, 800, "every action ran once at case end");
+	ukmem_shutdown();
+	cr_assert_eq(ukmem_report_count(UKMEM_REPORT_LEAK), 0, "the 800 buffers were freed");
 }
