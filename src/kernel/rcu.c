@@ -137,9 +137,16 @@ __ukmem_export void rcu_read_lock(void)
 	if (r->nesting++ == 0) {
 		if (unlikely(!r->registered))
 			reader_register(r);
+#ifdef __SANITIZE_THREAD__
+		/* ThreadSanitizer has no fences: a fully ordered exchange (a full barrier on x86)
+		 */
+		__atomic_exchange_n(&r->state, __atomic_load_n(&gp_seq, __ATOMIC_RELAXED),
+				    __ATOMIC_SEQ_CST);
+#else
 		__atomic_store_n(&r->state, __atomic_load_n(&gp_seq, __ATOMIC_RELAXED),
 				 __ATOMIC_SEQ_CST);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
 		r->task = NULL;
 		if (__atomic_load_n(&machine.booted, __ATOMIC_ACQUIRE)) {
 			r->task = current_task();

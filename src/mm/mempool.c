@@ -15,14 +15,17 @@
 #include "machine/machine.h"
 #include "machine/report.h"
 
+/* curr_nr changes under pool->lock; mempool_free() peeks at it without (as the kernel) */
 static void add_element(mempool_t *pool, void *element)
 {
-	pool->elements[pool->curr_nr++] = element;
+	pool->elements[pool->curr_nr] = element;
+	__atomic_store_n(&pool->curr_nr, pool->curr_nr + 1, __ATOMIC_RELAXED);
 }
 
 static void *remove_element(mempool_t *pool)
 {
-	return pool->elements[--pool->curr_nr];
+	__atomic_store_n(&pool->curr_nr, pool->curr_nr - 1, __ATOMIC_RELAXED);
+	return pool->elements[pool->curr_nr];
 }
 
 __ukmem_export void mempool_exit(mempool_t *pool)
@@ -203,7 +206,7 @@ __ukmem_export void mempool_free(void *element, mempool_t *pool)
 			    "mempool_free(%px, NULL): no pool\n", element);
 		return;
 	}
-	if (READ_ONCE(pool->curr_nr) < pool->min_nr) {
+	if (__atomic_load_n(&pool->curr_nr, __ATOMIC_RELAXED) < pool->min_nr) {
 		spin_lock_irqsave(&pool->lock, flags);
 		if (pool->curr_nr < pool->min_nr) {
 			add_element(pool, element);
