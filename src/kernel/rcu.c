@@ -24,7 +24,8 @@
  * Callbacks (call_rcu, kfree_rcu) queue on two lists; a batch is taken,
  * a grace period waited for, and the batch invoked - by the "rcu_gp"
  * thread that boot starts (rcu_init), or by rcu_barrier() callers, which
- * process the queue themselves and then wait for the thread's batch.
+ * process the queue themselves and then wait for the thread's batch. The
+ * thread starts with a boot's first callback.
  *
  * Deviation: only rcu_read_lock() sections (and _bh/_sched) are readers; a
  * region with preemption or interrupts disabled but no rcu_read_lock() is
@@ -283,8 +284,12 @@ __ukmem_export void cond_synchronize_rcu(unsigned long oldstate)
 
 /* ---- callbacks ---- */
 
+static void gp_thread_start(void);
+
 static void gp_thread_wake(void)
 {
+	if (unlikely(!__atomic_load_n(&gp_thread.running, __ATOMIC_ACQUIRE)))
+		gp_thread_start();
 	__atomic_add_fetch(&cb_wake, 1, __ATOMIC_RELEASE);
 	plat_futex_wake(&cb_wake, 1);
 }
@@ -423,33 +428,55 @@ static void *rcu_gp_fn(void *arg)
 	return arg;
 }
 
+/*
+ * The rcu_gp thread starts with the first callback of a boot, not at boot:
+ * a program that queues none pays no thread. gp_start_lock orders a start
+ * against the stop at shutdown; "allowed" is false from the shutdown's start
+ * to the next boot (a callback queued then runs in rcu_exit() or rcu_barrier()).
+ */
+static pthread_mutex_t gp_start_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool gp_start_allowed;
+
+static void gp_thread_start(void)
+{
+	pthread_mutex_lock(&gp_start_lock);
+	if (!__atomic_load_n(&gp_thread.running, __ATOMIC_RELAXED) && gp_start_allowed) {
+		__atomic_store_n(&gp_thread.stop, 0, __ATOMIC_RELAXED);
+		if (plat_thread_create(&gp_thread.thread, "rcu_gp", rcu_gp_fn, NULL))
+			gp_start_allowed = false; /* callbacks then run in rcu_barrier()/shutdown */
+		else
+			__atomic_store_n(&gp_thread.running, true, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&gp_start_lock);
+}
+
 int rcu_init(void)
 {
-	gp_thread.stop = 0;
-	if (plat_thread_create(&gp_thread.thread, "rcu_gp", rcu_gp_fn, NULL)) {
-		pr_err("rcu: could not start the grace-period thread; callbacks run in "
-		       "rcu_barrier()\n");
-		return 0;
-	}
-	gp_thread.running = true;
+	pthread_mutex_lock(&gp_start_lock);
+	gp_start_allowed = true;
+	pthread_mutex_unlock(&gp_start_lock);
 	return 0;
 }
 
 /* before the shutdown shuts the allocators' gate: the thread finishes its batch and ends */
 void rcu_shutdown_prepare(void)
 {
-	if (!gp_thread.running)
-		return;
-	__atomic_store_n(&gp_thread.stop, 1, __ATOMIC_RELEASE);
-	gp_thread_wake();
-	plat_thread_join(gp_thread.thread);
-	gp_thread.running = false;
+	pthread_mutex_lock(&gp_start_lock);
+	gp_start_allowed = false;
+	if (__atomic_load_n(&gp_thread.running, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&gp_thread.stop, 1, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&cb_wake, 1, __ATOMIC_RELEASE);
+		plat_futex_wake(&cb_wake, 1);
+		plat_thread_join(gp_thread.thread);
+		__atomic_store_n(&gp_thread.running, false, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&gp_start_lock);
 }
 
-/* a shutdown that was refused: the machine stays up, and so must the thread */
+/* a shutdown that was refused: the machine stays up, and callbacks may start the thread again */
 void rcu_shutdown_refused(void)
 {
-	if (!gp_thread.running && __atomic_load_n(&machine.booted, __ATOMIC_ACQUIRE))
+	if (__atomic_load_n(&machine.booted, __ATOMIC_ACQUIRE))
 		rcu_init();
 }
 
@@ -476,6 +503,8 @@ static void rcu_fork_child(void)
 	kv_tail = &kv_list;
 	__atomic_store_n(&cb_done, __atomic_load_n(&cb_queued, __ATOMIC_RELAXED), __ATOMIC_RELAXED);
 	gp_thread.running = false;
+	pthread_mutex_init(&gp_start_lock, NULL);
+	gp_start_allowed = false;
 }
 
 __attribute__((constructor)) static void rcu_register_fork(void)

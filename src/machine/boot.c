@@ -41,7 +41,7 @@ static const struct ukmem_subsys subsystems[] = {
     {"vmalloc", vmalloc_param, vmalloc_init, vmalloc_exit},
     /* RCU callbacks free into slab and vmalloc: they run before those go down */
     {"rcu", NULL, rcu_init, rcu_exit},
-    {"kswapd", NULL, kswapd_run, kswapd_stop}, /* last up, first down */
+    {"kswapd", NULL, kswapd_run, kswapd_stop}, /* last of the machine up, first down */
     /* the program's module_init()s once all is up; "<mod>.<param>=" for them */
     {"module", module_param_boot, module_initcalls_run, module_exitcalls_run},
 };
