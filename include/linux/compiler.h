@@ -29,6 +29,11 @@
 #define __exit
 #define __initdata
 #define __ref
+#define __refdata
+#define __refconst
+#define __initconst
+#define __exitdata
+#define __init_or_module
 #define __visible
 #define notrace
 #define fallthrough	__attribute__((__fallthrough__))
@@ -58,6 +63,18 @@
 #define __same_type(a, b) __builtin_types_compatible_p(__typeof__(a), __typeof__(b))
 #define BUILD_BUG_ON_ZERO(e) ((int)(sizeof(struct { int : (-!!(e)); })))
 #define __must_be_array(a) BUILD_BUG_ON_ZERO(__same_type((a), &(a)[0]))
+
+#ifndef __PASTE
+#define ___PASTE(a, b) a##b
+#define __PASTE(a, b) ___PASTE(a, b)
+#endif
+#ifndef __UNIQUE_ID
+#define __UNIQUE_ID(prefix) __PASTE(__PASTE(__UNIQUE_ID_, prefix), __COUNTER__)
+#endif
+/* OPTIMIZER_HIDE_VAR - the compiler forgets what it knew of @var's value */
+#ifndef OPTIMIZER_HIDE_VAR
+#define OPTIMIZER_HIDE_VAR(var) __asm__("" : "=r"(var) : "0"(var))
+#endif
 
 #ifndef __stringify
 #define __stringify_1(x...) #x

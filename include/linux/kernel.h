@@ -6,6 +6,7 @@
 #include_next <linux/kernel.h>
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <linux/kconfig.h>
 #include <linux/container_of.h>
 #include <linux/printk.h>
 #include <linux/bug.h>

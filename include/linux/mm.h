@@ -16,6 +16,7 @@
 #include <linux/mmzone.h>
 #include <linux/page-flags.h>
 #include <linux/gfp.h>
+#include <linux/rcupdate.h> /* the kernel's mm.h reaches RCU too (kfree_rcu users) */
 
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)

@@ -3,6 +3,7 @@
 #ifndef _UKMEM_LINUX_MUTEX_H
 #define _UKMEM_LINUX_MUTEX_H
 
+#include <linux/cleanup.h>
 #include <linux/types.h>
 #include <pthread.h>
 
@@ -28,5 +29,8 @@ int mutex_is_locked(struct mutex *lock);
 #define mutex_lock_interruptible(lock) __mutex_lock_interruptible(lock, __FILE__, __LINE__)
 #define mutex_lock_killable(lock) __mutex_lock_interruptible(lock, __FILE__, __LINE__)
 #define mutex_lock_nested(lock, sub) mutex_lock(lock)
+
+/* guard(mutex)(&m) (linux/cleanup.h) */
+DEFINE_GUARD(mutex, struct mutex *, mutex_lock(_T), mutex_unlock(_T))
 
 #endif

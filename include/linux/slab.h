@@ -10,6 +10,8 @@
 #ifndef _UKMEM_LINUX_SLAB_H
 #define _UKMEM_LINUX_SLAB_H
 
+#include <linux/cleanup.h>
+#include <linux/err.h>
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/gfp.h>
@@ -35,6 +37,8 @@ typedef unsigned int slab_flags_t;
 #define SLAB_ACCOUNT		((slab_flags_t)0x04000000U)
 #define SLAB_NO_USER_FLAGS	((slab_flags_t)0x10000000U)
 #define SLAB_RECLAIM_ACCOUNT	((slab_flags_t)0x20000000U)
+/* no KFENCE in ukmem: accepted (at creation or set on a live cache) and ignored */
+#define SLAB_SKIP_KFENCE	((slab_flags_t)0x40000000U)
 #define SLAB_TEMPORARY		SLAB_RECLAIM_ACCOUNT
 #define SLAB_MEM_SPREAD		((slab_flags_t)0)
 #define SLAB_DEBUG_FREE		SLAB_CONSISTENCY_CHECKS /* 2.6 name */
@@ -103,6 +107,18 @@ unsigned int kmem_cache_size(struct kmem_cache *s);
 const char *kmem_cache_name(struct kmem_cache *s);
 
 void *kmem_cache_alloc_noprof(struct kmem_cache *s, gfp_t flags) __malloc;
+/*
+ * __kmalloc_cache_noprof - kmalloc(@size) from the kmalloc-type cache @s
+ * (what kmalloc() does once it has picked the cache): the object's
+ * requested size is @size, so a kmalloc red zone (slub_debug=ZU) begins
+ * there. @size above the cache's object size is reported and clamped.
+ */
+void *__kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, size_t size) __malloc;
+void *__kmalloc_cache_node_noprof(struct kmem_cache *s, gfp_t flags, int node, size_t size) __malloc;
+/* alloc_hooks - the allocation-profiling wrapper: no profiling here, the call itself */
+#ifndef alloc_hooks
+#define alloc_hooks(_do_alloc) (_do_alloc)
+#endif
 void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node) __malloc;
 void kmem_cache_free(struct kmem_cache *s, void *objp);
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t flags, size_t size, void **p);
@@ -240,5 +256,10 @@ static inline void kfree_bulk(size_t size, void **p)
 }
 
 #include <linux/vmalloc.h> /* kvmalloc & co. */
+
+void kvfree(const void *addr);
+/* scope-based freeing (linux/cleanup.h): p __free(kfree) = kmalloc(...) */
+DEFINE_FREE(kfree, void *, if (!IS_ERR_OR_NULL(_T)) kfree(_T))
+DEFINE_FREE(kvfree, void *, if (!IS_ERR_OR_NULL(_T)) kvfree(_T))
 
 #endif

@@ -8,6 +8,7 @@
 #ifndef _UKMEM_LINUX_SPINLOCK_H
 #define _UKMEM_LINUX_SPINLOCK_H
 
+#include <linux/cleanup.h>
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/preempt.h>
@@ -49,5 +50,12 @@ void write_unlock_irqrestore(rwlock_t *lock, unsigned long flags);
 #define raw_spin_lock_irqsave spin_lock_irqsave
 #define raw_spin_unlock_irqrestore spin_unlock_irqrestore
 #define spin_lock_nested(lock, sub) spin_lock(lock)
+
+/* guard(spinlock)(&lock) and friends (linux/cleanup.h) */
+DEFINE_LOCK_GUARD_1(spinlock, spinlock_t, spin_lock(_T->lock), spin_unlock(_T->lock))
+DEFINE_LOCK_GUARD_1(spinlock_irq, spinlock_t, spin_lock_irq(_T->lock), spin_unlock_irq(_T->lock))
+DEFINE_LOCK_GUARD_1(spinlock_bh, spinlock_t, spin_lock_bh(_T->lock), spin_unlock_bh(_T->lock))
+DEFINE_LOCK_GUARD_1(spinlock_irqsave, spinlock_t, spin_lock_irqsave(_T->lock, _T->flags),
+		    spin_unlock_irqrestore(_T->lock, _T->flags), unsigned long flags)
 
 #endif

@@ -10,6 +10,7 @@
 #ifndef _UKMEM_LINUX_VMALLOC_H
 #define _UKMEM_LINUX_VMALLOC_H
 
+#include <linux/cleanup.h>
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/gfp.h>
@@ -92,6 +93,13 @@ void vfree_atomic(const void *addr);
 
 void *vmap(struct page **pages, unsigned int count, unsigned long flags, pgprot_t prot);
 void vunmap(const void *addr);
+/*
+ * vm_map_ram - map @count pages contiguously (the kernel's fast per-CPU
+ * vmap blocks; here a vmap() area). vm_unmap_ram() must get the same
+ * address and count: anything else is reported and nothing is unmapped.
+ */
+void *vm_map_ram(struct page **pages, unsigned int count, int node);
+void vm_unmap_ram(const void *mem, unsigned int count);
 
 struct page *vmalloc_to_page(const void *addr);
 unsigned long vmalloc_to_pfn(const void *addr);
@@ -145,5 +153,7 @@ static inline size_t get_vm_area_size(const struct vm_struct *area)
 #define __vmalloc_noprof     __vmalloc
 #define vmalloc_array_noprof vmalloc_array
 #define vcalloc_noprof	     vcalloc
+
+DEFINE_FREE(vfree, void *, if (_T) vfree(_T))
 
 #endif

@@ -27,6 +27,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <kunit/test.h>
+
 #include "mm/slab.h"
 #include "machine/report.h"
 #include "machine/sched.h"
@@ -166,6 +168,43 @@ slab_flags_t kmem_cache_flags(slab_flags_t flags, const char *name)
 /* ------------------------------------------------------------ reports */
 
 /*
+ * slab_add_kunit_errors - count one error for the KUnit case running on
+ * this thread when it registered a "slab_errors" resource (an int), as
+ * slub_kunit does: the same points of the report path count as 6.12's
+ * (a BUG header, a FIX line, each object listed at shutdown). Unlike the
+ * kernel, the report is still printed. Return: whether it was counted.
+ */
+static bool slab_add_kunit_errors(void)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct kunit_resource *res;
+
+	if (likely(!test))
+		return false;
+	res = kunit_find_named_resource(test, "slab_errors");
+	if (!res)
+		return false;
+	(*(int *)res->data)++;
+	kunit_put_resource(res);
+	return true;
+}
+
+/* slab_in_kunit_test - a KUnit case counting slab errors runs on this thread */
+bool slab_in_kunit_test(void)
+{
+	struct kunit *test = kunit_get_current_test();
+	struct kunit_resource *res;
+
+	if (likely(!test))
+		return false;
+	res = kunit_find_named_resource(test, "slab_errors");
+	if (!res)
+		return false;
+	kunit_put_resource(res);
+	return true;
+}
+
+/*
  * Report bracketing. Every "BUG <cache>" header opens one report (counted
  * once, as slub_kunit counts one error per corruption); the reports a check
  * opens stay open, holding the report lock, until the trailer and the FIX
@@ -214,6 +253,7 @@ void slab_fix(struct kmem_cache *s, const char *fmt, ...)
 	char buf[256];
 	va_list ap;
 
+	slab_add_kunit_errors();
 	va_start(ap, fmt);
 	ukmem_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -345,6 +385,7 @@ void print_trailer(struct kmem_cache *s, struct page *slab, void *p)
 /* object_err - a report about one object: BUG header and trailer (left open) */
 static void object_err(struct kmem_cache *s, struct page *slab, void *object, const char *reason)
 {
+	slab_add_kunit_errors();
 	slab_bug_open(s, "%s", reason);
 	print_trailer(s, slab, object);
 	add_taint(TAINT_BAD_PAGE);
@@ -356,6 +397,7 @@ static __printf(3, 4) void slab_err(struct kmem_cache *s, struct page *slab, con
 	char buf[100];
 	va_list ap;
 
+	slab_add_kunit_errors();
 	va_start(ap, fmt);
 	ukmem_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -367,6 +409,7 @@ static __printf(3, 4) void slab_err(struct kmem_cache *s, struct page *slab, con
 
 void report_double_free(struct kmem_cache *s, struct page *slab, void *object, const char *why)
 {
+	slab_add_kunit_errors(); /* 6.12: object_err() */
 	slab_bug(s, "Object already free");
 	pr_err("INFO: %s: 0x%p\n", why, object);
 	print_slab_info(slab);
@@ -455,6 +498,7 @@ static bool check_bytes_and_report(struct kmem_cache *s, struct page *slab, u8 *
 		return true;
 	while (end > fault && end[-1] == value)
 		end--;
+	slab_add_kunit_errors();
 	slab_bug_open(s, "%s overwritten", what);
 	pr_err("0x%p-0x%p @offset=%tu. First byte 0x%x instead of 0x%x\n", (void *)fault,
 	       (void *)(end - 1), fault - (u8 *)slab_address(slab), fault[0], value);
@@ -513,6 +557,7 @@ static bool check_object(struct kmem_cache *s, struct page *slab, void *object, 
 	if ((s->offset >= s->inuse || val != SLUB_RED_ACTIVE) && get_freepointer(s, p) &&
 	    !object_in_slab(s, slab, get_freepointer(s, p))) {
 		/* 6.12 prints object_err()'s trailer here and the one below: one is enough */
+		slab_add_kunit_errors();
 		slab_bug_open(s, "Freepointer corrupt");
 		bad_fp = true;
 		ok = false;
@@ -730,8 +775,81 @@ void list_slab_objects(struct kmem_cache *s, struct page *slab)
 	for (i = 0, p = addr + s->red_left_pad; i < n; i++, p += s->size) {
 		if (map[i / 8] & (1U << (i % 8)))
 			continue;
+		slab_add_kunit_errors();
 		pr_err("Object 0x%p @offset=%tu\n", (void *)p, p - addr);
 		print_tracking(s, p);
 	}
 	reports_close();
+}
+
+/* ------------------------------------------------------------ validation */
+
+/* validate_slab - the slab's counters, its freelist, then every object by its state */
+static void validate_slab(struct kmem_cache *s, struct page *slab)
+{
+	unsigned char map[4096 / 8 + 1];
+	char *addr = slab_address(slab), *p;
+	unsigned int i, n;
+	void *fp;
+
+	if (!check_slab(s, slab) || !on_freelist(s, slab, NULL))
+		return;
+	/* on_freelist() cut any bad link: the chain is sound now */
+	n = slab->objects < 4096U ? (unsigned int)slab->objects : 4096U;
+	memset(map, 0, sizeof(map));
+	for (fp = slab->freelist, i = 0; fp && i <= n; fp = get_freepointer(s, fp), i++) {
+		unsigned long idx = (unsigned long)((char *)fp - addr - s->red_left_pad) / s->size;
+
+		map[idx / 8] |= (unsigned char)(1U << (idx % 8));
+	}
+	for (i = 0, p = addr + s->red_left_pad; i < n; i++, p += s->size)
+		if (!check_object(s, slab, p,
+				  (map[i / 8] & (1U << (i % 8))) ? SLUB_RED_INACTIVE
+								   : SLUB_RED_ACTIVE))
+			break;
+}
+
+/**
+ * validate_slab_cache - check every slab of @s and its objects (the sysfs
+ * "validate" file and slub_kunit's probe): counters, freelists, red zones,
+ * poison, padding; damage is reported and repaired as at alloc/free time.
+ * As the kernel, full slabs are walked only with SLAB_STORE_USER (6.12 does
+ * not list them otherwise). Objects in the per-CPU layer count as in use.
+ *
+ * Context: process context. Return: the slabs checked, -EINVAL for NULL.
+ */
+__ukmem_export int validate_slab_cache(struct kmem_cache *s)
+{
+	struct kmem_cache_node *n;
+	struct page *slab, *tmp;
+	unsigned long count = 0, flags;
+
+	if (!s)
+		return -EINVAL;
+	n = &s->node;
+	spin_lock_irqsave(&n->list_lock, flags);
+	/* the list walks are counted first: on_freelist() may move a slab to the full list */
+	list_for_each_entry(slab, &n->partial, slab_list)
+		count++;
+	if (count != n->nr_partial) {
+		pr_err("SLUB %s: %ld partial slabs counted but counter=%ld\n", s->name, (long)count,
+		       (long)n->nr_partial);
+		slab_add_kunit_errors();
+	}
+	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list)
+		validate_slab(s, slab);
+	if (s->flags & SLAB_STORE_USER) {
+		list_for_each_entry(slab, &n->full, slab_list)
+			count++;
+		if (count != n->nr_slabs) {
+			pr_err("SLUB: %s %ld slabs counted but counter=%ld\n", s->name, (long)count,
+			       (long)n->nr_slabs);
+			slab_add_kunit_errors();
+		}
+		list_for_each_entry_safe(slab, tmp, &n->full, slab_list)
+			validate_slab(s, slab);
+	}
+	reports_close();
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	return (int)count;
 }

@@ -21,6 +21,7 @@
 #include "lib/fault-inject.h"
 #include "debug/trace.h"
 #include "mm/page_owner.h"
+#include "kernel/kernel.h"
 
 struct machine machine = {.loglevel = 7, .ram_fd = -1};
 
@@ -53,7 +54,11 @@ static const struct ukmem_subsys subsystems[] = {
     {"ctx", NULL, ctx_init, ctx_exit, ctx_forget},
     {"fault_inject", fault_inject_param, fault_inject_init, NULL},
     {"trace", trace_param, trace_init, NULL},
-    {"kswapd", NULL, kswapd_run, kswapd_stop}, /* last up, first down */
+    /* RCU callbacks free into slab and vmalloc: they run before those go down */
+    {"rcu", NULL, rcu_init, rcu_exit},
+    {"kswapd", NULL, kswapd_run, kswapd_stop}, /* last of the machine up, first down */
+    /* the program's module_init()s once all is up; "<mod>.<param>=" for them */
+    {"module", module_param_boot, module_initcalls_run, module_exitcalls_run},
 };
 #define NR_SUBSYS (int)(sizeof(subsystems) / sizeof(subsystems[0]))
 
@@ -537,6 +542,7 @@ __ukmem_export void ukmem_shutdown(void)
 	 */
 	/* kworkers, timers, kthreads: stopped before the gate (kernel/init.c) */
 	ctx_stop_threads();
+	rcu_shutdown_prepare(); /* the rcu_gp thread must not meet the gate below */
 	me = current_task();
 	gate_enter(me);
 	__atomic_store_n(&machine.stopping, 1, __ATOMIC_SEQ_CST);
@@ -544,6 +550,7 @@ __ukmem_export void ukmem_shutdown(void)
 		gate_exit(me);
 		ctx_resume();
 		sched_shutdown_wake(); /* refused: the machine stays up as it was */
+		rcu_shutdown_refused();
 		pthread_mutex_unlock(&boot_lock);
 		return;
 	}

@@ -116,6 +116,8 @@ int vprintk_level(int level, const char *fmt, va_list args);
 void printk_reset_clock(void);
 void report_fork_child(void);
 void printk_fork_child(void);
+/* printk_no_console - this thread's printk goes to the log only (lib/kunit.c) */
+extern __thread bool printk_no_console;
 size_t format_gfp_flags(char *buf, size_t size, unsigned int gfp);
 int ukmem_vsnprintf(char *buf, size_t size, const char *fmt, va_list args);
 

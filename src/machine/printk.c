@@ -25,6 +25,8 @@ static char *log_buf;
 static size_t log_len, log_cap;
 static bool log_line_open; /* last line awaits KERN_CONT text */
 static u64 log_clock_base;
+/* set around printk by a caller that shows the text itself (KUnit's KTAP to stdout) */
+__thread bool printk_no_console;
 
 /* fork: another thread may have held the log lock; the child makes it anew */
 void printk_fork_child(void)
@@ -110,7 +112,8 @@ int vprintk_level(int level, const char *fmt, va_list args)
 		if (len > (int)sizeof(line) - 1)
 			len = sizeof(line) - 1;
 		log_append(line, (size_t)len);
-		if (level < machine.loglevel || (!machine.booted && level <= 4))
+		if ((level < machine.loglevel && !printk_no_console) ||
+		    (!machine.booted && level <= 4))
 			plat_write_stderr(cont ? line : line, (size_t)len);
 		cont = false;
 		p += seg;

@@ -475,6 +475,10 @@ void report_double_free(struct kmem_cache *s, struct page *slab, void *object, c
 void set_orig_size(struct kmem_cache *s, void *object, unsigned int orig_size);
 unsigned int get_orig_size(struct kmem_cache *s, void *object);
 void list_slab_objects(struct kmem_cache *s, struct page *slab);
+/* validate_slab_cache - check every slab of @s (slub_debug.c); mm/slab.h's, as in 6.12 */
+int validate_slab_cache(struct kmem_cache *s);
+/* slab_in_kunit_test - a KUnit case counting "slab_errors" runs on this thread */
+bool slab_in_kunit_test(void);
 void print_slab_info(struct page *slab);
 void report_invalid_pointer(struct kmem_cache *s, struct page *slab, const void *x);
 void trace_object(struct kmem_cache *s, struct page *slab, void *object, int alloc);

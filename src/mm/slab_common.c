@@ -20,6 +20,7 @@
 #include <linux/mm.h>
 #include <linux/log2.h>
 #include <linux/bug.h>
+#include <linux/rcupdate.h>
 #include <linux/hardirq.h>
 #include <string.h>
 
@@ -47,7 +48,7 @@ static struct kmem_cache *kmem_cache;
 	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_HWCACHE_ALIGN |              \
 	 SLAB_CACHE_DMA | SLAB_CACHE_DMA32 | SLAB_STORE_USER | SLAB_PANIC | SLAB_TYPESAFE_BY_RCU | \
 	 SLAB_TRACE | SLAB_NOLEAKTRACE | SLAB_NO_MERGE | SLAB_FAILSLAB | SLAB_ACCOUNT |            \
-	 SLAB_NO_USER_FLAGS | SLAB_RECLAIM_ACCOUNT | SLAB_KMALLOC)
+	 SLAB_NO_USER_FLAGS | SLAB_RECLAIM_ACCOUNT | SLAB_KMALLOC | SLAB_SKIP_KFENCE)
 
 /* ------------------------------------------------------------ parameters */
 
@@ -185,15 +186,6 @@ static struct kmem_cache *do_create(struct cache_args *a)
 		report_start(UKMEM_REPORT_SLAB);
 		pr_err("kmem_cache_create(%s) integrity check failed\n",
 		       a->name ? a->name : "(null)");
-		report_end(UKMEM_REPORT_SLAB);
-		err = -EINVAL;
-		goto out;
-	}
-	if (flags & SLAB_TYPESAFE_BY_RCU) {
-		report_start(UKMEM_REPORT_SLAB);
-		pr_err("kmem_cache_create(%s): SLAB_TYPESAFE_BY_RCU is not supported: ukmem has no "
-		       "RCU yet\n",
-		       a->name);
 		report_end(UKMEM_REPORT_SLAB);
 		err = -EINVAL;
 		goto out;
@@ -392,6 +384,8 @@ __ukmem_export void kmem_cache_destroy(struct kmem_cache *s)
 
 	if (unlikely(!s))
 		return;
+	/* kfree_rcu()s under way may hold objects of this cache (6.12's kvfree_rcu_barrier()) */
+	rcu_barrier();
 	mutex_lock(&slab_mutex);
 	if (!cache_is_live(s)) {
 		mutex_unlock(&slab_mutex);
@@ -416,6 +410,9 @@ __ukmem_export void kmem_cache_destroy(struct kmem_cache *s)
 	}
 	list_del(&s->list);
 	mutex_unlock(&slab_mutex);
+	/* slabs of a SLAB_TYPESAFE_BY_RCU cache go back after a grace period, naming the cache */
+	if (s->flags & SLAB_TYPESAFE_BY_RCU)
+		rcu_barrier();
 	__kmem_cache_release(s);
 	quarantine_cache_struct(s);
 }

@@ -53,6 +53,7 @@
 #include <linux/mm.h>
 #include <linux/log2.h>
 #include <linux/bug.h>
+#include <linux/rcupdate.h>
 #include <limits.h>
 #include <string.h>
 
@@ -768,8 +769,8 @@ static struct page *allocate_slab(struct kmem_cache *s, gfp_t gfp)
 	return slab;
 }
 
-/* discard_slab - destructors, then the pages back to the buddy. No lock held. */
-static void discard_slab(struct kmem_cache *s, struct page *slab)
+/* __discard_slab - destructors, then the pages back to the buddy. No lock held. */
+static void __discard_slab(struct kmem_cache *s, struct page *slab)
 {
 	unsigned int order = compound_order(slab), i;
 	char *p = (char *)slab_address(slab) + s->red_left_pad;
@@ -788,6 +789,29 @@ static void discard_slab(struct kmem_cache *s, struct page *slab)
 	slab->mapping = NULL; /* aliases slab_list.prev; the kernel clears it too */
 	account_slab(s, order, -1);
 	__free_pages(slab, order);
+}
+
+static void rcu_free_slab(struct rcu_head *head)
+{
+	struct page *slab = container_of((struct list_head *)head, struct page, slab_list);
+
+	__discard_slab(slab->slab_cache, slab);
+}
+
+/*
+ * discard_slab - an empty slab goes back to the page allocator. A
+ * SLAB_TYPESAFE_BY_RCU cache's slab waits for a grace period first, so a
+ * reader inside rcu_read_lock() that still holds a pointer to one of its
+ * objects reads memory of the same type (maybe reused by the cache, never
+ * by anyone else). The slab, off every list, lends slab_list to the rcu_head.
+ */
+static void discard_slab(struct kmem_cache *s, struct page *slab)
+{
+	if (unlikely(s->flags & SLAB_TYPESAFE_BY_RCU)) {
+		call_rcu((struct rcu_head *)&slab->slab_list, rcu_free_slab);
+		return;
+	}
+	__discard_slab(s, slab);
 }
 
 static void add_slab_locked(struct kmem_cache_node *n, struct page *slab)
@@ -2216,6 +2240,27 @@ __ukmem_export __hot_path void *kmem_cache_alloc_noprof(struct kmem_cache *s, gf
 __ukmem_export void *kmem_cache_alloc_node(struct kmem_cache *s, gfp_t flags, int node)
 {
 	return cache_alloc(s, flags);
+}
+
+__ukmem_export void *__kmalloc_cache_noprof(struct kmem_cache *s, gfp_t flags, size_t size)
+{
+	unsigned long caller = (unsigned long)__builtin_return_address(0);
+
+	if (unlikely(!s))
+		return NULL;
+	if (unlikely(size > s->object_size)) {
+		report_warn(UKMEM_REPORT_SLAB, __FILE__, __LINE__, (void *)caller,
+			    "__kmalloc_cache_noprof: size %zu > object size %u of %s\n", size,
+			    s->object_size, s->name);
+		size = s->object_size;
+	}
+	return slab_alloc(s, flags, size, caller);
+}
+
+__ukmem_export void *__kmalloc_cache_node_noprof(struct kmem_cache *s, gfp_t flags, int node,
+						  size_t size)
+{
+	return __kmalloc_cache_noprof(s, flags, size);
 }
 
 static noinline void report_not_slab(const char *func, const void *x, const char *why,
