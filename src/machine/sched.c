@@ -19,7 +19,11 @@
 #include "machine/sched.h"
 #include "machine/report.h"
 
-__thread struct task_struct ukmem_task __attribute__((tls_model("initial-exec")));
+/* a task not set up yet matches no slab's CPU tag (sched.h): its frees take the full path */
+__thread struct task_struct ukmem_task __attribute__((tls_model("initial-exec"))) = {
+    .slab_cpu_tag = 1,
+    .slab_cpu_q = ~0UL,
+};
 /* where this task last left preemptible context ("Preemption disabled at:") */
 __thread void *preempt_disable_ip __attribute__((tls_model("initial-exec")));
 struct cpu_state *cpu_states;
@@ -92,6 +96,7 @@ static void task_move(struct task_struct *t, int cpu)
 	__atomic_fetch_sub(&cpu_states[t->cpu].nr_tasks, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&cpu_states[cpu].nr_tasks, 1, __ATOMIC_RELAXED);
 	t->cpu = cpu;
+	task_set_cpu_tag(t, cpu);
 }
 
 /*
@@ -126,6 +131,7 @@ void task_init(struct task_struct *t)
 	t->pid = plat_gettid();
 	plat_thread_name(t->comm, sizeof(t->comm));
 	t->cpu = task_place();
+	task_set_cpu_tag(t, t->cpu);
 	__atomic_fetch_add(&cpu_states[t->cpu].nr_tasks, 1, __ATOMIC_RELAXED);
 	t->lease_id = __atomic_add_fetch(&next_lease_id, 1, __ATOMIC_RELAXED);
 	if (t->lease_id >= NR_LEASE_SLOTS)

@@ -57,6 +57,30 @@
 #define PCPU_AREA_STRIDE (1UL << PCPU_AREA_SHIFT)
 
 /* the lease word's value for a lease on @cpu: its area offset plus one stride, never 0 */
+/*
+ * CPU tags of slabs (mm/slub.c, "Passive false sharing" in docs/slab.md):
+ * a slab page's slab_fast word is its cache pointer with bits 48-63 saying
+ * which CPUs' frees may keep its objects - all of them for a cache whose
+ * objects never share a cache line, else the one bit of the CPU that last
+ * took objects from it (bit 48 + cpu % 16). A task keeps its CPU's bit, and
+ * that bit together with the pointer bits, so the free fast paths test both
+ * with one load of the word.
+ */
+#define CPU_TAG_SHIFT 48
+#define CPU_TAG_ALL   (0xffffUL << CPU_TAG_SHIFT)
+
+static inline unsigned long cpu_tag(int cpu)
+{
+	return 1UL << (CPU_TAG_SHIFT + (unsigned int)cpu % 16);
+}
+
+/* task_set_cpu_tag - @t now takes its objects from @cpu's arrays */
+static inline void task_set_cpu_tag(struct task_struct *t, int cpu)
+{
+	t->slab_cpu_tag = cpu_tag(cpu);
+	t->slab_cpu_q = ~CPU_TAG_ALL | t->slab_cpu_tag;
+}
+
 static inline unsigned long lease_pcpu_off(int cpu)
 {
 	return ((unsigned long)cpu + 1) << PCPU_AREA_SHIFT;
