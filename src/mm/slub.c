@@ -192,7 +192,7 @@ aside:
 	}
 out:
 	/* the task's next call takes the full path, which runs the queue */
-	__atomic_store_n(&t->fast_slot, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->fast_slot, &lease_busy_slot, __ATOMIC_RELAXED);
 }
 
 /* slab_run_deferred - free what handlers deferred on @t (outside its sections). */
@@ -252,7 +252,7 @@ static noinline bool slab_door_slow(struct task_struct *t)
 	slab_run_deferred(t);
 	/* the queue is run: leaf sections again (the thread-cache slow paths enter no CPU) */
 	if (task_preemptible(t) && !t->cpu_held)
-		t->fast_slot = t->lease_slot;
+		t->fast_slot = t->idle_slot;
 	return true;
 }
 
@@ -1265,7 +1265,7 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s)
 {
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
-	unsigned long avail;
+	unsigned long top; /* 64 bits: the index needs no zero-extension */
 	void *object;
 	struct ukmem_lease *slot;
 	unsigned long pcpu_off, tc;
@@ -1279,22 +1279,21 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s)
 		/* the thread's own array (a cache without one has the empty dummy) */
 		struct slab_tc_array *a = tc_array_at(tc, s);
 
-		/* a 64-bit count: the index needs no zero-extension */
-		avail = a->avail;
-		if (unlikely(!avail))
+		/* the top's index: an empty array is the subtraction's borrow, no test of its own
+		 */
+		if (unlikely(__builtin_sub_overflow((unsigned long)a->avail, 1UL, &top)))
 			goto out;
-		object = a->entry[--avail];
-		a->avail = (unsigned int)avail;
+		object = a->entry[top];
+		a->avail = (unsigned int)top;
 	} else {
 		pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
 		if (unlikely(!pcpu_off))
 			goto out;
 		c = cpu_cache_at(s, pcpu_off);
-		avail = c->avail;
-		if (unlikely(!avail))
+		if (unlikely(__builtin_sub_overflow((unsigned long)c->avail, 1UL, &top)))
 			goto out;
-		object = c->entry[--avail];
-		c->avail = (unsigned int)avail;
+		object = c->entry[top];
+		c->avail = (unsigned int)top;
 	}
 	pcpu_leaf_exit(slot);
 	if (!object)
@@ -2451,7 +2450,7 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 			goto out;
 		*fp = (void *)in_cpu;
 		a->entry[avail] = (void *)x;
-		a->avail = (unsigned int)avail + 1;
+		a->avail = (unsigned int)(avail + 1);
 	} else {
 		pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
 		if (unlikely(!pcpu_off))
@@ -2462,7 +2461,7 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 			goto out;
 		*fp = (void *)in_cpu;
 		c->entry[avail] = (void *)x;
-		c->avail = (unsigned int)avail + 1;
+		c->avail = (unsigned int)(avail + 1);
 	}
 	pcpu_leaf_exit(slot);
 	return true;
@@ -2485,10 +2484,10 @@ out:
 __ukmem_export __hot_path void kmem_cache_free(struct kmem_cache *s, void *x)
 {
 	/*
-	 * A NULL @x fails the fast path's direct map test; a NULL @s must not
-	 * get there (a page that names no cache would match it)
+	 * A NULL @x fails the fast path's direct map test, a NULL @s its cache
+	 * test (a slab_fast word with no pointer bits has no tag bits either)
 	 */
-	if (likely(s) && likely(slab_free_fast(s, x, true)))
+	if (likely(slab_free_fast(s, x, true)))
 		return;
 	if (unlikely(!x))
 		return;
