@@ -44,7 +44,10 @@ struct task_struct {
 	int lease_lost;			    /* waiting for the revoker of its lease (sched.c) */
 	unsigned int lease_id;		    /* this task's lease slot, 0: none */
 	struct ukmem_lease *lease_slot;	    /* &lease_slots[lease_id] (internal) */
-	struct ukmem_lease *fast_slot;	    /* lease_slot while preemptible, else NULL */
+	struct ukmem_lease *fast_slot;	    /* lease_slot while preemptible, else lease_busy_slot */
+	struct ukmem_lease *idle_slot;	    /* what fast_slot is while preemptible (sched.h) */
+	unsigned long slab_cpu_tag;	    /* cpu_tag(cpu): slabs of this CPU (sched.h, slub.c) */
+	unsigned long slab_cpu_q;	    /* cpu_tag(cpu) | the cache pointer bits */
 	struct ukmem_lease *over_fast_slot; /* fast_slot under a section entered over our hold */
 	unsigned long boot_gen;		    /* machine generation this state belongs to */
 	int rcu_read_lock_nesting;

@@ -19,7 +19,17 @@
 #include "machine/sched.h"
 #include "machine/report.h"
 
-__thread struct task_struct ukmem_task __attribute__((tls_model("initial-exec")));
+/*
+ * A task not set up yet matches no slab's CPU tag and has no leaf sections
+ * (sched.h): its allocator calls take the full path, which sets it up.
+ */
+struct ukmem_lease lease_busy_slot = {.in_section = 1};
+__thread struct task_struct ukmem_task __attribute__((tls_model("initial-exec"))) = {
+    .slab_cpu_tag = 1,
+    .slab_cpu_q = ~0UL,
+    .fast_slot = &lease_busy_slot,
+    .idle_slot = &lease_busy_slot,
+};
 /* where this task last left preemptible context ("Preemption disabled at:") */
 __thread void *preempt_disable_ip __attribute__((tls_model("initial-exec")));
 struct cpu_state *cpu_states;
@@ -92,6 +102,7 @@ static void task_move(struct task_struct *t, int cpu)
 	__atomic_fetch_sub(&cpu_states[t->cpu].nr_tasks, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&cpu_states[cpu].nr_tasks, 1, __ATOMIC_RELAXED);
 	t->cpu = cpu;
+	task_set_cpu_tag(t, cpu);
 }
 
 /*
@@ -126,13 +137,15 @@ void task_init(struct task_struct *t)
 	t->pid = plat_gettid();
 	plat_thread_name(t->comm, sizeof(t->comm));
 	t->cpu = task_place();
+	task_set_cpu_tag(t, t->cpu);
 	__atomic_fetch_add(&cpu_states[t->cpu].nr_tasks, 1, __ATOMIC_RELAXED);
 	t->lease_id = __atomic_add_fetch(&next_lease_id, 1, __ATOMIC_RELAXED);
 	if (t->lease_id >= NR_LEASE_SLOTS)
 		t->lease_id = 0; /* out of slots: this task never gets a lease */
 	/* slot 0 is nobody's: a task without an id has no leaf sections at all */
 	t->lease_slot = t->lease_id ? &lease_slots[t->lease_id] : NULL;
-	t->fast_slot = t->lease_slot;
+	t->idle_slot = t->lease_slot ? t->lease_slot : &lease_busy_slot;
+	t->fast_slot = t->idle_slot;
 	if (t->lease_slot) {
 		memcpy(t->lease_slot->comm, t->comm, sizeof(t->comm));
 		__atomic_store_n(&t->lease_slot->pid, (u32)t->pid, __ATOMIC_RELEASE);
@@ -207,7 +220,7 @@ void cpu_lease_lost(struct task_struct *t)
 	int spins = 0;
 
 	t->leased = 0;
-	t->fast_slot = NULL;
+	t->fast_slot = &lease_busy_slot;
 	t->lease_lost = 1; /* our owner word below is the revoker's to free */
 	barrier();
 	__atomic_store_n(&lease_slots[t->lease_id].in_section, 0, __ATOMIC_RELEASE);
@@ -375,7 +388,7 @@ done:
 	 * lease on another CPU: forget it (whoever needs that CPU revokes it).
 	 */
 	t->leased = 0;
-	t->fast_slot = NULL;
+	t->fast_slot = &lease_busy_slot;
 	t->cpu_held = 1;
 	cs = &cpu_states[t->cpu];
 	if (contended) {
@@ -414,7 +427,7 @@ void cpu_sleep_prepare(struct task_struct *t)
 void cpu_enter_over(struct task_struct *t, int how)
 {
 	t->over_fast_slot = t->fast_slot;
-	t->fast_slot = NULL;
+	t->fast_slot = &lease_busy_slot;
 	t->leased = how;
 	t->alloc_nest++;
 	t->cpu_held = 1;
@@ -423,7 +436,7 @@ void cpu_enter_over(struct task_struct *t, int how)
 /*
  * cpu_exit_over - back to the interrupted code, whose hold was never
  * touched. Frees the handler deferred are run by the next allocator call,
- * which a cleared fast_slot sends down the full path.
+ * which fast_slot = &lease_busy_slot sends down the full path.
  */
 void cpu_exit_over(struct task_struct *t)
 {
@@ -432,7 +445,8 @@ void cpu_exit_over(struct task_struct *t)
 	t->leased = t->leased == LEASED_OVER_LEAF;
 	t->alloc_nest--;
 	barrier();
-	t->fast_slot = t->deferred_free || t->nr_deferred_bad ? NULL : t->over_fast_slot;
+	t->fast_slot =
+	    t->deferred_free || t->nr_deferred_bad ? &lease_busy_slot : t->over_fast_slot;
 }
 
 /* the slab allocator's runner of deferred frees (slub.c), set at its init */

@@ -57,6 +57,30 @@
 #define PCPU_AREA_STRIDE (1UL << PCPU_AREA_SHIFT)
 
 /* the lease word's value for a lease on @cpu: its area offset plus one stride, never 0 */
+/*
+ * CPU tags of slabs (mm/slub.c, "Passive false sharing" in docs/slab.md):
+ * a slab page's slab_fast word is its cache pointer with bits 48-63 saying
+ * which CPUs' frees may keep its objects - all of them for a cache whose
+ * objects never share a cache line, else the one bit of the CPU that last
+ * took objects from it (bit 48 + cpu % 16). A task keeps its CPU's bit, and
+ * that bit together with the pointer bits, so the free fast paths test both
+ * with one load of the word.
+ */
+#define CPU_TAG_SHIFT 48
+#define CPU_TAG_ALL   (0xffffUL << CPU_TAG_SHIFT)
+
+static inline unsigned long cpu_tag(int cpu)
+{
+	return 1UL << (CPU_TAG_SHIFT + (unsigned int)cpu % 16);
+}
+
+/* task_set_cpu_tag - @t now takes its objects from @cpu's arrays */
+static inline void task_set_cpu_tag(struct task_struct *t, int cpu)
+{
+	t->slab_cpu_tag = cpu_tag(cpu);
+	t->slab_cpu_q = ~CPU_TAG_ALL | t->slab_cpu_tag;
+}
+
 static inline unsigned long lease_pcpu_off(int cpu)
 {
 	return ((unsigned long)cpu + 1) << PCPU_AREA_SHIFT;
@@ -96,6 +120,13 @@ struct cpu_state {
 } __attribute__((aligned(64)));
 
 extern struct cpu_state *cpu_states;
+/*
+ * lease_busy_slot - what t->fast_slot points to when the task may not use
+ * leaf sections (atomic context, a section of its own, no slot, a handler's
+ * deferred frees to run): its in_section is 1 for good, so leaf_enter()'s
+ * one test refuses it and the fast paths need no NULL test. Never written.
+ */
+extern struct ukmem_lease lease_busy_slot;
 extern struct ukmem_lease *lease_slots; /* [lease_id]: that task's lease state */
 extern __thread struct task_struct ukmem_task __attribute__((tls_model("initial-exec")));
 
@@ -212,8 +243,8 @@ static __always_inline void cpu_enter(struct task_struct *t)
 			return;
 		}
 		__atomic_store_n(&slot->in_section, 1, __ATOMIC_RELAXED);
-		t->fast_slot = NULL; /* no leaf sections inside a section */
-		barrier();	     /* the revoker's membarrier() supplies the full fence */
+		t->fast_slot = &lease_busy_slot; /* no leaf sections inside a section */
+		barrier(); /* the revoker's membarrier() supplies the full fence */
 		if (likely(__atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE))) {
 			t->cpu_held = 1;
 			return;
@@ -236,7 +267,7 @@ static __always_inline void cpu_exit(struct task_struct *t)
 		cpu_release(t);
 	}
 	/* preemptible again: leaf sections may be tried (the slot says which) */
-	t->fast_slot = t->lease_slot;
+	t->fast_slot = t->idle_slot;
 }
 
 static __always_inline void preempt_count_inc(struct task_struct *t, unsigned int val)
@@ -274,13 +305,16 @@ static __always_inline struct ukmem_lease *leaf_enter(struct task_struct *t)
 {
 	struct ukmem_lease *slot = t->fast_slot;
 
-	if (likely(slot)) {
-		/* a signal handler over one of ours (the line is written next anyway: one load) */
-		if (unlikely(__atomic_load_n(&slot->in_section, __ATOMIC_RELAXED)))
-			return NULL;
-		__atomic_store_n(&slot->in_section, 1, __ATOMIC_RELAXED);
-		barrier(); /* the revoker's membarrier() supplies the full fence */
-	}
+	if (!slot)
+		__builtin_unreachable(); /* never NULL: no test for the callers */
+	/*
+	 * A signal handler over one of ours, or no leaf sections now
+	 * (lease_busy_slot). The line is written next anyway: one load.
+	 */
+	if (unlikely(__atomic_load_n(&slot->in_section, __ATOMIC_RELAXED)))
+		return NULL;
+	__atomic_store_n(&slot->in_section, 1, __ATOMIC_RELAXED);
+	barrier(); /* the revoker's membarrier() supplies the full fence */
 	return slot;
 }
 
@@ -350,7 +384,7 @@ static __always_inline void alloc_exit(struct task_struct *t)
  * task_alloc_interrupted - a signal handler of @t interrupted an allocator
  * section: one is marked, or the lease slot shows a section while the task
  * is preemptible (a leaf section, or a section's door half-way through).
- * The slot, not fast_slot: a handler clears fast_slot to send the next call
+ * The slot, not fast_slot: a handler points fast_slot at lease_busy_slot to send the next call
  * down the full path, and a second one must still see the leaf below.
  */
 static __always_inline bool task_alloc_interrupted(const struct task_struct *t)

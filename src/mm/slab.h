@@ -86,8 +86,8 @@ struct kmem_cache_cpu {
 
 /*
  * array_top - entry[avail - 1] of a CPU or thread array; for an empty one
- * the word just below entry[0], which holds (batch, pad = 0) or (limit,
- * avail = 0): a value below 2^9, which no pointer that passed the free
+ * the word just below entry[0], which holds (batch, pad = 0) or (remote,
+ * pad = 0): a value below 2^9, which no pointer that passed the free
  * paths' direct map test can equal. So their "already the top" test needs
  * no avail test of its own.
  */
@@ -391,6 +391,7 @@ struct slab_fastmap {
 	char *direct_map;	    /* __ukmem_direct_map */
 	unsigned long lowmem_bytes; /* max_low_pfn << PAGE_SHIFT; 0 when not booted */
 	struct page *mem_map;
+	unsigned long ptr_mask; /* ~CPU_TAG_ALL: a slab_fast word's cache pointer bits */
 } __attribute__((aligned(64)));
 extern struct slab_fastmap slab_fastmap;
 
@@ -400,11 +401,19 @@ extern struct slab_fastmap slab_fastmap;
  * caches" in docs/slab.md): one array per cache per thread, 512 bytes each,
  * array 0 a dummy that is always empty and always full.
  */
-#define TC_ENTRIES     63
+#define TC_ENTRIES     62
 #define TC_ARRAY_SHIFT 9
 #define TC_MAX_CACHES  64
+/*
+ * entry[0 .. avail) are the thread's own objects, handed out from the top;
+ * entry[limit .. limit + remote) are objects of other CPUs' slabs it freed
+ * (the remote stash: never handed out by this thread, they go back to their
+ * slabs in batches). limit is the cache's tc_limit less remote, so the free
+ * fast path's one test (avail < limit) keeps the two apart.
+ */
 struct slab_tc_array {
-	unsigned int limit, avail; /* in this order: see array_top() */
+	unsigned int limit, avail;
+	unsigned int remote, pad; /* pad 0: the word array_top() reads when empty */
 	void *entry[TC_ENTRIES];
 };
 _Static_assert(sizeof(struct slab_tc_array) == 1 << TC_ARRAY_SHIFT, "tc_array_at() strides");

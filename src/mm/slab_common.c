@@ -726,6 +726,7 @@ int slab_init(void)
 	slab_deferred_init();
 	slab_fastmap.direct_map = __ukmem_direct_map;
 	slab_fastmap.mem_map = mem_map;
+	slab_fastmap.ptr_mask = ~CPU_TAG_ALL;
 	slab_fastmap.lowmem_bytes = max_low_pfn << PAGE_SHIFT;
 	for (idx = 0; idx < (int)ARRAY_SIZE(kmalloc_size_index); idx++)
 		kmalloc_size_index[idx] = (u8)kmalloc_index((size_t)idx * 8 + 8);

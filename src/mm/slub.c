@@ -54,6 +54,7 @@
 #include <linux/log2.h>
 #include <linux/bug.h>
 #include <linux/rcupdate.h>
+#include <linux/percpu-defs.h>
 #include <limits.h>
 #include <string.h>
 
@@ -198,7 +199,7 @@ aside:
 	}
 out:
 	/* the task's next call takes the full path, which runs the queue */
-	__atomic_store_n(&t->fast_slot, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->fast_slot, &lease_busy_slot, __ATOMIC_RELAXED);
 }
 
 /* slab_run_deferred - free what handlers deferred on @t (outside its sections). */
@@ -258,7 +259,7 @@ static noinline bool slab_door_slow(struct task_struct *t)
 	slab_run_deferred(t);
 	/* the queue is run: leaf sections again (the thread-cache slow paths enter no CPU) */
 	if (task_preemptible(t) && !t->cpu_held)
-		t->fast_slot = t->lease_slot;
+		t->fast_slot = t->idle_slot;
 	return true;
 }
 
@@ -712,8 +713,60 @@ static void setup_object(struct kmem_cache *s, void *object)
  */
 static void set_slab_fast(struct page *slab, unsigned int order, struct kmem_cache *s)
 {
+	/* a pointer with bits in the tag field could not carry tags: no fast path */
+	unsigned long word =
+	    s && !((unsigned long)s & CPU_TAG_ALL) ? (unsigned long)s | CPU_TAG_ALL : 0;
+
 	for (unsigned long i = 0; i < 1UL << order; i++)
-		__atomic_store_n(&slab[i].slab_fast, s, __ATOMIC_RELAXED);
+		__atomic_store_n((unsigned long *)&slab[i].slab_fast, word, __ATOMIC_RELAXED);
+}
+
+/*
+ * Passive false sharing. Objects smaller than a cache line (or not a
+ * multiple of it) share lines with their neighbours. An allocator that lets
+ * a thread keep an object another thread allocated - a free pushed on the
+ * freeing thread's own array, popped again by its next allocation - makes
+ * that thread write a line whose other objects the first thread (or others
+ * it handed neighbours to) are writing: every write moves the line between
+ * cores (mimalloc-bench's cache-scratch measures this). SLUB avoids it by
+ * freeing an object of a slab that is not the CPU's own to the slab's
+ * freelist, not to the CPU; ukmem's arrays take any object, so each slab
+ * of such a cache carries the CPU tag (sched.h) of the CPU that last took
+ * objects from it, in its pages' slab_fast words. A free on a task of
+ * another CPU is remote: it leaves the fast paths, and goes to the thread
+ * array's remote stash (never handed out by that thread), then in batches
+ * back to the slabs; the CPU that owns the slab takes it from there.
+ * Caches whose objects never share a line carry every tag: no free of
+ * theirs is remote. With more than 16 CPUs, CPUs 16 apart share a tag.
+ */
+static __always_inline bool slab_shares_lines(const struct kmem_cache *s)
+{
+	return s->size % SMP_CACHE_BYTES != 0;
+}
+
+/* slab_set_owner - @cpu takes objects from @slab (list_lock held): frees on other CPUs are remote
+ */
+static void slab_set_owner(struct kmem_cache *s, struct page *slab, int cpu)
+{
+	unsigned long *w = (unsigned long *)&slab->slab_fast;
+	unsigned long word = __atomic_load_n(w, __ATOMIC_RELAXED), tagged;
+
+	if (!word || !slab_shares_lines(s))
+		return; /* no fast path (debug, another order), or nothing to share */
+	tagged = (word & ~CPU_TAG_ALL) | cpu_tag(cpu);
+	if (word == tagged)
+		return;
+	for (unsigned long i = 0; i < 1UL << s->order; i++)
+		__atomic_store_n((unsigned long *)&slab[i].slab_fast, tagged, __ATOMIC_RELAXED);
+}
+
+/* slab_remote - @x (an object of an own-order slab, or not) would be a remote free on @t */
+static __always_inline bool slab_remote(const void *x, const struct task_struct *t)
+{
+	unsigned long word =
+	    __atomic_load_n((unsigned long *)&virt_to_page(x)->slab_fast, __ATOMIC_RELAXED);
+
+	return word && !(word & t->slab_cpu_tag);
 }
 
 /*
@@ -1035,11 +1088,13 @@ static bool take_free_slab(struct kmem_cache *s, struct page *slab, struct kmem_
  * in-slab encoding still marks them free for the double-free check.
  */
 static void take_objects_locked(struct kmem_cache *s, struct kmem_cache_node *n, struct page *slab,
-				struct kmem_cache_cpu *c, unsigned int want)
+				struct kmem_cache_cpu *c, unsigned int want, int cpu)
 {
 	char *base = (char *)slab_address(slab) + s->red_left_pad;
 	unsigned int objects = slab->objects, taken = 0, first = c->avail;
 	void *object = slab->freelist;
+
+	slab_set_owner(s, slab, cpu);
 
 	/* by address only where the chain's order is not the point (SLAB_FREELIST_RANDOM) */
 	if (!slab->inuse && want - c->avail >= objects && !s->random_seq &&
@@ -1212,7 +1267,7 @@ static noinline void *slab_alloc_refill(struct kmem_cache *s, gfp_t gfp)
 		}
 		while (c->avail < want &&
 		       (slab = list_first_entry_or_null(&n->partial, struct page, slab_list)))
-			take_objects_locked(s, n, slab, c, want);
+			take_objects_locked(s, n, slab, c, want, t->cpu);
 		slab_spin_unlock(&n->list_lock);
 		if (c->avail)
 			goto pop;
@@ -1320,7 +1375,7 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s)
 {
 	struct task_struct *t;
 	struct kmem_cache_cpu *c;
-	unsigned long avail;
+	unsigned long top; /* 64 bits: the index needs no zero-extension */
 	void *object;
 	struct ukmem_lease *slot;
 	unsigned long pcpu_off, tc;
@@ -1334,22 +1389,21 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *s)
 		/* the thread's own array (a cache without one has the empty dummy) */
 		struct slab_tc_array *a = tc_array_at(tc, s);
 
-		/* a 64-bit count: the index needs no zero-extension */
-		avail = a->avail;
-		if (unlikely(!avail))
+		/* the top's index: an empty array is the subtraction's borrow, no test of its own
+		 */
+		if (unlikely(__builtin_sub_overflow((unsigned long)a->avail, 1UL, &top)))
 			goto out;
-		object = a->entry[--avail];
-		a->avail = (unsigned int)avail;
+		object = a->entry[top];
+		a->avail = (unsigned int)top;
 	} else {
 		pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
 		if (unlikely(!pcpu_off))
 			goto out;
 		c = cpu_cache_at(s, pcpu_off);
-		avail = c->avail;
-		if (unlikely(!avail))
+		if (unlikely(__builtin_sub_overflow((unsigned long)c->avail, 1UL, &top)))
 			goto out;
-		object = c->entry[--avail];
-		c->avail = (unsigned int)avail;
+		object = c->entry[top];
+		c->avail = (unsigned int)top;
 	}
 	pcpu_leaf_exit(slot);
 	if (!object)
@@ -1700,7 +1754,7 @@ static __always_inline bool tc_leaf_arrays(struct kmem_cache *s, struct ukmem_le
 		return false;
 	*a = tc_array_at(tc, s);
 	*c = cpu_cache_at(s, pcpu_off);
-	(*a)->limit = s->tc_limit;
+	(*a)->limit = s->tc_limit - (*a)->remote;
 	return true;
 }
 
@@ -1730,6 +1784,8 @@ static noinline void *tc_refill_leaf(struct kmem_cache *s, struct task_struct *t
 		goto out;
 	}
 	n = min(c->avail, (s->tc_limit + 1) / 2);
+	if (n > a->limit + 1)
+		n = a->limit + 1; /* the remote stash keeps the rest of the array */
 	if (!n)
 		goto out;
 	/* the CPU array's top n, same order: its top is handed out first */
@@ -1764,6 +1820,8 @@ static noinline bool tc_free_leaf(struct kmem_cache *s, struct task_struct *t, v
 	if (unlikely(a->avail && a->entry[a->avail - 1] == object))
 		goto out;
 	if (a->avail >= a->limit) {
+		if (a->remote)
+			goto out; /* the stash goes first, under the lock */
 		/* the oldest go: the newest are the cache-hot ones */
 		nr = a->avail / 2 ? a->avail / 2 : a->avail;
 		if (c->limit - c->avail < nr)
@@ -1800,7 +1858,7 @@ static void *tc_alloc_slow(struct kmem_cache *s, struct task_struct *t, gfp_t gf
 		goto cpu;
 	tc_owner_lock(t, tc);
 	a = tc_array_at((unsigned long)tc, s);
-	a->limit = s->tc_limit;
+	a->limit = s->tc_limit - a->remote;
 	if (a->avail) {
 		object = a->entry[--a->avail];
 		tc_validate(tc);
@@ -1854,6 +1912,17 @@ static void tc_spill(struct kmem_cache *s, struct task_struct *t, void **buf, un
 	}
 }
 
+/* tc_take_stash - (tc->lock held) empty @a's remote stash into @buf: how many */
+static unsigned int tc_take_stash(struct slab_tc_array *a, void **buf)
+{
+	unsigned int n = a->remote;
+
+	memcpy(buf, a->entry + a->limit, n * sizeof(void *));
+	a->limit += n;
+	a->remote = 0;
+	return n;
+}
+
 /*
  * tc_free_slow - push @object (checked, marked free) on the thread's array
  * of @s, moving the older half to the CPU layer if it is full. False:
@@ -1863,8 +1932,8 @@ static bool tc_free_slow(struct kmem_cache *s, struct task_struct *t, void *obje
 {
 	struct slab_tc *tc;
 	struct slab_tc_array *a;
-	void *buf[TC_ENTRIES];
-	unsigned int nr = 0;
+	void *buf[TC_ENTRIES], *stash[TC_ENTRIES];
+	unsigned int nr = 0, ns = 0;
 
 	if (likely(tc_free_leaf(s, t, object)))
 		return true;
@@ -1873,7 +1942,7 @@ static bool tc_free_slow(struct kmem_cache *s, struct task_struct *t, void *obje
 		return false;
 	tc_owner_lock(t, tc);
 	a = tc_array_at((unsigned long)tc, s);
-	a->limit = s->tc_limit;
+	a->limit = s->tc_limit - a->remote;
 	if (unlikely(a->avail && a->entry[a->avail - 1] == object)) {
 		/* cannot happen after the caller's check unless racing frees */
 		tc_owner_unlock(t, tc);
@@ -1881,6 +1950,8 @@ static bool tc_free_slow(struct kmem_cache *s, struct task_struct *t, void *obje
 				   "object is already the freelist head");
 		return true;
 	}
+	if (a->avail >= a->limit && a->remote)
+		ns = tc_take_stash(a, stash); /* room for our own first */
 	if (a->avail >= a->limit) {
 		/* the oldest go: the newest are the cache-hot ones */
 		nr = a->avail / 2 ? a->avail / 2 : a->avail;
@@ -1891,9 +1962,46 @@ static bool tc_free_slow(struct kmem_cache *s, struct task_struct *t, void *obje
 	a->entry[a->avail++] = object;
 	tc_validate(tc);
 	tc_owner_unlock(t, tc);
+	if (ns)
+		free_objects_to_slabs(s, stash, ns);
 	if (nr)
 		tc_spill(s, t, buf, nr);
 	return true;
+}
+
+/*
+ * tc_free_remote - @object (checked, marked free) is of a slab another CPU
+ * takes from (see slab_set_owner()): into the thread's remote stash, which
+ * goes back to the slabs when it holds a quarter of the array or leaves the
+ * thread's own objects no room. Nothing of it is handed out here.
+ */
+static void tc_free_remote(struct kmem_cache *s, struct task_struct *t, void *object)
+{
+	struct slab_tc *tc = tc_get(t);
+	struct slab_tc_array *a;
+	void *stash[TC_ENTRIES + 1];
+	unsigned int ns = 0, lim = s->tc_limit;
+
+	if (unlikely(!tc)) {
+		free_objects_to_slabs(s, &object, 1);
+		return;
+	}
+	tc_owner_lock(t, tc);
+	a = tc_array_at((unsigned long)tc, s);
+	a->limit = lim - a->remote;
+	if (a->remote >= max(lim / 4, 1U) || a->avail + a->remote >= lim)
+		ns = tc_take_stash(a, stash);
+	if (a->avail < lim) {
+		a->remote++;
+		a->entry[lim - a->remote] = object;
+	} else {
+		stash[ns++] = object;
+	}
+	a->limit = lim - a->remote;
+	tc_validate(tc);
+	tc_owner_unlock(t, tc);
+	if (ns)
+		free_objects_to_slabs(s, stash, ns);
 }
 
 /* tc_take - (tc->lock held, owner out of its sections) empty @tc's array of @s into @buf */
@@ -1904,6 +2012,7 @@ static unsigned int tc_take(struct slab_tc *tc, struct kmem_cache *s, void **buf
 
 	memcpy(buf, a->entry, n * sizeof(void *));
 	a->avail = 0;
+	n += tc_take_stash(a, buf + n);
 	if (forget)
 		a->limit = 0; /* the index may be given to another cache */
 	return n;
@@ -2024,7 +2133,7 @@ void slab_tc_exit(struct task_struct *t)
 		void *buf[TC_ENTRIES];
 		unsigned int n;
 
-		if (!s || !tc->arrays[i].avail)
+		if (!s || !(tc->arrays[i].avail | tc->arrays[i].remote))
 			continue;
 		n = tc_take(tc, s, buf, false);
 		free_objects_to_slabs(s, buf, n);
@@ -2344,6 +2453,14 @@ static __always_inline void __do_kfree(struct kmem_cache *expect, const void *x,
 		return;
 	}
 	set_freepointer(s, (void *)x, FREEPTR_IN_CPU);
+	if (unlikely(slab_remote(x, t))) {
+		/* another CPU's slab: not for this thread's next allocation */
+		if (tc_usable(s, t))
+			tc_free_remote(s, t, (void *)x);
+		else
+			free_objects_to_slabs(s, (void **)&x, 1);
+		return;
+	}
 	/* a full thread array: the fast path's only common way here */
 	if (tc_usable(s, t) && tc_free_slow(s, t, (void *)x))
 		return;
@@ -2390,22 +2507,37 @@ static noinline void do_kfree(struct kmem_cache *expect, const void *x, const ch
  * NULL (take the full path, which checks and reports everything again).
  */
 static __always_inline struct kmem_cache *free_object_ok(struct kmem_cache *expect, const void *x,
-							 bool have_expect, void ***fp,
+							 bool have_expect,
+							 const struct task_struct *t, void ***fp,
 							 unsigned long *in_cpu,
 							 unsigned long *slab_base)
 {
 	const struct slab_fastmap *fm = &slab_fastmap;
 	unsigned long pa = (unsigned long)((const char *)x - fm->direct_map);
-	unsigned long off, base, next, mask, key;
+	unsigned long off, base, next, mask, key, word;
 	struct kmem_cache *s;
 
 	/* NULL and ZERO_SIZE_PTR wrap around to a huge pa: the callers test them after us */
 	if (unlikely(pa >= fm->lowmem_bytes))
 		return NULL;
-	/* every page of a slab of the cache's own order names it; others NULL */
-	s = __atomic_load_n(&fm->mem_map[pa >> PAGE_SHIFT].slab_fast, __ATOMIC_RELAXED);
-	if (have_expect ? unlikely(s != expect) : unlikely(!s))
-		return NULL;
+	/*
+	 * Every page of a slab of the cache's own order names it, with the CPU
+	 * tags whose frees it takes (slab_set_owner()); others hold 0. Our
+	 * tag's bit must be set: 0, a remote free, or a task not set up yet
+	 * (its tag is bit 0) takes the full path.
+	 */
+	word = __atomic_load_n((unsigned long *)&fm->mem_map[pa >> PAGE_SHIFT].slab_fast,
+			       __ATOMIC_RELAXED);
+	if (have_expect) {
+		/* the cache's bits equal and our tag set, in one compare */
+		if (unlikely(((word ^ (unsigned long)expect) & t->slab_cpu_q) != t->slab_cpu_tag))
+			return NULL;
+		s = expect;
+	} else {
+		if (unlikely(!(word & t->slab_cpu_tag)))
+			return NULL;
+		s = (struct kmem_cache *)(word & fm->ptr_mask);
+	}
 	/*
 	 * A slab of the cache's own order is a naturally aligned buddy block,
 	 * so the object's offset in it is its physical address masked; objects
@@ -2442,16 +2574,15 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 	unsigned long in_cpu;
 	void **fp;
 	unsigned long base;
-	struct kmem_cache *s = free_object_ok(expect, x, have_expect, &fp, &in_cpu, &base);
+	struct task_struct *t = task_peek();
+	struct kmem_cache *s = free_object_ok(expect, x, have_expect, t, &fp, &in_cpu, &base);
 	struct kmem_cache_cpu *c;
-	struct task_struct *t;
 	unsigned long avail; /* 64 bits: the index needs no zero-extension */
 	struct ukmem_lease *slot;
 	unsigned long pcpu_off, tc;
 
 	if (unlikely(!s))
 		return false;
-	t = task_peek();
 	if (unlikely(!(slot = leaf_enter(t))))
 		return false;
 	tc = __atomic_load_n(&slot->tc, __ATOMIC_ACQUIRE);
@@ -2463,7 +2594,7 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 			goto out;
 		*fp = (void *)in_cpu;
 		a->entry[avail] = (void *)x;
-		a->avail = (unsigned int)avail + 1;
+		a->avail = (unsigned int)(avail + 1);
 	} else {
 		pcpu_off = __atomic_load_n(&slot->pcpu_off, __ATOMIC_ACQUIRE);
 		if (unlikely(!pcpu_off))
@@ -2474,7 +2605,7 @@ static __always_inline bool slab_free_fast(struct kmem_cache *expect, const void
 			goto out;
 		*fp = (void *)in_cpu;
 		c->entry[avail] = (void *)x;
-		c->avail = (unsigned int)avail + 1;
+		c->avail = (unsigned int)(avail + 1);
 	}
 	pcpu_leaf_exit(slot);
 	return true;
@@ -2497,10 +2628,10 @@ out:
 __ukmem_export __hot_path void kmem_cache_free(struct kmem_cache *s, void *x)
 {
 	/*
-	 * A NULL @x fails the fast path's direct map test; a NULL @s must not
-	 * get there (a page that names no cache would match it)
+	 * A NULL @x fails the fast path's direct map test, a NULL @s its cache
+	 * test (a slab_fast word with no pointer bits has no tag bits either)
 	 */
-	if (likely(s) && likely(slab_free_fast(s, x, true)))
+	if (likely(slab_free_fast(s, x, true)))
 		return;
 	if (unlikely(!x))
 		return;
@@ -2901,7 +3032,7 @@ static __always_inline void __kmem_cache_free_bulk(struct kmem_cache *s, size_t 
 					break;
 				in_cpu = freeptr_encode(s, x, FREEPTR_IN_CPU);
 			} else {
-				if (unlikely(!free_object_ok(s, x, true, &fp, &in_cpu, &base)))
+				if (unlikely(!free_object_ok(s, x, true, t, &fp, &in_cpu, &base)))
 					break;
 				span = s->slab_span;
 			}
