@@ -169,6 +169,7 @@ unsigned long ukmem_device_mmio_reads(const struct ukmem_device *udev);
 unsigned long ukmem_device_mmio_writes(const struct ukmem_device *udev);
 /* ukmem_swiotlb_bounced - mappings that were bounced since boot */
 unsigned long ukmem_swiotlb_bounced(void);
+/*
  * Fault injection (docs/fault-injection.md). The attributes are "failslab"
  * and "fail_page_alloc", the knobs the kernel's debugfs files of the same
  * names: "probability" (0..100), "interval", "times" (-1: no limit),
@@ -287,6 +288,7 @@ int ukmem_trace_subscribe(const char *events,
 			  void (*fn)(const struct ukmem_trace_record *rec, void *arg), void *arg);
 /* ukmem_trace_unsubscribe - once it returns, @id's function is not running nor called again. */
 int ukmem_trace_unsubscribe(int id);
+/*
  * Leaks (docs/leaks.md). Each walks every allocator's live allocations:
  * slab objects, kmalloc, page blocks, vmalloc areas, per-CPU areas, with
  * their owners where tracking is on (slub_debug=U, page_owner=on,
