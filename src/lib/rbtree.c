@@ -25,10 +25,6 @@ static inline void set_color(struct rb_node *n, unsigned long c)
 {
 	n->__rb_parent_color = (n->__rb_parent_color & ~1UL) | c;
 }
-static inline void set_parent_color(struct rb_node *n, struct rb_node *p, unsigned long c)
-{
-	n->__rb_parent_color = (unsigned long)p | c;
-}
 
 /* point @parent's link (or the root) that held @old at @new */
 static void change_child(struct rb_node *old, struct rb_node *new, struct rb_node *parent,
