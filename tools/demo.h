@@ -8,4 +8,5 @@ void demo_pages(void);
 void demo_slab(void);
 void demo_vmalloc(void);
 void demo_percpu(void);
+void demo_driver(void);
 #endif

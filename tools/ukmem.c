@@ -122,6 +122,7 @@ int main(int argc, char **argv)
 		demo_slab();
 		demo_vmalloc();
 		demo_percpu();
+		demo_driver();
 		ukmem_shutdown();
 		return 0;
 	}
